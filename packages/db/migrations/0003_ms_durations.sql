@@ -1,0 +1,12 @@
+DROP VIEW "public"."job_stage_summary";--> statement-breakpoint
+DROP VIEW "public"."recent_jobs";--> statement-breakpoint
+DROP VIEW "public"."latest_jobs";--> statement-breakpoint
+DROP VIEW "public"."stage_metrics";--> statement-breakpoint
+ALTER TABLE "job_stages" ADD COLUMN "duration_ms" integer GENERATED ALWAYS AS ((round(EXTRACT(EPOCH FROM ("ended_at" - "started_at")) * 1000))::integer) STORED;--> statement-breakpoint
+ALTER TABLE "jobs" ADD COLUMN "duration_ms" integer GENERATED ALWAYS AS ((round(EXTRACT(EPOCH FROM ("finished_at" - "started_at")) * 1000))::integer) STORED;--> statement-breakpoint
+CREATE INDEX "idx_job_stages_stage_name_duration_ms" ON "job_stages" USING btree ("stage_name","duration_ms");--> statement-breakpoint
+CREATE INDEX "idx_jobs_bot_id_duration_ms" ON "jobs" USING btree ("bot_id","duration_ms");--> statement-breakpoint
+CREATE VIEW "public"."job_stage_summary" AS (select "stage_name", count(*)::integer as "total_runs", (count(*) FILTER (WHERE "status" = 'fail'))::integer as "failed_runs", (avg("duration_ms"))::double precision as "avg_duration_ms" from "job_stages" group by "job_stages"."stage_name");--> statement-breakpoint
+CREATE VIEW "public"."recent_jobs" AS (select "job_id", "bot_id", "state", "accepted_at", "started_at", "finished_at", "meta", "result", "created_by", "error_message", "duration_ms", (EXTRACT(EPOCH FROM ("jobs"."finished_at" - "jobs"."started_at")))::double precision as "duration_seconds", (SELECT count(*) FROM job_stages s WHERE s.job_id = jobs.job_id)::integer as "stage_count" from "jobs" order by "jobs"."accepted_at" desc, "jobs"."job_id" desc limit 100);--> statement-breakpoint
+CREATE VIEW "public"."latest_jobs" AS (select "job_id", "bot_id", "state", "accepted_at", "started_at", "finished_at", "meta", "result", "created_by", "error_message", "duration_ms", (EXTRACT(EPOCH FROM ("jobs"."finished_at" - "jobs"."started_at")))::double precision as "duration_seconds", (SELECT count(*) FROM job_stages s WHERE s.job_id = jobs.job_id)::integer as "stage_count" from "jobs" order by "jobs"."accepted_at" desc, "jobs"."job_id" desc limit 100);--> statement-breakpoint
+CREATE VIEW "public"."stage_metrics" AS (select "stage_name", count(*)::integer as "total_runs", (count(*) FILTER (WHERE "status" = 'fail'))::integer as "failed_runs", (avg("duration_ms"))::double precision as "avg_duration_ms" from "job_stages" group by "job_stages"."stage_name");

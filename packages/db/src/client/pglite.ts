@@ -1,0 +1,50 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import type { SQL } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/pglite";
+import { ConnectionError } from "../errors.ts";
+import * as schema from "../schema/index.ts";
+import { lockEmbeddedDirectory } from "./embedded-lock.ts";
+import type { AuditDb, DatabaseHandle } from "./handle.ts";
+
+/** In-memory PGlite: nothing on disk, gone at close. */
+export const IN_MEMORY = "memory://";
+
+/** Opens (creating if needed) an embedded PGlite database in `dataDir`, or in memory. */
+export async function openPglite(dataDir: string): Promise<DatabaseHandle> {
+  const inMemory = dataDir === IN_MEMORY;
+  let unlock = () => {};
+  if (!inMemory) {
+    mkdirSync(dirname(dataDir), { recursive: true });
+    unlock = lockEmbeddedDirectory(dataDir);
+  }
+  let client: PGlite;
+  try {
+    client = await PGlite.create(inMemory ? undefined : dataDir);
+  } catch (error) {
+    unlock();
+    throw new ConnectionError(
+      `cannot open the embedded database ${dataDir}: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  const typedDb = drizzle(client, { schema });
+  const db: AuditDb = typedDb;
+  return {
+    db,
+    driver: { engine: "pglite", client },
+    engine: "pglite",
+    poolSize: 1,
+    description: inMemory ? "embedded PGlite (in memory)" : `embedded PGlite ${dataDir}`,
+    query: async <Row extends Record<string, unknown>>(statement: SQL) =>
+      (await typedDb.execute<Row>(statement)).rows as Row[],
+    close: async () => {
+      try {
+        await client.close();
+      } finally {
+        unlock();
+      }
+    },
+  };
+}

@@ -1,0 +1,104 @@
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ConfigError } from "./errors.ts";
+
+/** Where the audit database lives: a PostgreSQL server, or an embedded PGlite data directory. */
+export type DatabaseTarget =
+  | { engine: "postgres"; url: string }
+  | { engine: "pglite"; dataDir: string };
+
+export interface AuditConfig {
+  database: DatabaseTarget;
+  /** `AUDIT_DB=1`: the recorder writes; otherwise auditing is off (the seed's default). */
+  auditEnabled: boolean;
+  /** `NODE_ENV=production` forbids the destructive reset whatever the target. */
+  production: boolean;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * The workspace root (the folder with pnpm-workspace.yaml), so that every package and app finds
+ * the same embedded database whichever folder a script runs in.
+ */
+function workspaceRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, "pnpm-workspace.yaml"))) {
+    const parent = dirname(dir);
+    if (parent === dir) return process.cwd();
+    dir = parent;
+  }
+  return dir;
+}
+
+/** Default embedded data directory: `<repo>/.data/audit-db`. */
+export const defaultEmbeddedPath = (): string => join(workspaceRoot(), ".data", "audit-db");
+
+/** Parses and checks a PostgreSQL URL, naming what is wrong without echoing the password. */
+export function parseDatabaseUrl(url: string, source = "DATABASE_URL"): DatabaseTarget {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError(
+      `${source} is not a valid URL (expected postgres://user:pass@host:port/db)`,
+    );
+  }
+  if (parsed.protocol !== "postgres:" && parsed.protocol !== "postgresql:") {
+    throw new ConfigError(
+      `${source} must start with postgres:// or postgresql:// (got ${parsed.protocol}//)`,
+    );
+  }
+  if (!parsed.hostname && !parsed.searchParams.get("host")) {
+    throw new ConfigError(`${source} names no host`);
+  }
+  return { engine: "postgres", url };
+}
+
+/** Resolves the database target from an explicit URL, then `DATABASE_URL`, then the embedded path. */
+export function resolveDatabaseTarget(env: Env, explicitUrl?: string): DatabaseTarget {
+  const url = explicitUrl ?? env.DATABASE_URL;
+  if (url !== undefined && url.trim() !== "") {
+    return parseDatabaseUrl(
+      url.trim(),
+      explicitUrl === undefined ? "DATABASE_URL" : "--database-url",
+    );
+  }
+  const path = env.AUDIT_DB_PATH?.trim();
+  return { engine: "pglite", dataDir: path ? resolve(path) : defaultEmbeddedPath() };
+}
+
+/** Reads the environment once; everything below receives the result. */
+export function loadConfig(env: Env = process.env, explicitUrl?: string): AuditConfig {
+  const auditDb = env.AUDIT_DB?.trim();
+  if (auditDb !== undefined && auditDb !== "" && auditDb !== "0" && auditDb !== "1") {
+    throw new ConfigError(`AUDIT_DB must be 1 (on) or 0 (off), got "${auditDb}"`);
+  }
+  return {
+    database: resolveDatabaseTarget(env, explicitUrl),
+    auditEnabled: auditDb === "1",
+    production: env.NODE_ENV === "production",
+  };
+}
+
+/** A connection string with its password replaced, safe to print. */
+export function maskUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    for (const key of ["password", "sslpassword"]) {
+      if (parsed.searchParams.has(key)) parsed.searchParams.set(key, "***");
+    }
+    return parsed.toString();
+  } catch {
+    return "<unparseable database URL>";
+  }
+}
+
+/** How a target is named in messages: the masked URL or the embedded path. */
+export function describeTarget(target: DatabaseTarget): string {
+  return target.engine === "postgres"
+    ? `PostgreSQL ${maskUrl(target.url)}`
+    : `embedded PGlite ${target.dataDir}`;
+}

@@ -1,0 +1,3 @@
+export * from "./client/index.ts";
+export * from "./config.ts";
+export * from "./errors.ts";

@@ -1,0 +1,6 @@
+export * from "./aliases.ts";
+export * from "./durations.ts";
+export * from "./job-stages.ts";
+export * from "./jobs.ts";
+export * from "./states.ts";
+export * from "./views.ts";

@@ -1,3 +1,4 @@
 export * from "./client/index.ts";
 export * from "./config.ts";
 export * from "./errors.ts";
+export * from "./reset.ts";

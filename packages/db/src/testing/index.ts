@@ -1,0 +1,7 @@
+export { chooseTestEngine, type TestEngineChoice } from "./engine.ts";
+export type { ProvidedTestDatabase } from "./global-setup.ts";
+export {
+  type CreateTestDatabaseOptions,
+  createTestDatabase,
+  type TestDatabase,
+} from "./test-database.ts";

@@ -1,0 +1,86 @@
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import postgres from "postgres";
+import { inject } from "vitest";
+import type { DatabaseHandle } from "../client/handle.ts";
+import { openDatabase, type PostgresOptions } from "../client/index.ts";
+import type { DatabaseTarget } from "../config.ts";
+import { runMigrations } from "../migrator/index.ts";
+
+export interface TestDatabase {
+  readonly engine: "postgres" | "pglite";
+  readonly target: DatabaseTarget;
+  /** Says which engine, for test names and failure messages. */
+  readonly label: string;
+  /** Variables that point a child process (the CLI) at this database. */
+  readonly env: Record<string, string>;
+  /** A new handle; on PGlite only one may be open at a time (the directory is locked). */
+  open(options?: PostgresOptions): Promise<DatabaseHandle>;
+  /** Drops the database (or deletes the PGlite directory). */
+  dispose(): Promise<void>;
+}
+
+export interface CreateTestDatabaseOptions {
+  /** Apply every migration before returning (default true). */
+  migrated?: boolean;
+}
+
+/**
+ * A database of its own for one test file, so files run in parallel without sharing rows. On
+ * PostgreSQL it is a new database on the chosen server (named `audit_<random>_test`, which the
+ * guarded reset accepts); on PGlite a new data directory under the system temp folder.
+ */
+export async function createTestDatabase(
+  options: CreateTestDatabaseOptions = {},
+): Promise<TestDatabase> {
+  const provided = inject("auditTestDatabase");
+  const database =
+    provided.engine === "postgres"
+      ? await createPostgresDatabase(provided.adminUrl, provided.label)
+      : createPgliteDatabase(provided.label);
+  if (options.migrated ?? true) await runMigrations(database.target);
+  return database;
+}
+
+async function createPostgresDatabase(adminUrl: string, label: string): Promise<TestDatabase> {
+  const name = `audit_${randomBytes(6).toString("hex")}_test`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`CREATE DATABASE "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const target: DatabaseTarget = { engine: "postgres", url: url.toString() };
+  return {
+    engine: "postgres",
+    target,
+    label,
+    env: { DATABASE_URL: target.url },
+    open: (openOptions) => openDatabase(target, openOptions),
+    dispose: async () => {
+      const cleanup = postgres(adminUrl, { max: 1, onnotice: () => {} });
+      try {
+        await cleanup.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      } finally {
+        await cleanup.end();
+      }
+    },
+  };
+}
+
+function createPgliteDatabase(label: string): TestDatabase {
+  const folder = mkdtempSync(join(tmpdir(), "forusbots-audit-test-"));
+  const target: DatabaseTarget = { engine: "pglite", dataDir: join(folder, "db") };
+  return {
+    engine: "pglite",
+    target,
+    label,
+    env: { AUDIT_DB_PATH: target.dataDir },
+    open: () => openDatabase(target),
+    dispose: async () => rmSync(folder, { recursive: true, force: true }),
+  };
+}

@@ -1,0 +1,3 @@
+import { auditTestConfig } from "./src/testing/vitest-config.ts";
+
+export default auditTestConfig();

@@ -39,5 +39,5 @@ CREATE INDEX "idx_job_stages_job_id" ON "job_stages" USING btree ("job_id");--> 
 CREATE INDEX "idx_job_stages_stage_name" ON "job_stages" USING btree ("stage_name");--> statement-breakpoint
 CREATE INDEX "idx_jobs_bot_id" ON "jobs" USING btree ("bot_id");--> statement-breakpoint
 CREATE INDEX "idx_jobs_state" ON "jobs" USING btree ("state");--> statement-breakpoint
-CREATE INDEX "idx_jobs_accepted_at" ON "jobs" USING btree ("accepted_at" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "idx_jobs_accepted_at" ON "jobs" USING btree ("accepted_at" DESC NULLS FIRST);--> statement-breakpoint
 CREATE INDEX "idx_jobs_bot_id_state_accepted_at" ON "jobs" USING btree ("bot_id","state","accepted_at");

@@ -32,7 +32,8 @@ export const jobs = pgTable(
   (t) => [
     index("idx_jobs_bot_id").on(t.botId),
     index("idx_jobs_state").on(t.state),
-    index("idx_jobs_accepted_at").on(t.acceptedAt.desc()),
+    // DESC NULLS FIRST is what `ORDER BY accepted_at DESC` means, so recent-first reads walk the index.
+    index("idx_jobs_accepted_at").on(t.acceptedAt.desc().nullsFirst()),
     index("idx_jobs_bot_id_state_accepted_at").on(t.botId, t.state, t.acceptedAt),
     // Per-bot duration percentiles read this instead of sorting every finished job of the bot.
     index("idx_jobs_bot_id_duration_ms").on(t.botId, t.durationMs),

@@ -1,0 +1,86 @@
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "./testing/index.ts";
+
+const packageDir = fileURLToPath(new URL("..", import.meta.url));
+
+interface Outcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `pnpm db:migrate`'s script as a user would, with only the given variables added. */
+function dbMigrate(env: Record<string, string>): Promise<Outcome> {
+  return new Promise((resolve) => {
+    execFile(
+      "node",
+      ["--import", "tsx", "src/bin/migrate.ts"],
+      {
+        cwd: packageDir,
+        env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
+      },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe("pnpm db:migrate", () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase({ migrated: false });
+  });
+  afterAll(async () => database?.dispose());
+
+  it("applies every migration, naming each, then reports up to date", async () => {
+    const first = await dbMigrate(database.env);
+    expect(first.stderr).toBe("");
+    expect(first.code).toBe(0);
+    for (const tag of [
+      "0000_init",
+      "0001_views",
+      "0002_alias_views",
+      "0003_ms_durations",
+      "0004_job_stages_dedupe",
+    ]) {
+      expect(first.stdout).toMatch(new RegExp(`applied ${tag} \\(\\d+ statements, \\d+ ms\\)`));
+    }
+    const second = await dbMigrate(database.env);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain("Already up to date (5 migrations applied).");
+  });
+
+  const failures: [string, string, RegExp, number][] = [
+    [
+      "a URL of another database",
+      "mysql://root:hunter2@127.0.0.1/x",
+      /DATABASE_URL must start with postgres:\/\//,
+      2,
+    ],
+    ["an unparseable URL", "postgres://root:hunter2@[bad/x", /DATABASE_URL is not a valid URL/, 2],
+    [
+      "an unreachable server",
+      "postgres://root:hunter2@127.0.0.1:1/x",
+      /cannot connect to PostgreSQL at 127\.0\.0\.1:1: connection refused/,
+      3,
+    ],
+    [
+      "an unknown host",
+      "postgres://root:hunter2@no-such-host.invalid:5432/x",
+      /host "no-such-host\.invalid" not found/,
+      3,
+    ],
+  ];
+  it.each(failures)(
+    "fails on %s with one line, its exit status and no password",
+    async (_, url, message, code) => {
+      const outcome = await dbMigrate({ DATABASE_URL: url });
+      expect(outcome.code).toBe(code);
+      expect(outcome.stderr.trim().split("\n")).toHaveLength(1);
+      expect(outcome.stderr).toMatch(message);
+      expect(outcome.stdout + outcome.stderr).not.toContain("hunter2");
+    },
+  );
+});

@@ -1,11 +1,13 @@
+import { rmSync } from "node:fs";
 import type { TestProject } from "vitest/node";
 import { maskUrl } from "../config.ts";
 import { chooseTestEngine } from "./engine.ts";
+import { createPgliteTemplates, type PgliteTemplates } from "./pglite-templates.ts";
 
 /** What every test file receives through `inject("auditTestDatabase")`. */
 export type ProvidedTestDatabase =
   | { engine: "postgres"; adminUrl: string; label: string }
-  | { engine: "pglite"; label: string };
+  | { engine: "pglite"; label: string; templates: PgliteTemplates };
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -24,8 +26,9 @@ export default async function setup(project: TestProject) {
   if (choice.engine === "pglite") {
     const label = "PGlite (embedded)";
     console.log(`[test database] ${label}: ${choice.reason}`);
-    project.provide("auditTestDatabase", { engine: "pglite", label });
-    return;
+    const templates = await createPgliteTemplates();
+    project.provide("auditTestDatabase", { engine: "pglite", label, templates });
+    return () => rmSync(templates.root, { recursive: true, force: true });
   }
   if (choice.engine === "postgres") {
     const label = `PostgreSQL ${maskUrl(choice.url)}`;

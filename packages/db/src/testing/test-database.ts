@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import postgres from "postgres";
@@ -30,17 +30,22 @@ export interface CreateTestDatabaseOptions {
 /**
  * A database of its own for one test file, so files run in parallel without sharing rows. On
  * PostgreSQL it is a new database on the chosen server (named `audit_<random>_test`, which the
- * guarded reset accepts); on PGlite a new data directory under the system temp folder.
+ * guarded reset accepts); on PGlite a copy of a template data directory (see pglite-templates.ts)
+ * under the system temp folder.
  */
 export async function createTestDatabase(
   options: CreateTestDatabaseOptions = {},
 ): Promise<TestDatabase> {
   const provided = inject("auditTestDatabase");
-  const database =
-    provided.engine === "postgres"
-      ? await createPostgresDatabase(provided.adminUrl, provided.label)
-      : createPgliteDatabase(provided.label);
-  if (options.migrated ?? true) await runMigrations(database.target);
+  const migrated = options.migrated ?? true;
+  if (provided.engine === "pglite") {
+    return createPgliteDatabase(
+      provided.label,
+      migrated ? provided.templates.migrated : provided.templates.empty,
+    );
+  }
+  const database = await createPostgresDatabase(provided.adminUrl, provided.label);
+  if (migrated) await runMigrations(database.target);
   return database;
 }
 
@@ -72,9 +77,10 @@ async function createPostgresDatabase(adminUrl: string, label: string): Promise<
   };
 }
 
-function createPgliteDatabase(label: string): TestDatabase {
+function createPgliteDatabase(label: string, template: string): TestDatabase {
   const folder = mkdtempSync(join(tmpdir(), "forusbots-audit-test-"));
   const target: DatabaseTarget = { engine: "pglite", dataDir: join(folder, "db") };
+  cpSync(template, target.dataDir, { recursive: true });
   return {
     engine: "pglite",
     target,

@@ -1,15 +1,32 @@
-export { MIGRATIONS_FOLDER, type MigrationFile, readMigrationFiles } from "./journal.ts";
+export { type CatalogDump, compareCatalogs, dumpCatalog } from "../catalog/index.ts";
+export { type CheckDriftOptions, checkDrift, type DriftReport } from "../drift/index.ts";
+export { type AdoptOptions, type AdoptResult, adoptLegacyDatabase } from "./adopt.ts";
+export { MIGRATION_LOCK_KEY, withMigrationLock } from "./advisory-lock.ts";
+export { downScriptName, readDownScript } from "./down-scripts.ts";
 export {
-  getMigrationStatus,
-  MIGRATION_LOCK_KEY,
+  MIGRATIONS_FOLDER,
+  type MigrationFile,
+  NO_TRANSACTION_MARKER,
+  readMigrationFiles,
+} from "./journal.ts";
+export { DEFAULT_LOCK_RETRY, LOCK_NOT_AVAILABLE } from "./lock-retry.ts";
+export {
+  findMigration,
+  type LockOptions,
   type MigrateOptions,
   type MigrateResult,
   type MigrationEvent,
-  type MigrationStatus,
   migrate,
-  planMigrations,
   runMigrations,
 } from "./migrate.ts";
+export { getMigrationStatus, type MigrationStatus, planMigrations } from "./plan.ts";
+export {
+  type RollbackEvent,
+  type RollbackOptions,
+  type RollbackResult,
+  rollback,
+} from "./rollback.ts";
+export { DEFAULT_TIMEOUTS } from "./run-script.ts";
 export {
   type AppliedMigration,
   readAppliedMigrations,

@@ -9,6 +9,12 @@ export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../../migrations", impor
 
 const STATEMENT_BREAKPOINT = "--> statement-breakpoint";
 
+/**
+ * A migration whose leading comment block holds this line runs outside a transaction, statement by
+ * statement: PostgreSQL refuses `CREATE INDEX CONCURRENTLY` (and a few others) inside one.
+ */
+export const NO_TRANSACTION_MARKER = "-- forusbots:no-transaction";
+
 export interface MigrationFile {
   /** File name without `.sql`, e.g. `0003_ms_durations`. */
   tag: string;
@@ -17,6 +23,8 @@ export interface MigrationFile {
   /** sha256 of the whole file, computed exactly as drizzle-orm's migrator does. */
   hash: string;
   statements: string[];
+  /** False when the file carries {@link NO_TRANSACTION_MARKER}. */
+  transactional: boolean;
 }
 
 interface JournalEntry {
@@ -40,23 +48,57 @@ function readJournal(folder: string): JournalEntry[] {
   }
 }
 
+/** Splits a migration or down script into statements the way drizzle-orm's migrator does. */
+export function splitStatements(text: string): string[] {
+  return text
+    .split(STATEMENT_BREAKPOINT)
+    .map((statement) => statement.trim())
+    .filter((statement) => statement !== "");
+}
+
+/** Whether the comment lines at the top of the file carry the no-transaction marker. */
+export function declaresNoTransaction(text: string): boolean {
+  for (const line of text.split("\n")) {
+    const trimmed = line.trim();
+    if (trimmed === "") continue;
+    if (!trimmed.startsWith("--")) return false;
+    if (trimmed === NO_TRANSACTION_MARKER) return true;
+  }
+  return false;
+}
+
+/**
+ * The journal's `when` is what drizzle stores as `created_at` and how both runners order
+ * migrations, so an entry moved in the journal (or given an older time) would be applied out of
+ * order or not at all by drizzle-orm: refuse it up front.
+ */
+function checkJournalOrder(entries: JournalEntry[], journalPath: string): void {
+  for (const [index, entry] of entries.entries()) {
+    const previous = entries[index - 1];
+    if (previous && entry.when <= previous.when) {
+      throw new MigrationError(
+        `${journalPath}: migration ${entry.tag} (when ${entry.when}) is listed after ${previous.tag} (when ${previous.when}) but is not newer: the journal was re-ordered`,
+      );
+    }
+  }
+}
+
 /** Reads the journal and every migration it lists, in journal order. */
 export function readMigrationFiles(folder: string = MIGRATIONS_FOLDER): MigrationFile[] {
-  return readJournal(folder).map((entry) => {
+  const entries = readJournal(folder);
+  checkJournalOrder(entries, join(folder, "meta", "_journal.json"));
+  return entries.map((entry) => {
     const path = join(folder, `${entry.tag}.sql`);
     if (!existsSync(path)) {
       throw new MigrationError(`the journal lists ${entry.tag} but ${path} does not exist`);
     }
     const text = readFileSync(path, "utf8");
-    const statements = text
-      .split(STATEMENT_BREAKPOINT)
-      .map((statement) => statement.trim())
-      .filter((statement) => statement !== "");
     return {
       tag: entry.tag,
       createdAt: entry.when,
       hash: createHash("sha256").update(text).digest("hex"),
-      statements,
+      statements: splitStatements(text),
+      transactional: !declaresNoTransaction(text),
     };
   });
 }

@@ -2,7 +2,8 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../testing/index.ts";
 import { readMigrationFiles } from "./journal.ts";
-import { getMigrationStatus, runMigrations } from "./migrate.ts";
+import { runMigrations } from "./migrate.ts";
+import { getMigrationStatus } from "./plan.ts";
 
 describe("migrations on an empty database", () => {
   let database: TestDatabase;

@@ -61,3 +61,8 @@ export const recordAppliedStatement = (hash: string, createdAt: number): SQL => 
   INSERT INTO ${sql.identifier(TRACKING_SCHEMA)}.${sql.identifier(TRACKING_TABLE)}
     (hash, created_at, applied_at)
   VALUES (${hash}, ${createdAt}, now())`;
+
+/** Removes the row of a rolled-back migration; run it inside the down script's transaction. */
+export const deleteAppliedStatement = (hash: string, createdAt: number): SQL => sql`
+  DELETE FROM ${sql.identifier(TRACKING_SCHEMA)}.${sql.identifier(TRACKING_TABLE)}
+  WHERE hash = ${hash} AND created_at = ${createdAt}`;

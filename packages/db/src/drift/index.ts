@@ -1,0 +1,2 @@
+export { type CheckDriftOptions, checkDrift, type DriftReport } from "./check-drift.ts";
+export { findUncapturedSchemaChanges } from "./uncaptured-changes.ts";

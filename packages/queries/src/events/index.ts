@@ -1,0 +1,31 @@
+export {
+  type AuditEventJson,
+  type JobAcceptedEventJson,
+  type JobFinishedEventJson,
+  type JobStartedEventJson,
+  jobToEvents,
+  type StageEventJson,
+} from "./job-events.ts";
+export {
+  describeIssues,
+  type ParseResult,
+  parseAuditEvent,
+  parseAuditEventLine,
+  safeParseAuditEvent,
+  safeParseAuditEventLine,
+} from "./parse.ts";
+export {
+  AUDIT_EVENT_TYPES,
+  type AuditEvent,
+  type AuditEventInput,
+  type AuditEventType,
+  auditEventSchema,
+  type JobAcceptedEvent,
+  type JobFinishedEvent,
+  type JobStartedEvent,
+  jobAcceptedEventSchema,
+  jobFinishedEventSchema,
+  jobStartedEventSchema,
+  type StageEvent,
+  stageEventSchema,
+} from "./schemas.ts";

@@ -1,0 +1,165 @@
+import { MAX_DURATION_MS } from "@forusbots/db/schema";
+import { describe, expect, it } from "vitest";
+import { ValidationError } from "../errors.ts";
+import { parseAuditEvent, parseAuditEventLine, safeParseAuditEvent } from "./parse.ts";
+
+const JOB = "6f1c1f9e-3f7a-4b8e-9c1d-2b3a4c5d6e7f";
+
+const accepted = {
+  type: "job.accepted",
+  jobId: JOB,
+  botId: "bot-a",
+  at: "2024-01-15T10:00:00.000Z",
+};
+const stage = {
+  type: "stage",
+  jobId: JOB,
+  stageName: "login",
+  startedAt: "2024-01-15T10:01:00.000Z",
+  endedAt: "2024-01-15T10:01:30.000Z",
+  status: "succeed",
+};
+
+/** The `field: message` pairs an input is refused with. */
+function refusal(input: unknown): string[] {
+  const result = safeParseAuditEvent(input);
+  if (result.ok) throw new Error("expected the event to be refused");
+  expect(result.error).toBeInstanceOf(ValidationError);
+  expect(result.error.kind).toBe("validation");
+  return result.error.issues.map(({ field, message }) => `${field}: ${message}`);
+}
+
+describe("event validation", () => {
+  it("accepts each event of the contract and converts its timestamps to Date", () => {
+    const event = parseAuditEvent({
+      ...accepted,
+      meta: { priority: 2 },
+      createdBy: { name: "ana", role: "operator", at: "2024-01-15T09:59:00Z" },
+    });
+    expect(event).toEqual({
+      type: "job.accepted",
+      jobId: JOB,
+      botId: "bot-a",
+      at: new Date("2024-01-15T10:00:00.000Z"),
+      meta: { priority: 2 },
+      createdBy: { name: "ana", role: "operator", at: "2024-01-15T09:59:00Z" },
+    });
+    expect(
+      parseAuditEvent({ type: "job.started", jobId: JOB, at: "2024-01-15T11:00:00+01:00" }),
+    ).toEqual({ type: "job.started", jobId: JOB, at: new Date("2024-01-15T10:00:00.000Z") });
+    expect(parseAuditEvent(stage)).toMatchObject({ status: "succeed", stageName: "login" });
+    expect(
+      parseAuditEvent({ type: "job.finished", jobId: JOB, state: "failed", at: accepted.at }),
+    ).toEqual({ type: "job.finished", jobId: JOB, state: "failed", at: new Date(accepted.at) });
+  });
+
+  it("lower-cases the job id so replays in another case match", () => {
+    expect(parseAuditEvent({ ...accepted, jobId: JOB.toUpperCase() }).jobId).toBe(JOB);
+  });
+
+  it("treats null optionals as absent", () => {
+    const event = parseAuditEvent({ ...stage, endedAt: null, meta: null, error: null });
+    expect(event).toEqual({
+      type: "stage",
+      jobId: JOB,
+      stageName: "login",
+      startedAt: new Date(stage.startedAt),
+      status: "succeed",
+    });
+  });
+
+  it("refuses a bad UUID", () => {
+    expect(refusal({ ...accepted, jobId: "job-1" })).toEqual(["jobId: not a UUID"]);
+  });
+
+  it("refuses an unknown or missing event type", () => {
+    expect(refusal({ ...accepted, type: "job.paused" })).toEqual([
+      'type: unknown event type "job.paused" (expected one of job.accepted, job.started, stage, job.finished)',
+    ]);
+    expect(refusal({ jobId: JOB })).toEqual([
+      "type: required (one of job.accepted, job.started, stage, job.finished)",
+    ]);
+  });
+
+  it("refuses an unknown final state and an unknown stage status", () => {
+    expect(refusal({ type: "job.finished", jobId: JOB, state: "done", at: accepted.at })).toEqual([
+      "state: must be one of succeeded, failed, canceled",
+    ]);
+    expect(refusal({ ...stage, status: "ok" })).toEqual(["status: must be one of succeed, fail"]);
+  });
+
+  it("refuses a missing or empty bot id", () => {
+    const { botId: _, ...withoutBot } = accepted;
+    expect(refusal(withoutBot)).toEqual(["botId: required"]);
+    expect(refusal({ ...accepted, botId: "" })).toEqual(["botId: must not be empty"]);
+    expect(refusal({ ...accepted, botId: 7 })).toEqual(["botId: must be a string"]);
+  });
+
+  it("refuses unparseable timestamps and timestamps without a zone", () => {
+    const message = "not an ISO 8601 timestamp with a time zone (e.g. 2024-05-01T12:00:00.000Z)";
+    expect(refusal({ ...accepted, at: "yesterday" })).toEqual([`at: ${message}`]);
+    expect(refusal({ ...accepted, at: "2024-01-15T10:00:00" })).toEqual([`at: ${message}`]);
+    expect(refusal({ ...accepted, at: "2024-02-30T10:00:00Z" })).toEqual([`at: ${message}`]);
+    expect(refusal({ ...accepted, at: 1705312800000 })).toEqual([`at: ${message}`]);
+    expect(refusal({ type: "job.started", jobId: JOB })).toEqual(["at: required"]);
+  });
+
+  it("refuses a stage that ends before it starts", () => {
+    expect(refusal({ ...stage, endedAt: "2024-01-15T10:00:59.999Z" })).toEqual([
+      "endedAt: before startedAt (2024-01-15T10:01:00.000Z)",
+    ]);
+  });
+
+  it("refuses a stage longer than an INTEGER duration_ms holds, and takes the longest that fits", () => {
+    const startedAt = new Date(stage.startedAt);
+    const longest = new Date(startedAt.getTime() + MAX_DURATION_MS);
+    expect(parseAuditEvent({ ...stage, endedAt: longest.toISOString() })).toMatchObject({
+      endedAt: longest,
+    });
+    const tooLong = new Date(startedAt.getTime() + MAX_DURATION_MS + 1);
+    expect(refusal({ ...stage, endedAt: tooLong.toISOString() })).toEqual([
+      `endedAt: lasts ${MAX_DURATION_MS + 1} ms, more than duration_ms holds (${MAX_DURATION_MS} ms, about 24.8 days)`,
+    ]);
+  });
+
+  it("refuses JSON columns that are not objects, and incomplete createdBy", () => {
+    expect(refusal({ ...accepted, meta: [1, 2] })).toEqual(["meta: must be a JSON object"]);
+    expect(refusal({ ...accepted, createdBy: { name: "ana" } })).toEqual([
+      "createdBy.role: required",
+      "createdBy.at: required",
+    ]);
+  });
+
+  it("refuses NUL characters, which PostgreSQL cannot store", () => {
+    const message = "contains a NUL character (\\u0000), which PostgreSQL cannot store";
+    expect(refusal({ ...accepted, botId: "bot\u0000" })).toEqual([`botId: ${message}`]);
+    expect(refusal({ ...accepted, meta: { note: "a\u0000b" } })).toEqual([`meta: ${message}`]);
+  });
+
+  it("refuses unknown fields rather than dropping them", () => {
+    expect(refusal({ ...accepted, errorMesage: "typo" })).toEqual([
+      "errorMesage: not a field of this event",
+    ]);
+  });
+
+  it("refuses values that are not objects", () => {
+    expect(refusal([accepted])).toEqual(["event: not a JSON object"]);
+    expect(refusal("job.accepted")).toEqual(["event: not a JSON object"]);
+  });
+
+  it("names every field at fault in one message", () => {
+    const result = safeParseAuditEvent({ type: "job.started", jobId: "x", at: "soon" });
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.message).toBe(
+        "jobId: not a UUID; at: not an ISO 8601 timestamp with a time zone (e.g. 2024-05-01T12:00:00.000Z)",
+      );
+      expect(result.error.field).toBe("jobId");
+    }
+  });
+
+  it("parses a JSON line and refuses one that is not JSON", () => {
+    expect(parseAuditEventLine(JSON.stringify(accepted)).type).toBe("job.accepted");
+    expect(() => parseAuditEventLine("{not json")).toThrow(/^event: not valid JSON/);
+  });
+});

@@ -1,0 +1,111 @@
+import type { z } from "zod";
+import { type FieldIssue, ValidationError } from "../errors.ts";
+import { AUDIT_EVENT_TYPES, type AuditEvent, auditEventSchema } from "./schemas.ts";
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let current = input;
+  for (const key of path) {
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
+const fieldName = (path: readonly PropertyKey[]): string =>
+  path.length === 0 ? "event" : path.map(String).join(".");
+
+/** zod's issues in the words of this package: `jobId: not a UUID`, `botId: required`. */
+export function describeIssues(issues: readonly z.core.$ZodIssue[], input: unknown): FieldIssue[] {
+  return issues.flatMap((issue): FieldIssue[] => {
+    const field = fieldName(issue.path);
+    const value = valueAt(input, issue.path);
+    switch (issue.code) {
+      case "invalid_type":
+        if (issue.path.length === 0) return [{ field, message: "not a JSON object" }];
+        if (value === undefined) return [{ field, message: "required" }];
+        return [
+          {
+            field,
+            message: issue.message.startsWith("Invalid input")
+              ? `must be a ${issue.expected}`
+              : issue.message,
+          },
+        ];
+      case "invalid_union": {
+        if (value === undefined) {
+          return [{ field, message: `required (one of ${AUDIT_EVENT_TYPES.join(", ")})` }];
+        }
+        return [
+          {
+            field,
+            message: `unknown event type ${JSON.stringify(value)} (expected one of ${AUDIT_EVENT_TYPES.join(", ")})`,
+          },
+        ];
+      }
+      case "invalid_format":
+        return [{ field, message: issue.format === "uuid" ? "not a UUID" : issue.message }];
+      case "invalid_value":
+        return [
+          {
+            field,
+            message:
+              value === undefined
+                ? "required"
+                : `must be one of ${issue.values.map(String).join(", ")}`,
+          },
+        ];
+      case "unrecognized_keys":
+        return issue.keys.map((key) => ({
+          field: fieldName([...issue.path, key]),
+          message: "not a field of this event",
+        }));
+      default:
+        return [{ field, message: issue.message }];
+    }
+  });
+}
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: ValidationError };
+
+/** Validates one event; never throws. */
+export function safeParseAuditEvent(input: unknown): ParseResult<AuditEvent> {
+  const parsed = auditEventSchema.safeParse(input);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  return { ok: false, error: new ValidationError(describeIssues(parsed.error.issues, input)) };
+}
+
+/** Validates one event, throwing `ValidationError` naming each field at fault. */
+export function parseAuditEvent(input: unknown): AuditEvent {
+  const result = safeParseAuditEvent(input);
+  if (!result.ok) throw result.error;
+  return result.value;
+}
+
+/** One line of a JSON Lines file: JSON first, then the event schema. */
+export function safeParseAuditEventLine(line: string): ParseResult<AuditEvent> {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (error) {
+    return {
+      ok: false,
+      error: new ValidationError([
+        { field: "event", message: `not valid JSON (${(error as Error).message})` },
+      ]),
+    };
+  }
+  return safeParseAuditEvent(value);
+}
+
+export function parseAuditEventLine(line: string): AuditEvent {
+  const result = safeParseAuditEventLine(line);
+  if (!result.ok) throw result.error;
+  return result.value;
+}
+
+/** Validates against one event schema, throwing `ValidationError` naming each field at fault. */
+export function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  throw new ValidationError(describeIssues(parsed.error.issues, input));
+}

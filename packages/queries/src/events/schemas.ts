@@ -1,0 +1,98 @@
+import { MAX_DURATION_MS, STAGE_STATUSES, TERMINAL_JOB_STATES } from "@forusbots/db/schema";
+import { z } from "zod";
+import {
+  absentAsUndefined,
+  botIdSchema,
+  createdBySchema,
+  errorMessageSchema,
+  jobIdSchema,
+  jsonObjectSchema,
+  stageNameSchema,
+  timestampSchema,
+} from "./fields.ts";
+
+/**
+ * One schema per event of the contract (JSON, one per line for ingest):
+ *   {"type":"job.accepted","jobId","botId","at","meta"?,"createdBy"?}
+ *   {"type":"job.started","jobId","at"}
+ *   {"type":"stage","jobId","stageName","startedAt","endedAt"?,"status","meta"?,"error"?}
+ *   {"type":"job.finished","jobId","state","at","result"?,"errorMessage"?}
+ * Unknown keys are refused rather than dropped: a misspelt `errorMesage` would otherwise vanish
+ * from the audit trail without a word.
+ */
+
+export const jobAcceptedEventSchema = z.strictObject({
+  type: z.literal("job.accepted"),
+  jobId: jobIdSchema,
+  botId: botIdSchema,
+  at: timestampSchema,
+  meta: absentAsUndefined(jsonObjectSchema),
+  createdBy: absentAsUndefined(createdBySchema),
+});
+
+export const jobStartedEventSchema = z.strictObject({
+  type: z.literal("job.started"),
+  jobId: jobIdSchema,
+  at: timestampSchema,
+});
+
+/** `duration_ms` is INTEGER: a span it cannot hold is refused here, not by an overflow later. */
+export function durationProblem(from: Date, to: Date): string | undefined {
+  const milliseconds = to.getTime() - from.getTime();
+  if (milliseconds <= MAX_DURATION_MS) return undefined;
+  return `lasts ${milliseconds} ms, more than duration_ms holds (${MAX_DURATION_MS} ms, about 24.8 days)`;
+}
+
+export const stageEventSchema = z
+  .strictObject({
+    type: z.literal("stage"),
+    jobId: jobIdSchema,
+    stageName: stageNameSchema,
+    startedAt: timestampSchema,
+    endedAt: absentAsUndefined(timestampSchema),
+    status: z.enum(STAGE_STATUSES),
+    meta: absentAsUndefined(jsonObjectSchema),
+    error: absentAsUndefined(jsonObjectSchema),
+  })
+  .superRefine((stage, context) => {
+    if (stage.endedAt === undefined) return;
+    if (stage.endedAt < stage.startedAt) {
+      context.addIssue({
+        code: "custom",
+        path: ["endedAt"],
+        message: `before startedAt (${stage.startedAt.toISOString()})`,
+      });
+      return;
+    }
+    const tooLong = durationProblem(stage.startedAt, stage.endedAt);
+    if (tooLong) context.addIssue({ code: "custom", path: ["endedAt"], message: tooLong });
+  });
+
+export const jobFinishedEventSchema = z.strictObject({
+  type: z.literal("job.finished"),
+  jobId: jobIdSchema,
+  state: z.enum(TERMINAL_JOB_STATES),
+  at: timestampSchema,
+  result: absentAsUndefined(jsonObjectSchema),
+  errorMessage: absentAsUndefined(errorMessageSchema),
+});
+
+export const auditEventSchema = z.discriminatedUnion("type", [
+  jobAcceptedEventSchema,
+  jobStartedEventSchema,
+  stageEventSchema,
+  jobFinishedEventSchema,
+]);
+
+export const AUDIT_EVENT_TYPES = ["job.accepted", "job.started", "stage", "job.finished"] as const;
+export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
+
+/** Validated events: ids in lower case, timestamps as `Date`, absent optionals `undefined`. */
+export type JobAcceptedEvent = z.output<typeof jobAcceptedEventSchema>;
+export type JobStartedEvent = z.output<typeof jobStartedEventSchema>;
+export type StageEvent = z.output<typeof stageEventSchema>;
+export type JobFinishedEvent = z.output<typeof jobFinishedEventSchema>;
+export type AuditEvent = z.output<typeof auditEventSchema>;
+
+/** What a caller may pass: timestamps as `Date` or ISO string, optionals null or absent. */
+export type AuditEventInput = z.input<typeof auditEventSchema>;

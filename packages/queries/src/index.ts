@@ -1,0 +1,18 @@
+/**
+ * @forusbots/queries: the typed audit API. The write side (recorder, single events, the batch
+ * ingest) enforces the job state machine in its SQL; the read side returns numbers as numbers
+ * and timestamps as `Date`, the same on PGlite and PostgreSQL.
+ */
+export {
+  ConflictError,
+  type EventError,
+  type FieldIssue,
+  NotFoundError,
+  SCHEMA_MISSING_MESSAGE,
+  translateDatabaseError,
+  ValidationError,
+} from "./errors.ts";
+export * from "./events/index.ts";
+export * from "./ingest/index.ts";
+export * from "./reads/index.ts";
+export * from "./recorder/index.ts";

@@ -1,0 +1,6 @@
+export {
+  type IngestReport,
+  type IngestResult,
+  ingestEvents,
+  type RejectedEvent,
+} from "./ingest-events.ts";

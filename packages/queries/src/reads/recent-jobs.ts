@@ -1,0 +1,113 @@
+import type { AuditDb } from "@forusbots/db";
+import { JOB_STATES, type Job, jobs } from "@forusbots/db/schema";
+import { and, desc, eq, getTableColumns, sql } from "drizzle-orm";
+import { z } from "zod";
+import { invalidField, withDatabaseErrors } from "../errors.ts";
+import { botIdSchema, jobIdSchema } from "../events/fields.ts";
+import { parseWith } from "../events/parse.ts";
+
+/** A row of `recent_jobs`: every `jobs` column, the duration in seconds and the stage count. */
+export interface RecentJob extends Job {
+  durationSeconds: number | null;
+  stageCount: number;
+}
+
+export interface RecentJobsPage {
+  jobs: RecentJob[];
+  /** Pass as `cursor` for the next (older) page; null when there is none. */
+  nextCursor: string | null;
+}
+
+/** Like the view, at most 100 jobs a page. */
+export const MAX_RECENT_JOBS = 100;
+
+const recentJobsOptionsSchema = z.strictObject({
+  botId: botIdSchema.optional(),
+  state: z.enum(JOB_STATES).optional(),
+  limit: z
+    .number()
+    .int("must be a whole number")
+    .min(1, "must be at least 1")
+    .max(MAX_RECENT_JOBS, `must be at most ${MAX_RECENT_JOBS}`)
+    .default(MAX_RECENT_JOBS),
+  cursor: z.string().optional(),
+});
+
+export type RecentJobsOptions = z.input<typeof recentJobsOptionsSchema>;
+
+/**
+ * The cursor is the last row's (accepted_at, job_id), the sort key, so a page starts right
+ * after it however many jobs arrive meanwhile. The time is kept in whole microseconds, as
+ * PostgreSQL stores it: a `Date` would round it to the millisecond and skip or repeat jobs
+ * accepted within one millisecond.
+ */
+interface Cursor {
+  acceptedAtMicros: string;
+  jobId: string;
+}
+
+const encodeCursor = (cursor: Cursor): string =>
+  Buffer.from(`${cursor.acceptedAtMicros}/${cursor.jobId}`).toString("base64url");
+
+function decodeCursor(text: string): Cursor {
+  const [micros, jobId, ...rest] = Buffer.from(text, "base64url").toString("utf8").split("/");
+  const id = jobIdSchema.safeParse(jobId);
+  if (rest.length > 0 || !micros || !/^-?\d{1,18}$/.test(micros) || !id.success) {
+    throw invalidField("cursor", "not a cursor returned by listRecentJobs");
+  }
+  return { acceptedAtMicros: micros, jobId: id.data };
+}
+
+/**
+ * Jobs newest first (accepted_at, then job_id, descending: the view's order), filtered by bot and
+ * state, a page at a time; keyset pagination goes back past the view's 100 rows.
+ */
+export async function listRecentJobs(
+  db: AuditDb,
+  options: RecentJobsOptions = {},
+): Promise<RecentJobsPage> {
+  const { botId, state, limit, cursor } = parseWith(recentJobsOptionsSchema, options);
+  const after = cursor === undefined ? undefined : decodeCursor(cursor);
+  const rows = await withDatabaseErrors(() =>
+    db
+      .select({
+        ...getTableColumns(jobs),
+        durationSeconds: sql<
+          number | null
+        >`(EXTRACT(EPOCH FROM (${jobs.finishedAt} - ${jobs.startedAt})))::double precision`.mapWith(
+          Number,
+        ),
+        // Written out: drizzle leaves columns unqualified in a one-table select, which would
+        // turn the correlation into job_stages.job_id = job_stages.job_id.
+        stageCount:
+          sql<number>`(SELECT count(*) FROM job_stages s WHERE s.job_id = jobs.job_id)::integer`.mapWith(
+            Number,
+          ),
+        acceptedAtMicros: sql<string>`((EXTRACT(EPOCH FROM ${jobs.acceptedAt}) * 1000000)::bigint)::text`,
+      })
+      .from(jobs)
+      .where(
+        and(
+          botId === undefined ? undefined : eq(jobs.botId, botId),
+          state === undefined ? undefined : eq(jobs.state, state),
+          after === undefined
+            ? undefined
+            : sql`(${jobs.acceptedAt}, ${jobs.jobId}) < (
+                'epoch'::timestamptz + ${after.acceptedAtMicros}::bigint * interval '1 microsecond',
+                ${after.jobId}::uuid)`,
+        ),
+      )
+      .orderBy(desc(jobs.acceptedAt), desc(jobs.jobId))
+      // One more than asked: whether it comes back says if there is a next page.
+      .limit(limit + 1),
+  );
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    jobs: page.map(({ acceptedAtMicros: _, ...job }) => job),
+    nextCursor:
+      rows.length > limit && last
+        ? encodeCursor({ acceptedAtMicros: last.acceptedAtMicros, jobId: last.jobId })
+        : null,
+  };
+}

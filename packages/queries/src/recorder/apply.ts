@@ -1,0 +1,165 @@
+import type { AuditDb } from "@forusbots/db";
+import { MAX_DURATION_MS } from "@forusbots/db/schema";
+import { sql } from "drizzle-orm";
+import type {
+  JobAcceptedEvent,
+  JobFinishedEvent,
+  JobStartedEvent,
+  StageEvent,
+} from "../events/schemas.ts";
+import { jsonParameter, queryRows } from "../query-rows.ts";
+import { mayFinish, mayStart } from "./transitions.ts";
+
+/**
+ * The writes, one statement each for any number of events, so that one event and a batch of
+ * thousands take the same path. Events arrive as one JSON parameter read back with
+ * `jsonb_to_recordset`: a single bind value whatever the count (a VALUES list would need one per
+ * field and hit PostgreSQL's 65,535-parameter limit near 8,000 stages), and no text is ever pasted
+ * into the SQL. Each returns the positions (`i`) of the events it applied; an event it did not
+ * apply is a replay, a refused transition or an unknown job, which `classify.ts` tells apart.
+ *
+ * The caller passes at most one event per key (job for accepts, starts and finishes; job, stage
+ * name and start time for stages): a second one for the same row is classified afterwards as a
+ * replay, since PostgreSQL does not say which of two rows of one statement won.
+ */
+export interface PositionedEvent<E> {
+  index: number;
+  event: E;
+}
+
+type AppliedRow = { i: number } & Record<string, unknown>;
+
+const appliedPositions = (rows: AppliedRow[]): Set<number> => new Set(rows.map((row) => row.i));
+
+/** New jobs, queued. An existing job is left as it is (ON CONFLICT DO NOTHING). */
+export async function applyAccepts(
+  db: AuditDb,
+  events: readonly PositionedEvent<JobAcceptedEvent>[],
+): Promise<Set<number>> {
+  if (events.length === 0) return new Set();
+  const rows = events.map(({ index, event }) => ({
+    i: index,
+    job_id: event.jobId,
+    bot_id: event.botId,
+    accepted_at: event.at.toISOString(),
+    meta: event.meta ?? {},
+    created_by: event.createdBy ?? null,
+  }));
+  return appliedPositions(
+    await queryRows<AppliedRow>(
+      db,
+      sql`
+        WITH e AS (
+          SELECT * FROM jsonb_to_recordset(${jsonParameter(rows)}::jsonb)
+            AS e(i integer, job_id uuid, bot_id text, accepted_at timestamptz, meta jsonb, created_by jsonb)
+        ), stored AS (
+          INSERT INTO jobs (job_id, bot_id, state, accepted_at, meta, created_by)
+          SELECT job_id, bot_id, 'queued', accepted_at, meta, created_by FROM e ORDER BY job_id
+          ON CONFLICT (job_id) DO NOTHING
+          RETURNING job_id
+        )
+        SELECT e.i FROM e JOIN stored USING (job_id)`,
+    ),
+  );
+}
+
+/** queued → running, when the start is not before the acceptance. */
+export async function applyStarts(
+  db: AuditDb,
+  events: readonly PositionedEvent<JobStartedEvent>[],
+): Promise<Set<number>> {
+  if (events.length === 0) return new Set();
+  const rows = events.map(({ index, event }) => ({
+    i: index,
+    job_id: event.jobId,
+    at: event.at.toISOString(),
+  }));
+  return appliedPositions(
+    await queryRows<AppliedRow>(
+      db,
+      sql`
+        UPDATE jobs SET state = 'running', started_at = e.at
+        FROM jsonb_to_recordset(${jsonParameter(rows)}::jsonb) AS e(i integer, job_id uuid, at timestamptz)
+        WHERE jobs.job_id = e.job_id
+          AND ${mayStart(sql`jobs.state`)}
+          AND e.at >= jobs.accepted_at
+        RETURNING e.i`,
+    ),
+  );
+}
+
+/**
+ * Stages of known jobs. Those of an unknown job are filtered out here rather than left to the
+ * foreign key, whose violation would abort the whole statement and with it the batch.
+ */
+export async function applyStages(
+  db: AuditDb,
+  events: readonly PositionedEvent<StageEvent>[],
+): Promise<Set<number>> {
+  if (events.length === 0) return new Set();
+  const rows = events.map(({ index, event }) => ({
+    i: index,
+    job_id: event.jobId,
+    stage_name: event.stageName,
+    started_at: event.startedAt.toISOString(),
+    ended_at: event.endedAt?.toISOString() ?? null,
+    status: event.status,
+    meta: event.meta ?? {},
+    error: event.error ?? null,
+  }));
+  return appliedPositions(
+    await queryRows<AppliedRow>(
+      db,
+      sql`
+        WITH e AS (
+          SELECT * FROM jsonb_to_recordset(${jsonParameter(rows)}::jsonb)
+            AS e(i integer, job_id uuid, stage_name text, started_at timestamptz,
+                 ended_at timestamptz, status text, meta jsonb, error jsonb)
+        ), stored AS (
+          INSERT INTO job_stages (job_id, stage_name, started_at, ended_at, status, meta, error)
+          SELECT e.job_id, e.stage_name, e.started_at, e.ended_at, e.status, e.meta, e.error
+          FROM e
+          WHERE EXISTS (SELECT 1 FROM jobs WHERE jobs.job_id = e.job_id)
+          ORDER BY e.job_id
+          ON CONFLICT (job_id, stage_name, started_at) DO NOTHING
+          RETURNING job_id, stage_name, started_at
+        )
+        SELECT e.i FROM e JOIN stored USING (job_id, stage_name, started_at)`,
+    ),
+  );
+}
+
+/**
+ * running → succeeded | failed | canceled, queued → canceled; the finish not before the start
+ * (or the acceptance of a job that never started), and the run short enough for duration_ms.
+ */
+export async function applyFinishes(
+  db: AuditDb,
+  events: readonly PositionedEvent<JobFinishedEvent>[],
+): Promise<Set<number>> {
+  if (events.length === 0) return new Set();
+  const rows = events.map(({ index, event }) => ({
+    i: index,
+    job_id: event.jobId,
+    state: event.state,
+    at: event.at.toISOString(),
+    result: event.result ?? null,
+    error_message: event.errorMessage ?? null,
+  }));
+  return appliedPositions(
+    await queryRows<AppliedRow>(
+      db,
+      sql`
+        UPDATE jobs
+        SET state = e.state, finished_at = e.at, result = e.result, error_message = e.error_message
+        FROM jsonb_to_recordset(${jsonParameter(rows)}::jsonb)
+          AS e(i integer, job_id uuid, state text, at timestamptz, result jsonb, error_message text)
+        WHERE jobs.job_id = e.job_id
+          AND ${mayFinish(sql`e.state`, sql`jobs.state`)}
+          AND e.at >= COALESCE(jobs.started_at, jobs.accepted_at)
+          AND (jobs.started_at IS NULL
+               OR EXTRACT(EPOCH FROM (e.at - jobs.started_at)) * 1000 <= ${MAX_DURATION_MS})
+        RETURNING e.i`,
+    ),
+  );
+}

@@ -1,0 +1,21 @@
+export {
+  type AcceptJobInput,
+  acceptJob,
+  type FinishJobInput,
+  finishJob,
+  type RecordStageInput,
+  recordEvent,
+  recordStage,
+  type StartJobInput,
+  startJob,
+  type WriteOutcome,
+} from "./record-event.ts";
+export {
+  type AuditRecorder,
+  type AuditRecorderOptions,
+  createAuditRecorder,
+  type OpenedAuditRecorder,
+  openAuditRecorder,
+  type RecordOutcome,
+} from "./recorder.ts";
+export { FINISH_FROM, START_FROM } from "./transitions.ts";

@@ -1,0 +1,91 @@
+import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
+import { sql } from "drizzle-orm";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { DatabaseHandle } from "../client/handle.ts";
+import { createTestDatabase, type TestDatabase } from "../testing/index.ts";
+import { migrate } from "./migrate.ts";
+import { createScratchMigrations, type ScratchMigrations } from "./scratch-migrations.ts";
+
+const PENDING = `CREATE TABLE "should_not_exist" ("id" integer);`;
+
+describe("applied migrations are verified before anything runs", () => {
+  let database: TestDatabase;
+  let handle: DatabaseHandle;
+  let scratch: ScratchMigrations;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    handle = await database.open({ maxConnections: 1 });
+  });
+  afterAll(async () => {
+    await handle?.close();
+    await database?.dispose();
+  });
+  beforeEach(() => {
+    scratch = createScratchMigrations();
+  });
+  afterEach(async () => {
+    scratch.dispose();
+    const [row] = await handle.query<{ present: boolean }>(
+      sql`SELECT to_regclass('should_not_exist') IS NOT NULL AS present`,
+    );
+    // Whatever was refused, the pending migration behind it must not have run.
+    expect(row?.present).toBe(false);
+  });
+
+  it("names an applied migration that was edited", async () => {
+    appendFileSync(scratch.path("0001_views.sql"), "\n-- a later edit\n");
+    scratch.add("9001_pending", PENDING);
+    await expect(migrate(handle, { files: scratch.files() })).rejects.toThrow(
+      /^migration 0001_views\.sql was edited after it was applied \(hash [0-9a-f]{12} in the database, [0-9a-f]{12} on disk\)/,
+    );
+  });
+
+  it("reports an applied migration that is no longer in the journal", async () => {
+    const journalPath = scratch.path("meta/_journal.json");
+    const journal = JSON.parse(readFileSync(journalPath, "utf8")) as {
+      entries: { when: number }[];
+    };
+    const removed = journal.entries.pop();
+    writeFileSync(journalPath, JSON.stringify(journal));
+    await expect(migrate(handle, { files: scratch.files() })).rejects.toThrow(
+      new RegExp(
+        `migration applied \\(journal time ${removed?.when}, .*not among the migration files`,
+      ),
+    );
+  });
+
+  it("refuses a journal re-ordered so that a migration sorts before an older one", async () => {
+    const journal = JSON.parse(readFileSync(scratch.path("meta/_journal.json"), "utf8")) as {
+      entries: { when: number }[];
+    };
+    const oldest = journal.entries[0]?.when ?? 0;
+    scratch.add("9001_backdated", PENDING, oldest + 1);
+    // The journal itself is now out of order, which the reader refuses first.
+    expect(() => scratch.files()).toThrow(
+      /9001_backdated \(when \d+\) is listed after .* the journal was re-ordered/,
+    );
+  });
+
+  it("reports a pending migration sorted among applied ones (drizzle-orm issue 5769)", async () => {
+    const files = createScratchMigrations();
+    try {
+      // Applied rows cover every real migration; a pending file whose time falls between them
+      // is what a merge of two branches produces.
+      const real = files.files();
+      const between = Math.floor(((real[0]?.createdAt ?? 0) + (real[1]?.createdAt ?? 0)) / 2);
+      const pending = {
+        tag: "9001_from_a_branch",
+        createdAt: between,
+        hash: "0".repeat(64),
+        statements: [PENDING],
+        transactional: true,
+      };
+      const merged = [...real.slice(0, 1), pending, ...real.slice(1)];
+      await expect(migrate(handle, { files: merged })).rejects.toThrow(
+        /^pending migration 9001_from_a_branch is older than the newest applied one/,
+      );
+    } finally {
+      files.dispose();
+    }
+  });
+});

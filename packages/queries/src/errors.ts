@@ -127,15 +127,13 @@ export function translateDatabaseError(error: unknown): unknown {
       const jobId = /\(job_id\)=\(([^)]+)\)/.exec(String(driver?.detail ?? ""))?.[1];
       return new NotFoundError(jobId ?? "(unknown)");
     }
-    case "23514": // check_violation
-      return new ValidationError([
-        { field: constraint || "event", message: `refused by the database: ${detail}` },
-      ]);
-    case "22003": // numeric_value_out_of_range: a duration_ms beyond INTEGER
-      return new ValidationError([{ field: "duration", message: detail }]);
-    case "22P05": // untranslatable_character: \u0000 in jsonb
-    case "22021": // character_not_in_repertoire: NUL in text
-      return new ValidationError([{ field: "event", message: detail }]);
+  }
+  // Data exceptions (a time out of PostgreSQL's range, NUL in text) and other integrity
+  // violations: the event holds something the database cannot store.
+  if (code.startsWith("22") || code.startsWith("23")) {
+    return new ValidationError([
+      { field: constraint || "event", message: `refused by the database: ${detail}` },
+    ]);
   }
   if (CONNECTION_CODES.has(code)) {
     return new ConnectionError(`the database connection failed: ${detail}`, { cause: error });

@@ -57,7 +57,14 @@ export const timestampSchema = z.custom<Date | string>().transform((value, conte
     context.addIssue({ code: "custom", message: TIMESTAMP_MESSAGE });
     return z.NEVER;
   }
-  return new Date(value);
+  const date = new Date(value);
+  // The years an ISO string can spell; a Date can reach far beyond what PostgreSQL stores.
+  const year = date.getUTCFullYear();
+  if (year < 1 || year > 9999) {
+    context.addIssue({ code: "custom", message: "out of range (years 1 to 9999)" });
+    return z.NEVER;
+  }
+  return date;
 });
 
 /** The `meta`, `result` and `error` columns hold JSON objects (`JsonObject` in the schema). */
@@ -73,6 +80,5 @@ export const createdBySchema = z.strictObject({
   at: z.string().refine((value) => isoTimestamp.safeParse(value).success, TIMESTAMP_MESSAGE),
 });
 
-/** Optional fields accept null as "absent", since JSON producers often write null. */
-export const absentAsUndefined = <T extends z.ZodType>(schema: T) =>
-  schema.nullish().transform((value) => value ?? undefined);
+/** Optional fields accept null as well as absence, since JSON producers often write null. */
+export const optionalField = <T extends z.ZodType>(schema: T) => schema.nullish();

@@ -1,12 +1,4 @@
 export {
-  type AuditEventJson,
-  type JobAcceptedEventJson,
-  type JobFinishedEventJson,
-  type JobStartedEventJson,
-  jobToEvents,
-  type StageEventJson,
-} from "./job-events.ts";
-export {
   describeIssues,
   type ParseResult,
   parseAuditEvent,

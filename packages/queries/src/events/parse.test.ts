@@ -57,14 +57,17 @@ describe("event validation", () => {
     expect(parseAuditEvent({ ...accepted, jobId: JOB.toUpperCase() }).jobId).toBe(JOB);
   });
 
-  it("treats null optionals as absent", () => {
+  it("accepts null for an absent optional field", () => {
     const event = parseAuditEvent({ ...stage, endedAt: null, meta: null, error: null });
     expect(event).toEqual({
       type: "stage",
       jobId: JOB,
       stageName: "login",
       startedAt: new Date(stage.startedAt),
+      endedAt: null,
       status: "succeed",
+      meta: null,
+      error: null,
     });
   });
 

@@ -1,12 +1,12 @@
 import { MAX_DURATION_MS, STAGE_STATUSES, TERMINAL_JOB_STATES } from "@forusbots/db/schema";
 import { z } from "zod";
 import {
-  absentAsUndefined,
   botIdSchema,
   createdBySchema,
   errorMessageSchema,
   jobIdSchema,
   jsonObjectSchema,
+  optionalField,
   stageNameSchema,
   timestampSchema,
 } from "./fields.ts";
@@ -26,8 +26,8 @@ export const jobAcceptedEventSchema = z.strictObject({
   jobId: jobIdSchema,
   botId: botIdSchema,
   at: timestampSchema,
-  meta: absentAsUndefined(jsonObjectSchema),
-  createdBy: absentAsUndefined(createdBySchema),
+  meta: optionalField(jsonObjectSchema),
+  createdBy: optionalField(createdBySchema),
 });
 
 export const jobStartedEventSchema = z.strictObject({
@@ -49,13 +49,13 @@ export const stageEventSchema = z
     jobId: jobIdSchema,
     stageName: stageNameSchema,
     startedAt: timestampSchema,
-    endedAt: absentAsUndefined(timestampSchema),
+    endedAt: optionalField(timestampSchema),
     status: z.enum(STAGE_STATUSES),
-    meta: absentAsUndefined(jsonObjectSchema),
-    error: absentAsUndefined(jsonObjectSchema),
+    meta: optionalField(jsonObjectSchema),
+    error: optionalField(jsonObjectSchema),
   })
   .superRefine((stage, context) => {
-    if (stage.endedAt === undefined) return;
+    if (stage.endedAt == null) return;
     if (stage.endedAt < stage.startedAt) {
       context.addIssue({
         code: "custom",
@@ -73,8 +73,8 @@ export const jobFinishedEventSchema = z.strictObject({
   jobId: jobIdSchema,
   state: z.enum(TERMINAL_JOB_STATES),
   at: timestampSchema,
-  result: absentAsUndefined(jsonObjectSchema),
-  errorMessage: absentAsUndefined(errorMessageSchema),
+  result: optionalField(jsonObjectSchema),
+  errorMessage: optionalField(errorMessageSchema),
 });
 
 export const auditEventSchema = z.discriminatedUnion("type", [
@@ -87,7 +87,7 @@ export const auditEventSchema = z.discriminatedUnion("type", [
 export const AUDIT_EVENT_TYPES = ["job.accepted", "job.started", "stage", "job.finished"] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 
-/** Validated events: ids in lower case, timestamps as `Date`, absent optionals `undefined`. */
+/** Validated events: ids in lower case, timestamps as `Date`; optionals may be null or absent. */
 export type JobAcceptedEvent = z.output<typeof jobAcceptedEventSchema>;
 export type JobStartedEvent = z.output<typeof jobStartedEventSchema>;
 export type StageEvent = z.output<typeof stageEventSchema>;

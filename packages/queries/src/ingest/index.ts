@@ -1,6 +1,6 @@
 export {
-  type IngestReport,
-  type IngestResult,
-  ingestEvents,
+  type BatchItem,
+  type BatchReport,
   type RejectedEvent,
-} from "./ingest-events.ts";
+  writeEvents,
+} from "./write-events.ts";

@@ -1,16 +1,17 @@
 export { type BotMetrics, type BotMetricsFilter, getBotMetrics } from "./bot-metrics.ts";
-export { getJob, type JobDetail } from "./job-detail.ts";
+export { type ExportFilter, exportEvents, jobToEvents } from "./export-events.ts";
+export { getJobWithStages, type JobDetail } from "./job-detail.ts";
 export {
-  getJobTimeline,
-  type JobTimeline,
-  type JobTimelineOptions,
+  getJobTimeSeries,
+  type JobTimeSeriesOptions,
+  type JobTimeSeriesPoint,
+  listBucketStarts,
   MAX_TIMELINE_BUCKETS,
   TIMELINE_BUCKETS,
   type TimelineBucket,
-  type TimelinePoint,
-} from "./job-timeline.ts";
+} from "./job-time-series.ts";
 export {
-  listRecentJobs,
+  getRecentJobs,
   MAX_RECENT_JOBS,
   type RecentJob,
   type RecentJobsOptions,

@@ -13,7 +13,7 @@ export interface JobDetail extends Job {
 }
 
 /** The job, or `NotFoundError`; a malformed id is a `ValidationError` naming `jobId`. */
-export async function getJob(db: AuditDb, jobId: string): Promise<JobDetail> {
+export async function getJobWithStages(db: AuditDb, jobId: string): Promise<JobDetail> {
   const { jobId: id } = parseWith(z.object({ jobId: jobIdSchema }), { jobId });
   return withDatabaseErrors(async () => {
     const [job] = await db

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { invalidField, withDatabaseErrors } from "../errors.ts";
 import { botIdSchema, jobIdSchema } from "../events/fields.ts";
 import { parseWith } from "../events/parse.ts";
+import { acceptedAtMicros, type JobKey, olderThan } from "./keyset.ts";
 
 /** A row of `recent_jobs`: every `jobs` column, the duration in seconds and the stage count. */
 export interface RecentJob extends Job {
@@ -14,7 +15,7 @@ export interface RecentJob extends Job {
 
 export interface RecentJobsPage {
   jobs: RecentJob[];
-  /** Pass as `cursor` for the next (older) page; null when there is none. */
+  /** Pass as `before` for the next (older) page; null when there is none. */
   nextCursor: string | null;
 }
 
@@ -30,30 +31,20 @@ const recentJobsOptionsSchema = z.strictObject({
     .min(1, "must be at least 1")
     .max(MAX_RECENT_JOBS, `must be at most ${MAX_RECENT_JOBS}`)
     .default(MAX_RECENT_JOBS),
-  cursor: z.string().optional(),
+  before: z.string().optional(),
 });
 
 export type RecentJobsOptions = z.input<typeof recentJobsOptionsSchema>;
 
-/**
- * The cursor is the last row's (accepted_at, job_id), the sort key, so a page starts right
- * after it however many jobs arrive meanwhile. The time is kept in whole microseconds, as
- * PostgreSQL stores it: a `Date` would round it to the millisecond and skip or repeat jobs
- * accepted within one millisecond.
- */
-interface Cursor {
-  acceptedAtMicros: string;
-  jobId: string;
-}
-
-const encodeCursor = (cursor: Cursor): string =>
+/** The cursor is the last row's key, so a page starts right after it whatever arrives meanwhile. */
+const encodeCursor = (cursor: JobKey): string =>
   Buffer.from(`${cursor.acceptedAtMicros}/${cursor.jobId}`).toString("base64url");
 
-function decodeCursor(text: string): Cursor {
+function decodeCursor(text: string): JobKey {
   const [micros, jobId, ...rest] = Buffer.from(text, "base64url").toString("utf8").split("/");
   const id = jobIdSchema.safeParse(jobId);
   if (rest.length > 0 || !micros || !/^-?\d{1,18}$/.test(micros) || !id.success) {
-    throw invalidField("cursor", "not a cursor returned by listRecentJobs");
+    throw invalidField("before", "not a cursor returned by getRecentJobs");
   }
   return { acceptedAtMicros: micros, jobId: id.data };
 }
@@ -62,12 +53,12 @@ function decodeCursor(text: string): Cursor {
  * Jobs newest first (accepted_at, then job_id, descending: the view's order), filtered by bot and
  * state, a page at a time; keyset pagination goes back past the view's 100 rows.
  */
-export async function listRecentJobs(
+export async function getRecentJobs(
   db: AuditDb,
   options: RecentJobsOptions = {},
 ): Promise<RecentJobsPage> {
-  const { botId, state, limit, cursor } = parseWith(recentJobsOptionsSchema, options);
-  const after = cursor === undefined ? undefined : decodeCursor(cursor);
+  const { botId, state, limit, before } = parseWith(recentJobsOptionsSchema, options);
+  const after = before === undefined ? undefined : decodeCursor(before);
   const rows = await withDatabaseErrors(() =>
     db
       .select({
@@ -83,18 +74,14 @@ export async function listRecentJobs(
           sql<number>`(SELECT count(*) FROM job_stages s WHERE s.job_id = jobs.job_id)::integer`.mapWith(
             Number,
           ),
-        acceptedAtMicros: sql<string>`((EXTRACT(EPOCH FROM ${jobs.acceptedAt}) * 1000000)::bigint)::text`,
+        acceptedAtMicros,
       })
       .from(jobs)
       .where(
         and(
           botId === undefined ? undefined : eq(jobs.botId, botId),
           state === undefined ? undefined : eq(jobs.state, state),
-          after === undefined
-            ? undefined
-            : sql`(${jobs.acceptedAt}, ${jobs.jobId}) < (
-                'epoch'::timestamptz + ${after.acceptedAtMicros}::bigint * interval '1 microsecond',
-                ${after.jobId}::uuid)`,
+          after === undefined ? undefined : olderThan(after),
         ),
       )
       .orderBy(desc(jobs.acceptedAt), desc(jobs.jobId))

@@ -1,9 +1,17 @@
 import type { AuditDb } from "@forusbots/db";
 import { jobStages, jobs } from "@forusbots/db/schema";
 import { and, eq, inArray, sql } from "drizzle-orm";
+import { z } from "zod";
 import { withDatabaseErrors } from "../errors.ts";
+import { stageNameSchema } from "../events/fields.ts";
 import { parseWith } from "../events/parse.ts";
-import { byteOrder, type RangeFilter, rangeConditions, rangeFilterSchema } from "./filters.ts";
+import {
+  byteOrder,
+  RANGE_ORDER_ISSUE,
+  rangeConditions,
+  rangeIsOrdered,
+  rangeShape,
+} from "./filters.ts";
 
 /** One stage name's figures: the `job_stage_summary` view's columns, plus p50 and p95. */
 export interface StageSummary {
@@ -16,8 +24,15 @@ export interface StageSummary {
   p95DurationMs: number | null;
 }
 
-/** `botId` keeps the stages of that bot's jobs; the range applies to the stage's `started_at`. */
-export type StageSummaryFilter = RangeFilter;
+/**
+ * `stageName` keeps one stage; `botId` the stages of that bot's jobs; the range [from, to)
+ * applies to the stage's `started_at`.
+ */
+const stageSummaryFilterSchema = z
+  .strictObject({ ...rangeShape, stageName: stageNameSchema.optional() })
+  .refine(rangeIsOrdered, RANGE_ORDER_ISSUE);
+
+export type StageSummaryFilter = z.input<typeof stageSummaryFilterSchema>;
 
 const percentile = (fraction: number) =>
   sql<
@@ -31,7 +46,7 @@ export async function getStageSummary(
   db: AuditDb,
   filter: StageSummaryFilter = {},
 ): Promise<StageSummary[]> {
-  const { botId, ...range } = parseWith(rangeFilterSchema, filter);
+  const { botId, stageName, ...range } = parseWith(stageSummaryFilterSchema, filter);
   return withDatabaseErrors(() =>
     db
       .select({
@@ -50,6 +65,7 @@ export async function getStageSummary(
       .from(jobStages)
       .where(
         and(
+          stageName === undefined ? undefined : eq(jobStages.stageName, stageName),
           botId === undefined
             ? undefined
             : inArray(

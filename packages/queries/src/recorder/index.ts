@@ -16,6 +16,5 @@ export {
   createAuditRecorder,
   type OpenedAuditRecorder,
   openAuditRecorder,
-  type RecordOutcome,
 } from "./recorder.ts";
 export { FINISH_FROM, START_FROM } from "./transitions.ts";

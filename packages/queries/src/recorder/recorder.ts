@@ -17,40 +17,42 @@ import {
   type WriteOutcome,
 } from "./record-event.ts";
 
-/** "disabled": auditing is off and nothing was written, nor validated, nor sent anywhere. */
-export type RecordOutcome = WriteOutcome | "disabled";
-
 /** What a bot runner holds: one method per event of a job's life. */
 export interface AuditRecorder {
+  /** False when auditing is off: every method then resolves "unchanged" and writes nothing. */
   readonly enabled: boolean;
-  acceptJob(input: AcceptJobInput): Promise<RecordOutcome>;
-  startJob(input: StartJobInput): Promise<RecordOutcome>;
-  recordStage(input: RecordStageInput): Promise<RecordOutcome>;
-  finishJob(input: FinishJobInput): Promise<RecordOutcome>;
+  acceptJob(input: AcceptJobInput): Promise<WriteOutcome>;
+  startJob(input: StartJobInput): Promise<WriteOutcome>;
+  recordStage(input: RecordStageInput): Promise<WriteOutcome>;
+  finishJob(input: FinishJobInput): Promise<WriteOutcome>;
 }
 
-export type AuditRecorderOptions =
-  | { enabled: true; db: AuditDb }
-  | { enabled: false; db?: AuditDb };
+export interface AuditRecorderOptions {
+  /** `AuditConfig.auditEnabled`, i.e. `AUDIT_DB=1`, or an explicit choice. */
+  enabled: boolean;
+}
 
-const disabled = async (): Promise<RecordOutcome> => "disabled";
+/** Nothing changed: a disabled recorder neither validates nor sends anything anywhere. */
+const unchanged = async (): Promise<WriteOutcome> => "unchanged";
 
 /**
  * The audit database is off by default (the seed's `AUDIT_DB=1` turns it on; `loadConfig` reads
- * it into `auditEnabled`). Off, every method resolves "disabled" without touching `db`, so a bot
- * runner calls the recorder unconditionally and pays nothing when auditing is off.
+ * it into `auditEnabled`). Off, every method resolves "unchanged" without touching `db` (which
+ * may then be null), so a bot runner calls the recorder unconditionally and pays nothing.
  */
-export function createAuditRecorder(options: AuditRecorderOptions): AuditRecorder {
+export function createAuditRecorder(
+  db: AuditDb | null,
+  options: AuditRecorderOptions,
+): AuditRecorder {
   if (!options.enabled) {
     return {
       enabled: false,
-      acceptJob: disabled,
-      startJob: disabled,
-      recordStage: disabled,
-      finishJob: disabled,
+      acceptJob: unchanged,
+      startJob: unchanged,
+      recordStage: unchanged,
+      finishJob: unchanged,
     };
   }
-  const { db } = options;
   if (!db) throw new Error("createAuditRecorder: an enabled recorder needs a database");
   return {
     enabled: true,
@@ -75,8 +77,11 @@ export async function openAuditRecorder(
   options: PostgresOptions = {},
 ): Promise<OpenedAuditRecorder> {
   if (!config.auditEnabled) {
-    return { ...createAuditRecorder({ enabled: false }), close: async () => {} };
+    return { ...createAuditRecorder(null, { enabled: false }), close: async () => {} };
   }
   const handle: DatabaseHandle = await openDatabase(config.database, options);
-  return { ...createAuditRecorder({ enabled: true, db: handle.db }), close: () => handle.close() };
+  return {
+    ...createAuditRecorder(handle.db, { enabled: true }),
+    close: () => handle.close(),
+  };
 }

@@ -29,30 +29,27 @@ const timelineOptionsSchema = z
     { message: `spans more than ${MAX_TIMELINE_BUCKETS} buckets`, path: ["to"] },
   );
 
-export type JobTimelineOptions = z.input<typeof timelineOptionsSchema>;
+export type JobTimeSeriesOptions = z.input<typeof timelineOptionsSchema>;
 
 /** Jobs of one bot in one state accepted within one bucket. */
-export interface TimelinePoint {
+export interface JobTimeSeriesPoint {
   bucketStart: Date;
   botId: string;
   state: JobState;
   jobs: number;
 }
 
-export interface JobTimeline {
-  bucket: TimelineBucket;
-  from: Date;
-  to: Date;
-  /** Every bucket of the range in order, so a chart can show the empty ones as zero. */
-  bucketStarts: Date[];
-  /** Only (bucket, bot, state) with at least one job, ordered by bucket, bot, state. */
-  points: TimelinePoint[];
-}
-
-/** Start of the UTC hour or day holding `date`. */
-function truncate(date: Date, bucket: TimelineBucket): Date {
+/**
+ * Every bucket start of [from, to) in order, the first holding `from`: the series has points
+ * only where there are jobs, and a chart shows the other buckets as zero.
+ */
+export function listBucketStarts(bucket: TimelineBucket, from: Date, to: Date): Date[] {
   const size = BUCKET_MILLISECONDS[bucket];
-  return new Date(Math.floor(date.getTime() / size) * size);
+  const starts: Date[] = [];
+  for (let time = Math.floor(from.getTime() / size) * size; time < to.getTime(); time += size) {
+    starts.push(new Date(time));
+  }
+  return starts;
 }
 
 /** The fixed SQL literal of a bucket, chosen from this map, never from the caller's text. */
@@ -62,17 +59,18 @@ const BUCKET_FIELD: Record<TimelineBucket, ReturnType<typeof sql.raw>> = {
 };
 
 /**
- * Jobs per hour or day, per bot and state, for jobs accepted in [from, to). Buckets are UTC:
+ * Jobs per hour or day, per bot and state, for jobs accepted in [from, to), ordered by bucket,
+ * bot and state; only combinations with at least one job appear. Buckets are UTC:
  * date_trunc would otherwise follow the session's time zone, which differs between PGlite and
  * a PostgreSQL server, and the same data would chart differently on each.
  */
-export async function getJobTimeline(
+export async function getJobTimeSeries(
   db: AuditDb,
-  options: JobTimelineOptions,
-): Promise<JobTimeline> {
+  options: JobTimeSeriesOptions,
+): Promise<JobTimeSeriesPoint[]> {
   const { bucket, from, to, botId } = parseWith(timelineOptionsSchema, options);
   const bucketStart = sql<Date>`date_trunc(${BUCKET_FIELD[bucket]}, ${jobs.acceptedAt}, 'UTC')`;
-  const points = await withDatabaseErrors(() =>
+  return withDatabaseErrors(() =>
     db
       .select({
         bucketStart: bucketStart.mapWith(jobs.acceptedAt),
@@ -90,10 +88,4 @@ export async function getJobTimeline(
       .groupBy(bucketStart, jobs.botId, jobs.state)
       .orderBy(bucketStart, byteOrder(jobs.botId), jobs.state),
   );
-  const bucketStarts: Date[] = [];
-  const size = BUCKET_MILLISECONDS[bucket];
-  for (let time = truncate(from, bucket).getTime(); time < to.getTime(); time += size) {
-    bucketStarts.push(new Date(time));
-  }
-  return { bucket, from, to, bucketStarts, points };
 }

@@ -1,4 +1,4 @@
-import { type AuditDb, AuditError } from "@forusbots/db";
+import type { AuditDb } from "@forusbots/db";
 import {
   ConflictError,
   databaseErrorCode,
@@ -10,27 +10,28 @@ import {
 import { safeParseAuditEvent } from "../events/parse.ts";
 import type { AuditEvent } from "../events/schemas.ts";
 import type { PositionedEvent } from "../recorder/apply.ts";
-import { type EventOutcome, LIFECYCLE_ORDER, writeEvents } from "../recorder/write-events.ts";
+import { applyEvents, type EventOutcome, LIFECYCLE_ORDER } from "../recorder/apply-events.ts";
 
-export type IngestResult =
-  | { status: "stored" }
-  | { status: "unchanged" }
-  | { status: "rejected"; error: EventError };
+/** One event of a batch; `position` is the caller's (the CLI passes the line number). */
+export interface BatchItem {
+  position: number;
+  event: unknown;
+}
 
 export interface RejectedEvent {
-  /** Position of the event in the batch (0-based); the caller maps it to a line number. */
-  index: number;
+  position: number;
   /** `field: what is wrong`, the error's message. */
   reason: string;
   error: EventError;
 }
 
-export interface IngestReport {
+export interface BatchReport {
+  /** Events that changed the database. */
   stored: number;
+  /** Events already reflected in it (idempotent replays). */
   unchanged: number;
+  /** Invalid or refused events, in the order of the batch. */
   rejected: RejectedEvent[];
-  /** One result per input, in input order. */
-  results: IngestResult[];
 }
 
 /** A deadlock between two batches touching the same jobs in another order: try the batch again. */
@@ -56,7 +57,7 @@ async function writeInTransaction(
 ): Promise<Map<number, EventOutcome>> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.transaction((tx) => writeEvents(tx, events));
+      return await db.transaction((tx) => applyEvents(tx, events));
     } catch (error) {
       const code = databaseErrorCode(error);
       if (RETRYABLE_CODES.has(code ?? "") && attempt < ATTEMPTS) continue;
@@ -76,7 +77,7 @@ async function writeOneByOne(
   const outcomes = new Map<number, EventOutcome>();
   for (const positioned of ordered) {
     try {
-      const single = await writeEvents(db, [positioned]);
+      const single = await applyEvents(db, [positioned]);
       for (const [index, outcome] of single) outcomes.set(index, outcome);
     } catch (error) {
       const translated = translateDatabaseError(error);
@@ -88,40 +89,34 @@ async function writeOneByOne(
 }
 
 /**
- * The bulk path: validates every input, writes the valid ones in one transaction with one
- * statement per event kind (so a batch costs a handful of round trips, not one per event), and
- * reports what became of each. Invalid and refused events are reported by position with their
- * reason; they never stop the others from being stored. Events of one job may share a batch:
- * acceptances are written first, then starts, stages and finishes.
+ * The bulk path: validates every event, writes the valid ones in one transaction with one
+ * statement per event kind (a batch costs a handful of round trips, not one per event), and
+ * reports each invalid or refused event with its position and reason; those never stop the
+ * others from being stored. Events of one job may share a batch: acceptances are written
+ * first, then starts, stages and finishes. Size batches to taste (the CLI uses a few thousand):
+ * the statements take their rows from one JSON parameter, so no count limit applies.
  */
-export async function ingestEvents(db: AuditDb, inputs: readonly unknown[]): Promise<IngestReport> {
-  const results: IngestResult[] = new Array(inputs.length);
+export async function writeEvents(db: AuditDb, items: readonly BatchItem[]): Promise<BatchReport> {
+  const outcomes = new Map<number, EventOutcome>();
   const valid: PositionedEvent<AuditEvent>[] = [];
-  inputs.forEach((input, index) => {
-    const parsed = safeParseAuditEvent(input);
+  items.forEach((item, index) => {
+    const parsed = safeParseAuditEvent(item.event);
     if (parsed.ok) valid.push({ index, event: parsed.value });
-    else results[index] = { status: "rejected", error: parsed.error };
+    else outcomes.set(index, parsed.error);
   });
-
   if (valid.length > 0) {
-    const outcomes = await writeInTransaction(db, valid);
-    for (const { index } of valid) {
-      const outcome = outcomes.get(index);
-      if (outcome === undefined) throw new Error(`no outcome for event ${index} of the batch`);
-      results[index] =
-        outcome instanceof AuditError
-          ? { status: "rejected", error: outcome }
-          : { status: outcome };
+    for (const [index, outcome] of await writeInTransaction(db, valid)) {
+      outcomes.set(index, outcome);
     }
   }
 
-  const report: IngestReport = { stored: 0, unchanged: 0, rejected: [], results };
-  results.forEach((result, index) => {
-    if (result.status === "rejected") {
-      report.rejected.push({ index, reason: result.error.message, error: result.error });
-    } else {
-      report[result.status]++;
-    }
+  const report: BatchReport = { stored: 0, unchanged: 0, rejected: [] };
+  items.forEach((item, index) => {
+    const outcome = outcomes.get(index);
+    if (outcome === undefined) throw new Error(`no outcome for the event at ${item.position}`);
+    if (outcome === "stored") report.stored++;
+    else if (outcome === "unchanged") report.unchanged++;
+    else report.rejected.push({ position: item.position, reason: outcome.message, error: outcome });
   });
   return report;
 }

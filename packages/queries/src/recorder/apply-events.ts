@@ -82,7 +82,7 @@ function splitIntoPhases(events: readonly PositionedEvent<AuditEvent>[]): Phases
  * that did not apply with at most two reads. Runs in the caller's transaction, if any: the batch
  * path wraps it in one, a single recorder call needs none (its write is one statement).
  */
-export async function writeEvents(
+export async function applyEvents(
   db: AuditDb,
   events: readonly PositionedEvent<AuditEvent>[],
 ): Promise<Map<number, EventOutcome>> {

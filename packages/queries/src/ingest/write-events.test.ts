@@ -1,0 +1,261 @@
+import { randomUUID } from "node:crypto";
+import type { AuditDb, DatabaseHandle } from "@forusbots/db";
+import * as schema from "@forusbots/db/schema";
+import { jobStages, jobs } from "@forusbots/db/schema";
+import { asc, eq, sql } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
+import { at, useAuditDatabase } from "../testing/audit-database.ts";
+import { type BatchItem, writeEvents } from "./write-events.ts";
+
+const context = useAuditDatabase();
+
+/** Items numbered from line 1, as the CLI numbers the lines of a file. */
+const numbered = (events: unknown[]): BatchItem[] =>
+  events.map((event, index) => ({ position: index + 1, event }));
+
+const iso = (date: Date) => date.toISOString();
+
+async function storedJob(jobId: string) {
+  const [row] = await context.db.select().from(jobs).where(eq(jobs.jobId, jobId));
+  return row;
+}
+
+/** A drizzle database on the same connection that logs every statement it sends. */
+async function countingDatabase(handle: DatabaseHandle): Promise<{ db: AuditDb; sent: string[] }> {
+  const sent: string[] = [];
+  const logger = { logQuery: (query: string) => void sent.push(query) };
+  if (handle.driver.engine === "postgres") {
+    const { drizzle } = await import("drizzle-orm/postgres-js");
+    return { db: drizzle(handle.driver.sql, { schema, logger }), sent };
+  }
+  const { drizzle } = await import("drizzle-orm/pglite");
+  return { db: drizzle(handle.driver.client, { schema, logger }), sent };
+}
+
+describe("the batch path", () => {
+  const A = randomUUID();
+  const B = randomUUID();
+  const C = randomUUID();
+  const X = randomUUID();
+  const mixed = numbered([
+    /* 1 */ { type: "job.accepted", jobId: A, botId: "bot-1", at: iso(at(0)) },
+    /* 2 */ { type: "job.started", jobId: A, at: iso(at(1)) },
+    /* 3 */ {
+      type: "stage",
+      jobId: A,
+      stageName: "login",
+      startedAt: iso(at(1)),
+      endedAt: iso(at(1, 30)),
+      status: "succeed",
+    },
+    /* 4 */ {
+      type: "stage",
+      jobId: A,
+      stageName: "fill-form",
+      startedAt: iso(at(2)),
+      endedAt: iso(at(3)),
+      status: "fail",
+      error: { code: "E1" },
+    },
+    /* 5 */ { type: "job.finished", jobId: A, state: "succeeded", at: iso(at(4)) },
+    /* 6 */ { type: "job.accepted", jobId: B, botId: "bot-2", at: iso(at(0)) },
+    /* 7 */ { type: "job.finished", jobId: B, state: "canceled", at: iso(at(1)) },
+    /* 8 */ { type: "job.started", jobId: "nope", at: iso(at(1)) },
+    /* 9 */ { type: "job.paused", jobId: A },
+    /* 10 */ { type: "stage", jobId: X, stageName: "login", startedAt: iso(at(1)), status: "fail" },
+    /* 11 */ { type: "job.accepted", jobId: C, botId: "bot-1", at: iso(at(5)) },
+    /* 12 */ { type: "job.finished", jobId: C, state: "succeeded", at: iso(at(6)) },
+    /* 13 */ { type: "job.started", jobId: C, at: iso(at(4)) },
+    /* 14 */ { type: "job.accepted", jobId: A, botId: "bot-9", at: iso(at(0)) },
+    /* 15 */ {
+      type: "stage",
+      jobId: A,
+      stageName: "login",
+      startedAt: iso(at(1)),
+      endedAt: iso(at(1, 30)),
+      status: "succeed",
+    },
+  ]);
+  const expectedRejections = [
+    { position: 8, reason: "jobId: not a UUID", type: ValidationError },
+    {
+      position: 9,
+      reason:
+        'type: unknown event type "job.paused" (expected one of job.accepted, job.started, stage, job.finished)',
+      type: ValidationError,
+    },
+    { position: 10, reason: `jobId: no job ${X} has been accepted`, type: NotFoundError },
+    {
+      position: 12,
+      reason: `state: job ${C} has not started: a queued job can only be canceled`,
+      type: ConflictError,
+    },
+    {
+      position: 13,
+      reason: `at: before the job was accepted (${iso(at(5))})`,
+      type: ValidationError,
+    },
+    {
+      position: 14,
+      reason: `botId: job ${A} was already accepted for bot "bot-1"`,
+      type: ConflictError,
+    },
+  ];
+
+  it("stores every valid event of a mixed batch and reports each bad one by position", async () => {
+    const report = await writeEvents(context.db, mixed);
+    // Stored: 1-7 but 8-10 are bad, and 11. Line 15 repeats line 3.
+    expect(report.stored).toBe(8);
+    expect(report.unchanged).toBe(1);
+    expect(
+      report.rejected.map(({ position, reason, error }) => ({
+        position,
+        reason,
+        type: error.constructor,
+      })),
+    ).toEqual(expectedRejections);
+
+    expect(await storedJob(A)).toMatchObject({
+      botId: "bot-1",
+      state: "succeeded",
+      startedAt: at(1),
+      finishedAt: at(4),
+      durationMs: 180_000,
+    });
+    expect(await storedJob(B)).toMatchObject({ state: "canceled", startedAt: null });
+    expect(await storedJob(C)).toMatchObject({ state: "queued", startedAt: null });
+    expect(await storedJob(X)).toBeUndefined();
+    const stages = await context.db
+      .select()
+      .from(jobStages)
+      .where(eq(jobStages.jobId, A))
+      .orderBy(asc(jobStages.startedAt));
+    expect(
+      stages.map(({ stageName, status, durationMs, error }) => [
+        stageName,
+        status,
+        durationMs,
+        error,
+      ]),
+    ).toEqual([
+      ["login", "succeed", 30_000, null],
+      ["fill-form", "fail", 60_000, { code: "E1" }],
+    ]);
+  });
+
+  it("writing the same batch again changes nothing and reports the same refusals", async () => {
+    const report = await writeEvents(context.db, mixed);
+    // Every event stored the first time, and the repeated stage, is now a replay.
+    expect(report.stored).toBe(0);
+    expect(report.unchanged).toBe(9);
+    expect(report.rejected.map(({ position, reason }) => ({ position, reason }))).toEqual(
+      expectedRejections.map(({ position, reason }) => ({ position, reason })),
+    );
+    expect(await storedJob(A)).toMatchObject({ state: "succeeded", finishedAt: at(4) });
+  });
+
+  it("takes a job's events in any order within one batch", async () => {
+    const D = randomUUID();
+    const report = await writeEvents(
+      context.db,
+      numbered([
+        { type: "job.finished", jobId: D, state: "failed", at: iso(at(3)), errorMessage: "boom" },
+        { type: "stage", jobId: D, stageName: "login", startedAt: iso(at(2)), status: "fail" },
+        { type: "job.started", jobId: D, at: iso(at(1)) },
+        { type: "job.accepted", jobId: D, botId: "bot-3", at: iso(at(0)) },
+      ]),
+    );
+    expect(report).toEqual({ stored: 4, unchanged: 0, rejected: [] });
+    expect(await storedJob(D)).toMatchObject({ state: "failed", errorMessage: "boom" });
+  });
+
+  it("keeps the first of two finishes of one job in a batch and refuses the other", async () => {
+    const E = randomUUID();
+    const report = await writeEvents(
+      context.db,
+      numbered([
+        { type: "job.accepted", jobId: E, botId: "bot-3", at: iso(at(0)) },
+        { type: "job.started", jobId: E, at: iso(at(1)) },
+        { type: "job.finished", jobId: E, state: "succeeded", at: iso(at(2)) },
+        { type: "job.finished", jobId: E, state: "failed", at: iso(at(2)) },
+      ]),
+    );
+    expect(report.stored).toBe(3);
+    expect(report.rejected.map(({ position, reason }) => [position, reason])).toEqual([
+      [4, `state: job ${E} already finished as succeeded at ${iso(at(2))}`],
+    ]);
+  });
+
+  it("reports an empty batch as nothing done", async () => {
+    expect(await writeEvents(context.db, [])).toEqual({ stored: 0, unchanged: 0, rejected: [] });
+  });
+});
+
+describe("round trips", () => {
+  /** 100 jobs × (accept, start, 3 stages, finish): 600 events. */
+  function bigBatch(): BatchItem[] {
+    const events: unknown[] = [];
+    for (let job = 0; job < 100; job++) {
+      const jobId = randomUUID();
+      events.push({ type: "job.accepted", jobId, botId: `bot-${job % 5}`, at: iso(at(job)) });
+      events.push({ type: "job.started", jobId, at: iso(at(job + 1)) });
+      for (const [offset, stageName] of ["login", "fill-form", "submit"].entries()) {
+        events.push({
+          type: "stage",
+          jobId,
+          stageName,
+          startedAt: iso(at(job + 1, offset * 10)),
+          endedAt: iso(at(job + 1, offset * 10 + 5)),
+          status: "succeed",
+        });
+      }
+      events.push({ type: "job.finished", jobId, state: "succeeded", at: iso(at(job + 2)) });
+    }
+    return numbered(events);
+  }
+
+  it("are one statement per event kind, whatever the batch size", async () => {
+    const { db, sent } = await countingDatabase(context.handle);
+    const batch = bigBatch();
+    expect(await writeEvents(db, batch)).toEqual({ stored: 600, unchanged: 0, rejected: [] });
+    // accepts, starts, stages, finishes: nothing to classify.
+    expect(sent).toHaveLength(4);
+
+    sent.length = 0;
+    expect(await writeEvents(db, batch)).toEqual({ stored: 0, unchanged: 600, rejected: [] });
+    // The same four writes, then one read of the jobs and one of the stages to classify.
+    expect(sent).toHaveLength(6);
+  });
+});
+
+describe("a constraint the validation does not know", () => {
+  it("rejects the event it refuses and still stores the rest of the batch", async () => {
+    // Stands for a rule added by a later migration: the batch statement fails as a whole, and
+    // the events are then written one by one to single out the one the database refuses.
+    await context.db.execute(
+      sql`ALTER TABLE jobs ADD CONSTRAINT ck_test_forbidden_bot CHECK (bot_id <> 'bot-forbidden')`,
+    );
+    try {
+      const F = randomUUID();
+      const G = randomUUID();
+      const report = await writeEvents(
+        context.db,
+        numbered([
+          { type: "job.accepted", jobId: F, botId: "bot-allowed", at: iso(at(0)) },
+          { type: "job.accepted", jobId: G, botId: "bot-forbidden", at: iso(at(0)) },
+          { type: "job.started", jobId: F, at: iso(at(1)) },
+        ]),
+      );
+      expect(report.stored).toBe(2);
+      expect(report.rejected).toHaveLength(1);
+      expect(report.rejected[0]?.position).toBe(2);
+      expect(report.rejected[0]?.error).toBeInstanceOf(ValidationError);
+      expect(report.rejected[0]?.reason).toMatch(/^ck_test_forbidden_bot: refused by the database/);
+      expect(await storedJob(F)).toMatchObject({ state: "running" });
+      expect(await storedJob(G)).toBeUndefined();
+    } finally {
+      await context.db.execute(sql`ALTER TABLE jobs DROP CONSTRAINT ck_test_forbidden_bot`);
+    }
+  });
+});

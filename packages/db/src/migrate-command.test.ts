@@ -44,12 +44,13 @@ describe("pnpm db:migrate", () => {
       "0002_alias_views",
       "0003_ms_durations",
       "0004_job_stages_dedupe",
+      "0005_job_rollups",
     ]) {
       expect(first.stdout).toMatch(new RegExp(`applied ${tag} \\(\\d+ statements, \\d+ ms\\)`));
     }
     const second = await dbMigrate(database.env);
     expect(second.code).toBe(0);
-    expect(second.stdout).toContain("Already up to date (5 migrations applied).");
+    expect(second.stdout).toContain("Already up to date (6 migrations applied).");
   });
 
   const failures: [string, string, RegExp, number][] = [

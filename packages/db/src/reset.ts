@@ -1,7 +1,17 @@
-import { sql } from "drizzle-orm";
+import { getTableName, sql } from "drizzle-orm";
 import type { DatabaseHandle } from "./client/handle.ts";
 import { RefusedError } from "./errors.ts";
 import { TRACKING_SCHEMA } from "./migrator/tracking.ts";
+import {
+  botJobHourly,
+  botJobTotals,
+  jobStages,
+  jobs,
+  ROLLUP_TRIGGER_FUNCTIONS,
+  stageTotals,
+} from "./schema/index.ts";
+
+const AUDIT_TABLES = [jobStages, jobs, botJobHourly, botJobTotals, stageTotals];
 
 export interface ResetOptions {
   /** The caller's explicit yes (the CLI's `--yes`); without it nothing is dropped. */
@@ -41,9 +51,12 @@ export async function resetRefusal(
 export async function resetDatabase(handle: DatabaseHandle, options: ResetOptions): Promise<void> {
   const refusal = await resetRefusal(handle, options);
   if (refusal) throw new RefusedError(refusal);
+  const tables = AUDIT_TABLES.map((table) => sql.identifier(getTableName(table)));
+  const functions = ROLLUP_TRIGGER_FUNCTIONS.map((name) => sql`${sql.identifier(name)}()`);
   await handle.db.transaction(async (tx) => {
-    // CASCADE takes the views (and aliases) that select from the tables.
-    await tx.execute(sql`DROP TABLE IF EXISTS job_stages, jobs CASCADE`);
+    // CASCADE takes the views (and aliases) that select from the tables, and their triggers.
+    await tx.execute(sql`DROP TABLE IF EXISTS ${sql.join(tables, sql`, `)} CASCADE`);
+    await tx.execute(sql`DROP FUNCTION IF EXISTS ${sql.join(functions, sql`, `)}`);
     await tx.execute(sql`DROP SCHEMA IF EXISTS ${sql.identifier(TRACKING_SCHEMA)} CASCADE`);
   });
 }

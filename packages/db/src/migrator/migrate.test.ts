@@ -20,6 +20,7 @@ describe("migrations on an empty database", () => {
       "0002_alias_views",
       "0003_ms_durations",
       "0004_job_stages_dedupe",
+      "0005_job_rollups",
     ]);
     const first = await runMigrations(database.target);
     expect(first.applied).toEqual(tags);

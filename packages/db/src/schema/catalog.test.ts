@@ -137,4 +137,95 @@ describe("schema in the catalog after migrating", () => {
       { table_name: "stage_metrics", columns: stages },
     ]);
   });
+
+  it("has the rollup tables and the statement triggers that maintain them", async () => {
+    const tables = await handle.query<{ table_name: string }>(sql`
+      SELECT table_name FROM information_schema.tables
+      WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1`);
+    expect(tables.map((row) => row.table_name)).toEqual([
+      "bot_job_hourly",
+      "bot_job_totals",
+      "job_stages",
+      "jobs",
+      "stage_totals",
+    ]);
+    const triggers = await handle.query<{ table: string; name: string; definition: string }>(sql`
+      SELECT tgrelid::regclass::text AS table, tgname AS name,
+             pg_get_triggerdef(oid) AS definition
+      FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1, 2`);
+    const statement = (when: string, table: string, transition: string, fn: string) =>
+      `CREATE TRIGGER ${table === "jobs" ? "jobs" : "job_stages"}_rollups_${when.toLowerCase()} AFTER ${when} ON public.${table} ${transition}FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`;
+    expect(triggers).toEqual([
+      {
+        table: "job_stages",
+        name: "job_stages_rollups_delete",
+        definition: statement(
+          "DELETE",
+          "job_stages",
+          "REFERENCING OLD TABLE AS old_rows ",
+          "stage_rollups_apply",
+        ),
+      },
+      {
+        table: "job_stages",
+        name: "job_stages_rollups_insert",
+        definition: statement(
+          "INSERT",
+          "job_stages",
+          "REFERENCING NEW TABLE AS new_rows ",
+          "stage_rollups_apply",
+        ),
+      },
+      {
+        table: "job_stages",
+        name: "job_stages_rollups_truncate",
+        definition: statement("TRUNCATE", "job_stages", "", "stage_rollups_truncate"),
+      },
+      {
+        table: "job_stages",
+        name: "job_stages_rollups_update",
+        definition: statement(
+          "UPDATE",
+          "job_stages",
+          "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows ",
+          "stage_rollups_apply",
+        ),
+      },
+      {
+        table: "jobs",
+        name: "jobs_rollups_delete",
+        definition: statement(
+          "DELETE",
+          "jobs",
+          "REFERENCING OLD TABLE AS old_rows ",
+          "job_rollups_apply",
+        ),
+      },
+      {
+        table: "jobs",
+        name: "jobs_rollups_insert",
+        definition: statement(
+          "INSERT",
+          "jobs",
+          "REFERENCING NEW TABLE AS new_rows ",
+          "job_rollups_apply",
+        ),
+      },
+      {
+        table: "jobs",
+        name: "jobs_rollups_truncate",
+        definition: statement("TRUNCATE", "jobs", "", "job_rollups_truncate"),
+      },
+      {
+        table: "jobs",
+        name: "jobs_rollups_update",
+        definition: statement(
+          "UPDATE",
+          "jobs",
+          "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows ",
+          "job_rollups_apply",
+        ),
+      },
+    ]);
+  });
 });

@@ -7,8 +7,8 @@ import { createTestDatabase, type TestDatabase } from "../testing/index.ts";
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
 
 /**
- * The seed's evolution, one step at a time (init → views → alias views → ms durations → dedupe):
- * rows written after each step are still there, unchanged, after the later ones.
+ * The seed's evolution, one step at a time (init → views → alias views → ms durations → dedupe),
+ * then the rollups: rows written after each step are still there, unchanged, after the later ones.
  */
 describe("migration history keeps data from every step", () => {
   let database: TestDatabase;
@@ -110,6 +110,35 @@ describe("migration history keeps data from every step", () => {
       { job_id: id(2), bot_id: "bot-a", step: 2 },
       { job_id: id(3), bot_id: "bot-b", step: 3 },
       { job_id: id(4), bot_id: "bot-b", step: 4 },
+    ]);
+  });
+
+  it("0005_job_rollups: rollups are backfilled from the rows already stored", async () => {
+    await migrate(handle, { to: "0005_job_rollups" });
+    await addJob(5, "bot-b");
+    // Five succeeded jobs of 2.5 s each: bot-a has jobs 1 and 2, bot-b jobs 3, 4 and 5.
+    const metrics = await handle.query<{
+      bot_id: string;
+      total_jobs: number;
+      avg_duration_seconds: number;
+    }>(
+      sql`SELECT bot_id, total_jobs, avg_duration_seconds FROM job_metrics_by_bot ORDER BY bot_id`,
+    );
+    expect(metrics).toEqual([
+      { bot_id: "bot-a", total_jobs: 2, avg_duration_seconds: 2.5 },
+      { bot_id: "bot-b", total_jobs: 3, avg_duration_seconds: 2.5 },
+    ]);
+    // Stages left by the dedupe: login 2000 ms and 1000 ms, upload 2000 ms.
+    const stages = await handle.query<{
+      stage_name: string;
+      total_runs: number;
+      avg_duration_ms: number;
+    }>(
+      sql`SELECT stage_name, total_runs, avg_duration_ms FROM job_stage_summary ORDER BY stage_name`,
+    );
+    expect(stages).toEqual([
+      { stage_name: "login", total_runs: 2, avg_duration_ms: 1500 },
+      { stage_name: "upload", total_runs: 1, avg_duration_ms: 2000 },
     ]);
   });
 });

@@ -2,19 +2,24 @@ import { desc, getTableColumns, sql } from "drizzle-orm";
 import { pgView, type QueryBuilder } from "drizzle-orm/pg-core";
 import { jobStages } from "./job-stages.ts";
 import { jobs } from "./jobs.ts";
+import { botJobTotals, stageTotals } from "./rollups.ts";
 
 /**
  * The analytical views of the seed's 002_views.sql. Each query is a function so that the
  * compatibility aliases (aliases.ts) are the same query under an older name: an alias that
  * selected from its base view would pin that view, and every later change to it would need the
  * alias dropped first.
+ *
+ * `job_metrics_by_bot` and `job_stage_summary` read the rollups (rollups.ts). Their definitions
+ * over the base tables stay here as `plainJobMetricsByBotQuery` and `plainJobStageSummaryQuery`:
+ * the reference the rollups are tested against and the baseline the benchmark measures.
  */
 
 /** Seconds between two timestamps, NULL when either is missing. */
 const secondsBetween = (from: typeof jobs.startedAt, to: typeof jobs.finishedAt) =>
   sql`EXTRACT(EPOCH FROM (${to} - ${from}))`;
 
-export const jobMetricsByBotQuery = (qb: QueryBuilder) =>
+export const plainJobMetricsByBotQuery = (qb: QueryBuilder) =>
   qb
     .select({
       botId: jobs.botId,
@@ -58,7 +63,7 @@ export const recentJobsQuery = (qb: QueryBuilder) =>
     .orderBy(desc(jobs.acceptedAt), desc(jobs.jobId))
     .limit(100);
 
-export const jobStageSummaryQuery = (qb: QueryBuilder) =>
+export const plainJobStageSummaryQuery = (qb: QueryBuilder) =>
   qb
     .select({
       stageName: jobStages.stageName,
@@ -72,6 +77,41 @@ export const jobStageSummaryQuery = (qb: QueryBuilder) =>
     })
     .from(jobStages)
     .groupBy(jobStages.stageName);
+
+/** Counters of a rollup row, in the shape of the plain aggregate's columns. */
+const totalJobsOf = (t: typeof botJobTotals) =>
+  sql`(${t.queuedJobs} + ${t.runningJobs} + ${t.succeededJobs} + ${t.failedJobs} + ${t.canceledJobs})`;
+
+export const jobMetricsByBotQuery = (qb: QueryBuilder) =>
+  qb
+    .select({
+      botId: botJobTotals.botId,
+      totalJobs: sql<number>`${totalJobsOf(botJobTotals)}`.as("total_jobs"),
+      succeededJobs: sql<number>`${botJobTotals.succeededJobs}`.as("succeeded_jobs"),
+      failedJobs: sql<number>`${botJobTotals.failedJobs}`.as("failed_jobs"),
+      // numeric / integer is the division avg() performs, so this equals the plain average exactly.
+      avgDurationSeconds: sql<number | null>`(${botJobTotals.durationSecondsSum}
+        / NULLIF(${botJobTotals.timedJobs}, 0))::double precision`.as("avg_duration_seconds"),
+      successRate: sql<number | null>`(100.0 * ${botJobTotals.succeededJobs}
+        / NULLIF(${botJobTotals.succeededJobs} + ${botJobTotals.failedJobs}, 0))::double precision`.as(
+        "success_rate",
+      ),
+    })
+    .from(botJobTotals)
+    // A bot whose jobs were all deleted keeps a zero row; the plain aggregate has no row for it.
+    .where(sql`${totalJobsOf(botJobTotals)} > 0`);
+
+export const jobStageSummaryQuery = (qb: QueryBuilder) =>
+  qb
+    .select({
+      stageName: stageTotals.stageName,
+      totalRuns: sql<number>`${stageTotals.totalRuns}`.as("total_runs"),
+      failedRuns: sql<number>`${stageTotals.failedRuns}`.as("failed_runs"),
+      avgDurationMs: sql<number | null>`(${stageTotals.durationMsSum}::numeric
+        / NULLIF(${stageTotals.timedRuns}, 0))::double precision`.as("avg_duration_ms"),
+    })
+    .from(stageTotals)
+    .where(sql`${stageTotals.totalRuns} > 0`);
 
 export const jobMetricsByBot = pgView("job_metrics_by_bot").as(jobMetricsByBotQuery);
 export const recentJobs = pgView("recent_jobs").as(recentJobsQuery);

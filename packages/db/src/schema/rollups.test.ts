@@ -1,0 +1,155 @@
+import { type SQL, sql } from "drizzle-orm";
+import { QueryBuilder } from "drizzle-orm/pg-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DatabaseHandle } from "../client/handle.ts";
+import { createTestDatabase, type TestDatabase } from "../testing/index.ts";
+import { plainJobMetricsByBotQuery, plainJobStageSummaryQuery } from "./views.ts";
+
+/** A small deterministic PRNG (mulberry32), so a failure replays the same writes. */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const plain = new QueryBuilder();
+const plainMetrics = sql`${plainJobMetricsByBotQuery(plain).getSQL()} ORDER BY 1`;
+const plainStages = sql`${plainJobStageSummaryQuery(plain).getSQL()} ORDER BY 1`;
+// The hourly rollup against the same counts taken from the base table.
+const plainHourly = sql`
+  SELECT bot_id, date_trunc('hour', accepted_at, 'UTC') AS hour,
+         count(*) FILTER (WHERE state = 'queued')::int AS queued_jobs,
+         count(*) FILTER (WHERE state = 'running')::int AS running_jobs,
+         count(*) FILTER (WHERE state = 'succeeded')::int AS succeeded_jobs,
+         count(*) FILTER (WHERE state = 'failed')::int AS failed_jobs,
+         count(*) FILTER (WHERE state = 'canceled')::int AS canceled_jobs
+  FROM jobs GROUP BY 1, 2 ORDER BY 1, 2`;
+const rolledHourly = sql`
+  SELECT bot_id, hour, queued_jobs, running_jobs, succeeded_jobs, failed_jobs, canceled_jobs
+  FROM bot_job_hourly
+  WHERE queued_jobs + running_jobs + succeeded_jobs + failed_jobs + canceled_jobs > 0
+  ORDER BY 1, 2`;
+
+describe("rollups stay exactly equal to the plain aggregates", () => {
+  let database: TestDatabase;
+  let handle: DatabaseHandle;
+  const next = random(20261125);
+  const jobIds: string[] = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    handle = await database.open();
+  });
+  afterAll(async () => {
+    await handle?.close();
+    await database?.dispose();
+  });
+
+  async function expectViewsEqualPlain() {
+    const rows = (statement: SQL) => handle.query(statement);
+    expect(await rows(sql`SELECT * FROM job_metrics_by_bot ORDER BY 1`)).toEqual(
+      await rows(plainMetrics),
+    );
+    expect(await rows(sql`SELECT * FROM job_stage_summary ORDER BY 1`)).toEqual(
+      await rows(plainStages),
+    );
+    expect(await rows(rolledHourly)).toEqual(await rows(plainHourly));
+  }
+
+  it("after multi-row inserts of jobs in every state and their stages", async () => {
+    const states = ["queued", "running", "succeeded", "failed", "canceled"];
+    const values: SQL[] = [];
+    for (let n = 0; n < 400; n++) {
+      const jobId = `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
+      jobIds.push(jobId);
+      const accepted =
+        Date.UTC(2026, 0, 1) + Math.floor(next() * 72) * 3_600_000 + Math.floor(next() * 3_600_000);
+      const state = states[Math.floor(next() * states.length)] ?? "queued";
+      // Durations with microseconds, so exactness is tested beyond whole seconds.
+      const started =
+        state === "queued" || (state === "canceled" && next() < 0.5)
+          ? null
+          : accepted + Math.floor(next() * 5_000);
+      const finished =
+        state === "queued" || state === "running"
+          ? null
+          : (started ?? accepted) + Math.floor(next() * 600_000) + next();
+      const iso = (ms: number | null) =>
+        ms === null
+          ? null
+          : new Date(ms)
+              .toISOString()
+              .replace("Z", `${String(Math.floor(next() * 1000)).padStart(3, "0")}Z`);
+      values.push(
+        sql`(${jobId}, ${`bot-${Math.floor(next() * 6)}`}, ${state}, ${iso(accepted)}::timestamptz, ${iso(started)}::timestamptz, ${iso(finished)}::timestamptz)`,
+      );
+    }
+    await handle.query(sql`
+      INSERT INTO jobs (job_id, bot_id, state, accepted_at, started_at, finished_at)
+      SELECT job_id::uuid, bot_id, state, accepted_at, started_at,
+             CASE WHEN finished_at IS NULL THEN NULL ELSE GREATEST(finished_at, COALESCE(started_at, accepted_at)) END
+      FROM (VALUES ${sql.join(values, sql`, `)}) AS v(job_id, bot_id, state, accepted_at, started_at, finished_at)
+      -- Microsecond jitter can put started before accepted: keep the row valid.
+      WHERE started_at IS NULL OR started_at >= accepted_at`);
+    await handle.query(sql`
+      INSERT INTO job_stages (job_id, stage_name, started_at, ended_at, status)
+      SELECT j.job_id, s.name, j.accepted_at + s.offset_ms * interval '1 millisecond',
+             CASE WHEN (hashtext(j.job_id::text || s.name) & 7) = 0 THEN NULL
+                  ELSE j.accepted_at + s.offset_ms * interval '1 millisecond'
+                       + (1 + abs(hashtext(s.name || j.job_id::text)) % 90000000) * interval '1 microsecond' END,
+             CASE WHEN (hashtext(s.name || j.job_id::text) & 3) = 0 THEN 'fail' ELSE 'succeed' END
+      FROM jobs j CROSS JOIN (VALUES ('login', 0), ('fill-form', 1000), ('upload', 2000), ('submit', 3000)) AS s(name, offset_ms)
+      WHERE (hashtext(j.job_id::text) & 1) = 0 OR s.name <> 'upload'`);
+    await expectViewsEqualPlain();
+  });
+
+  it("after updates that move jobs between states and bots", async () => {
+    await handle.query(sql`
+      UPDATE jobs SET state = 'running', started_at = accepted_at + interval '1 second'
+      WHERE state = 'queued' AND (hashtext(job_id::text) & 1) = 0`);
+    await handle.query(sql`
+      UPDATE jobs SET state = 'succeeded', finished_at = started_at + interval '42.123456 seconds'
+      WHERE state = 'running'`);
+    await handle.query(sql`UPDATE jobs SET bot_id = 'bot-renamed' WHERE bot_id = 'bot-1'`);
+    await handle.query(sql`
+      UPDATE job_stages SET status = 'fail', ended_at = started_at + interval '3.5 seconds'
+      WHERE stage_name = 'submit' AND ended_at IS NULL`);
+    await expectViewsEqualPlain();
+  });
+
+  it("after deletes, including jobs whose stages go by cascade", async () => {
+    await handle.query(
+      sql`DELETE FROM jobs WHERE job_id = ANY(${`{${jobIds.slice(0, 120).join(",")}}`}::uuid[])`,
+    );
+    await handle.query(sql`DELETE FROM job_stages WHERE stage_name = 'login' AND status = 'fail'`);
+    await handle.query(sql`DELETE FROM jobs WHERE bot_id = 'bot-0'`);
+    await expectViewsEqualPlain();
+    const [gone] = await handle.query<{ rows: number }>(
+      sql`SELECT count(*)::int AS rows FROM job_metrics_by_bot WHERE bot_id = 'bot-0'`,
+    );
+    expect(gone?.rows).toBe(0);
+  });
+
+  it("inside a transaction that rolls back, the rollups roll back too", async () => {
+    const before = await handle.query(sql`SELECT * FROM job_metrics_by_bot ORDER BY 1`);
+    await expect(
+      handle.db.transaction(async (tx) => {
+        await tx.execute(sql`DELETE FROM jobs`);
+        throw new Error("abandon");
+      }),
+    ).rejects.toThrow("abandon");
+    expect(await handle.query(sql`SELECT * FROM job_metrics_by_bot ORDER BY 1`)).toEqual(before);
+  });
+
+  it("after TRUNCATE, which fires no row trigger", async () => {
+    await handle.query(sql`TRUNCATE job_stages`);
+    await expectViewsEqualPlain();
+    await handle.query(sql`TRUNCATE jobs CASCADE`);
+    await expectViewsEqualPlain();
+    expect(await handle.query(sql`SELECT * FROM job_metrics_by_bot`)).toEqual([]);
+  });
+});

@@ -1,0 +1,68 @@
+import {
+  bigint,
+  integer,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+} from "drizzle-orm/pg-core";
+
+/**
+ * Incremental rollups behind the metric views. Statement-level triggers on `jobs` and `job_stages`
+ * (migration 0005_job_rollups) add each write's delta in the same transaction as the write, so the
+ * views read a few rows per bot or stage instead of aggregating millions, and are always exactly
+ * what the plain aggregate over the base tables would say (views.test.ts and rollups.test.ts
+ * compare them after inserts, updates and deletes).
+ *
+ * Sums are kept exact (NUMERIC seconds, BIGINT milliseconds) and averaged with the same division
+ * PostgreSQL's avg() performs, so the averages are equal to the last bit, not approximately.
+ */
+const jobStateCounters = {
+  queuedJobs: integer("queued_jobs").notNull().default(0),
+  runningJobs: integer("running_jobs").notNull().default(0),
+  succeededJobs: integer("succeeded_jobs").notNull().default(0),
+  failedJobs: integer("failed_jobs").notNull().default(0),
+  canceledJobs: integer("canceled_jobs").notNull().default(0),
+  /** Jobs having both started_at and finished_at: the denominator of the average duration. */
+  timedJobs: integer("timed_jobs").notNull().default(0),
+  /** Sum over timed jobs of EXTRACT(EPOCH FROM finished_at - started_at), exact to the microsecond. */
+  durationSecondsSum: numeric("duration_seconds_sum").notNull().default("0"),
+};
+
+/** Per bot, all time: what `job_metrics_by_bot` reads. */
+export const botJobTotals = pgTable("bot_job_totals", {
+  botId: text("bot_id").primaryKey(),
+  ...jobStateCounters,
+});
+
+/** Per bot and UTC hour of `accepted_at`: metrics over a time range and the jobs time series. */
+export const botJobHourly = pgTable(
+  "bot_job_hourly",
+  {
+    botId: text("bot_id").notNull(),
+    hour: timestamp("hour", { withTimezone: true }).notNull(),
+    ...jobStateCounters,
+  },
+  (t) => [primaryKey({ name: "bot_job_hourly_pkey", columns: [t.botId, t.hour] })],
+);
+
+/** Per stage name, all time: what `job_stage_summary` reads. */
+export const stageTotals = pgTable("stage_totals", {
+  stageName: text("stage_name").primaryKey(),
+  totalRuns: integer("total_runs").notNull().default(0),
+  failedRuns: integer("failed_runs").notNull().default(0),
+  /** Runs with a duration (ended): the denominator of the average. */
+  timedRuns: integer("timed_runs").notNull().default(0),
+  durationMsSum: bigint("duration_ms_sum", { mode: "number" }).notNull().default(0),
+});
+
+export type BotJobHourly = typeof botJobHourly.$inferSelect;
+
+/** The trigger functions migration 0005_job_rollups creates; the guarded reset drops them too. */
+export const ROLLUP_TRIGGER_FUNCTIONS = [
+  "job_rollups_apply",
+  "stage_rollups_apply",
+  "job_rollups_truncate",
+  "stage_rollups_truncate",
+] as const;

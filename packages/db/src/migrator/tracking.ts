@@ -39,13 +39,22 @@ export async function trackingTableExists(handle: DatabaseHandle): Promise<boole
 
 export async function readAppliedMigrations(handle: DatabaseHandle): Promise<AppliedMigration[]> {
   if (!(await trackingTableExists(handle))) return [];
+  // A table created by drizzle-orm has no applied_at until this runner migrates once; status and
+  // dry runs only read, so they must cope without it.
+  const [column] = await handle.query<{ present: boolean }>(sql`
+    SELECT EXISTS (
+      SELECT 1 FROM pg_attribute
+      WHERE attrelid = to_regclass(${`${TRACKING_SCHEMA}.${TRACKING_TABLE}`})
+        AND attname = 'applied_at' AND NOT attisdropped
+    ) AS present`);
+  const appliedAt = column?.present ? sql`applied_at` : sql`NULL::timestamptz AS applied_at`;
   const rows = await handle.query<{
     id: number;
     hash: string;
     created_at: string | number | null;
     applied_at: Date | string | null;
   }>(sql`
-    SELECT id, hash, created_at, applied_at
+    SELECT id, hash, created_at, ${appliedAt}
     FROM ${sql.identifier(TRACKING_SCHEMA)}.${sql.identifier(TRACKING_TABLE)}
     ORDER BY created_at, id`);
   return rows.map((row) => ({

@@ -1,0 +1,136 @@
+import { jobStages, jobs } from "@forusbots/db/schema";
+import { sql } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { at, useAuditDatabase } from "../testing/audit-database.ts";
+import { getRecentJobs } from "./recent-jobs.ts";
+
+const context = useAuditDatabase();
+
+const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
+const R1 = id(1);
+const R2 = id(2);
+const R3 = id(3);
+const R4 = id(4);
+const R5 = id(5);
+const M1 = id(101);
+const M2 = id(102);
+
+beforeAll(async () => {
+  await context.db.insert(jobs).values([
+    {
+      jobId: R1,
+      botId: "alpha",
+      state: "succeeded",
+      acceptedAt: at(0),
+      startedAt: at(0),
+      finishedAt: at(0, 30),
+      meta: { n: 1 },
+      result: { ok: true },
+    },
+    {
+      jobId: R2,
+      botId: "alpha",
+      state: "failed",
+      acceptedAt: at(1),
+      startedAt: at(2),
+      finishedAt: at(4),
+      errorMessage: "boom",
+    },
+    { jobId: R3, botId: "beta", state: "queued", acceptedAt: at(2) },
+    // Accepted at the same instant: job_id decides, descending.
+    { jobId: R4, botId: "beta", state: "running", acceptedAt: at(3), startedAt: at(3) },
+    { jobId: R5, botId: "beta", state: "running", acceptedAt: at(3), startedAt: at(3) },
+  ]);
+  await context.db.insert(jobStages).values([
+    { jobId: R1, stageName: "login", startedAt: at(0), endedAt: at(0, 10), status: "succeed" },
+    { jobId: R1, stageName: "submit", startedAt: at(0, 10), endedAt: at(0, 30), status: "succeed" },
+  ]);
+  // Two jobs 100 µs apart, within one millisecond: a Date cannot tell them apart.
+  await context.db.execute(sql`
+    INSERT INTO jobs (job_id, bot_id, accepted_at) VALUES
+      (${M1}, 'micro', '2024-01-15T10:30:00.000100Z'),
+      (${M2}, 'micro', '2024-01-15T10:30:00.000200Z')`);
+});
+
+const ids = (page: { jobs: { jobId: string }[] }) => page.jobs.map((job) => job.jobId);
+
+describe("getRecentJobs", () => {
+  it("lists jobs newest first with every column, the duration and the stage count", async () => {
+    const page = await getRecentJobs(context.db);
+    expect(ids(page)).toEqual([M2, M1, R5, R4, R3, R2, R1]);
+    expect(page.nextCursor).toBeNull();
+    expect(page.jobs.at(-1)).toEqual({
+      jobId: R1,
+      botId: "alpha",
+      state: "succeeded",
+      acceptedAt: at(0),
+      startedAt: at(0),
+      finishedAt: at(0, 30),
+      meta: { n: 1 },
+      result: { ok: true },
+      createdBy: null,
+      errorMessage: null,
+      durationMs: 30_000,
+      durationSeconds: 30,
+      stageCount: 2,
+    });
+    expect(page.jobs.at(-2)).toMatchObject({ durationSeconds: 120, stageCount: 0 });
+    expect(page.jobs[0]).toMatchObject({ durationSeconds: null, durationMs: null, stageCount: 0 });
+  });
+
+  it("filters by bot, by state, and by both", async () => {
+    expect(ids(await getRecentJobs(context.db, { botId: "alpha" }))).toEqual([R2, R1]);
+    expect(ids(await getRecentJobs(context.db, { state: "running" }))).toEqual([R5, R4]);
+    expect(ids(await getRecentJobs(context.db, { botId: "beta", state: "queued" }))).toEqual([R3]);
+    expect(ids(await getRecentJobs(context.db, { state: "canceled" }))).toEqual([]);
+  });
+
+  it("pages further back with the cursor, each job exactly once", async () => {
+    const first = await getRecentJobs(context.db, { limit: 2 });
+    expect(ids(first)).toEqual([M2, M1]);
+    const second = await getRecentJobs(context.db, { limit: 2, before: first.nextCursor ?? "" });
+    expect(ids(second)).toEqual([R5, R4]);
+    const third = await getRecentJobs(context.db, { limit: 2, before: second.nextCursor ?? "" });
+    expect(ids(third)).toEqual([R3, R2]);
+    const last = await getRecentJobs(context.db, { limit: 2, before: third.nextCursor ?? "" });
+    expect(ids(last)).toEqual([R1]);
+    expect(last.nextCursor).toBeNull();
+  });
+
+  it("keeps filters across pages and tells apart jobs a microsecond apart", async () => {
+    const first = await getRecentJobs(context.db, { botId: "micro", limit: 1 });
+    expect(ids(first)).toEqual([M2]);
+    const second = await getRecentJobs(context.db, {
+      botId: "micro",
+      limit: 1,
+      before: first.nextCursor ?? "",
+    });
+    expect(ids(second)).toEqual([M1]);
+    expect(second.nextCursor).toBeNull();
+  });
+
+  it("has no next page when the last page is exactly full", async () => {
+    const page = await getRecentJobs(context.db, { botId: "alpha", limit: 2 });
+    expect(ids(page)).toEqual([R2, R1]);
+    expect(page.nextCursor).toBeNull();
+  });
+
+  it("refuses a limit outside 1..100, an unknown state and a forged cursor", async () => {
+    await expect(getRecentJobs(context.db, { limit: 0 })).rejects.toThrow(
+      "limit: must be at least 1",
+    );
+    await expect(getRecentJobs(context.db, { limit: 101 })).rejects.toThrow(
+      "limit: must be at most 100",
+    );
+    await expect(getRecentJobs(context.db, { limit: 2.5 })).rejects.toThrow(
+      "limit: must be a whole number",
+    );
+    await expect(
+      // @ts-expect-error: a state that does not exist, as a caller without types could pass
+      getRecentJobs(context.db, { state: "done" }),
+    ).rejects.toThrow("state: must be one of queued, running, succeeded, failed, canceled");
+    await expect(getRecentJobs(context.db, { before: "not-a-cursor" })).rejects.toThrow(
+      "before: not a cursor returned by getRecentJobs",
+    );
+  });
+});

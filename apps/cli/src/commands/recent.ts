@@ -1,0 +1,61 @@
+import { type Command, Option } from "@commander-js/extra-typings";
+import { JOB_STATES } from "@forusbots/db/schema";
+import type { CliContext } from "../context.ts";
+import { parsePositiveInteger } from "../options.ts";
+import { formatSeconds, formatTimestamp } from "../output/format.ts";
+import { stateCell } from "../output/job-state.ts";
+import { renderTable } from "../output/table.ts";
+
+export function registerRecent(program: Command, cli: CliContext): void {
+  program
+    .command("recent")
+    .description("the newest jobs first, with their duration and number of stages")
+    .option("--bot <id>", "only this bot")
+    .addOption(new Option("--state <state>", "only jobs in this state").choices(JOB_STATES))
+    .option("--limit <n>", "jobs per page, at most 100", parsePositiveInteger, 20)
+    .option("--before <cursor>", "the page after the one that printed this cursor")
+    .option("--json", "print the jobs and the next cursor as JSON")
+    .action(async (options) => {
+      const page = await cli.withDatabase(async (handle) => {
+        const { getRecentJobs } = await import("@forusbots/queries");
+        return getRecentJobs(handle.db, {
+          limit: options.limit,
+          ...(options.bot === undefined ? {} : { botId: options.bot }),
+          ...(options.state === undefined ? {} : { state: options.state }),
+          ...(options.before === undefined ? {} : { before: options.before }),
+        });
+      });
+      if (options.json) {
+        cli.printJson(page);
+        return;
+      }
+      if (page.jobs.length === 0) {
+        cli.print("No jobs match.");
+        return;
+      }
+      cli.print(
+        renderTable(
+          [
+            { header: "ACCEPTED" },
+            { header: "JOB" },
+            { header: "BOT" },
+            { header: "STATE" },
+            { header: "DURATION", align: "right" },
+            { header: "STAGES", align: "right" },
+            { header: "ERROR" },
+          ],
+          page.jobs.map((job) => [
+            formatTimestamp(job.acceptedAt),
+            job.jobId,
+            job.botId,
+            stateCell(job.state, cli.out),
+            formatSeconds(job.durationSeconds),
+            String(job.stageCount),
+            job.errorMessage ?? "",
+          ]),
+          cli.out,
+        ),
+      );
+      if (page.nextCursor) cli.print(cli.out.dim(`more: recent --before ${page.nextCursor}`));
+    });
+}

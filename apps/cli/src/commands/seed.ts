@@ -1,0 +1,92 @@
+import type { Command } from "@commander-js/extra-typings";
+import type { CliContext } from "../context.ts";
+import { parsePositiveInteger, parseTimestamp } from "../options.ts";
+import { formatCount, formatTimestamp } from "../output/format.ts";
+import { createRandom, seedFromText } from "../seed/random.ts";
+import { type SampleEvent, sampleJobs } from "../seed/sample-jobs.ts";
+
+const BATCH_SIZE = 2000;
+const DAY_MS = 86_400_000;
+
+/** Midnight UTC today: the default end, so one seed gives the same data all day long. */
+function startOfTodayUtc(): Date {
+  return new Date(Math.floor(Date.now() / DAY_MS) * DAY_MS);
+}
+
+export function registerSeed(program: Command, cli: CliContext): void {
+  program
+    .command("seed")
+    .description("fill the database with realistic sample data for development")
+    .option("--jobs <n>", "jobs to create", parsePositiveInteger, 1000)
+    .option("--bots <n>", "bots running them", parsePositiveInteger, 5)
+    .option("--seed <seed>", "the same seed gives the same data (a number or a word)", "1")
+    .option(
+      "--days <n>",
+      "spread the jobs over this many days before --end",
+      parsePositiveInteger,
+      30,
+    )
+    .option(
+      "--end <time>",
+      "the newest moment of the data (default: today 00:00 UTC)",
+      parseTimestamp,
+    )
+    .option("--json", "print the summary as JSON")
+    .action(async (options) => {
+      const end = options.end ?? startOfTodayUtc();
+      const random = createRandom(seedFromText(options.seed));
+      const result = await cli.withDatabase(async (handle) => {
+        const { writeEvents } = await import("@forusbots/queries");
+        const progress = cli.progress("seeding", options.jobs);
+        let batch: { position: number; event: SampleEvent }[] = [];
+        let jobs = 0;
+        let events = 0;
+        const totals = { stored: 0, unchanged: 0 };
+        const flush = async () => {
+          const written = await writeEvents(handle.db, batch);
+          const [first] = written.rejected;
+          if (first) {
+            // Sample data the write path refuses is a bug in the generator, not a user error.
+            throw new Error(`seed event ${first.position} was rejected: ${first.reason}`);
+          }
+          totals.stored += written.stored;
+          totals.unchanged += written.unchanged;
+          batch = [];
+        };
+        try {
+          for (const jobEvents of sampleJobs(random, {
+            jobs: options.jobs,
+            bots: options.bots,
+            end,
+            days: options.days,
+          })) {
+            for (const event of jobEvents) batch.push({ position: ++events, event });
+            jobs++;
+            // Whole jobs per batch keep every batch self-contained.
+            if (batch.length >= BATCH_SIZE) await flush();
+            progress.update(jobs, `${formatCount(jobs)} of ${formatCount(options.jobs)} jobs`);
+          }
+          if (batch.length > 0) await flush();
+        } finally {
+          progress.finish();
+        }
+        return { target: handle.description, jobs, events, ...totals };
+      });
+      if (options.json) {
+        cli.printJson({
+          ...result,
+          bots: options.bots,
+          seed: options.seed,
+          end: end.toISOString(),
+          days: options.days,
+        });
+        return;
+      }
+      cli.print(
+        `Seeded ${result.target}: ${formatCount(result.jobs)} jobs of ${options.bots} bots over ${options.days} days up to ${formatTimestamp(end)} (seed ${options.seed}).`,
+      );
+      cli.print(
+        `${formatCount(result.events)} events: ${formatCount(result.stored)} stored, ${formatCount(result.unchanged)} already present.`,
+      );
+    });
+}

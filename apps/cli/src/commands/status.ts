@@ -1,0 +1,55 @@
+import type { Command } from "@commander-js/extra-typings";
+import type { CliContext } from "../context.ts";
+import { formatTimestamp } from "../output/format.ts";
+import { renderTable } from "../output/table.ts";
+
+export function registerStatus(program: Command, cli: CliContext): void {
+  program
+    .command("status")
+    .description("name the database and list its applied and pending migrations")
+    .option("--json", "print the status as JSON")
+    .action(async (options) => {
+      const status = await cli.withDatabase(
+        async (handle) => {
+          const { getMigrationStatus } = await import("@forusbots/db/migrator");
+          const migrations = await getMigrationStatus(handle);
+          return { target: handle.description, engine: handle.engine, ...migrations };
+        },
+        { requireSchema: false, maxConnections: 1 },
+      );
+      if (options.json) {
+        cli.printJson({
+          target: status.target,
+          engine: status.engine,
+          applied: status.applied,
+          pending: status.pending.map((migration) => ({ tag: migration.tag })),
+        });
+        return;
+      }
+      cli.print(`Database: ${status.target}`);
+      const rows = [
+        ...status.applied.map((migration) => [
+          migration.tag,
+          { text: "applied", paint: cli.out.green },
+          formatTimestamp(migration.appliedAt),
+        ]),
+        ...status.pending.map((migration) => [
+          migration.tag,
+          { text: "pending", paint: cli.out.yellow },
+          "-",
+        ]),
+      ];
+      cli.print(
+        renderTable(
+          [{ header: "MIGRATION" }, { header: "STATE" }, { header: "APPLIED AT" }],
+          rows,
+          cli.out,
+        ),
+      );
+      cli.print(
+        status.pending.length === 0
+          ? `${status.applied.length} applied, none pending: up to date.`
+          : `${status.applied.length} applied, ${status.pending.length} pending: run migrate.`,
+      );
+    });
+}

@@ -1,0 +1,123 @@
+import { isAbsolute, resolve } from "node:path";
+import type { Writable } from "node:stream";
+import type { AuditConfig, DatabaseHandle } from "@forusbots/db";
+import { loadConfig, SchemaMissingError } from "@forusbots/db";
+import { createProgress, type Progress } from "./output/progress.ts";
+import { colorsWanted, createStyle, type Style } from "./output/style.ts";
+
+export type OutputStream = Writable & { isTTY?: boolean };
+
+/** What the process gives the CLI: its streams and environment, read once in main.ts. */
+export interface Terminal {
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  stdout: OutputStream;
+  stderr: OutputStream;
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+}
+
+export interface GlobalOptions {
+  databaseUrl?: string;
+  verbose?: boolean;
+}
+
+export interface DatabaseOptions {
+  /** Fail with "run migrate first" when the audit tables are missing (default true). */
+  requireSchema?: boolean;
+  maxConnections?: number;
+}
+
+/**
+ * Everything a command needs from the outside: where to write, in which style, and the database
+ * named by --database-url, DATABASE_URL or the embedded default. Commands receive it instead of
+ * reaching for process globals, so the tests drive the real binary and nothing else.
+ */
+export class CliContext {
+  readonly out: Style;
+  readonly err: Style;
+
+  constructor(
+    readonly terminal: Terminal,
+    private readonly globals: () => GlobalOptions,
+  ) {
+    this.out = createStyle(colorsWanted(terminal.stdout.isTTY, terminal.env.NO_COLOR));
+    this.err = createStyle(colorsWanted(terminal.stderr.isTTY, terminal.env.NO_COLOR));
+  }
+
+  get verbose(): boolean {
+    return this.globals().verbose === true;
+  }
+
+  config(): AuditConfig {
+    return loadConfig(this.terminal.env, this.globals().databaseUrl);
+  }
+
+  print(text: string): void {
+    this.terminal.stdout.write(`${text}\n`);
+  }
+
+  /** One JSON document on stdout; Dates become ISO strings through their toJSON. */
+  printJson(value: unknown): void {
+    this.terminal.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  }
+
+  warn(text: string): void {
+    this.terminal.stderr.write(`${text}\n`);
+  }
+
+  /** A progress bar on stderr, drawn only when stderr is a terminal. */
+  progress(label: string, total?: number): Progress {
+    return createProgress(this.terminal.stderr, {
+      enabled: this.terminal.stderr.isTTY === true,
+      label,
+      ...(total === undefined ? {} : { total }),
+    });
+  }
+
+  /**
+   * A file argument as the user meant it. `pnpm cli` runs the CLI inside apps/cli; pnpm sets
+   * INIT_CWD to the folder the user typed the command in, and relative paths start there.
+   */
+  resolvePath(file: string): string {
+    if (isAbsolute(file)) return file;
+    const base = this.terminal.env.INIT_CWD?.trim() || this.terminal.cwd;
+    return resolve(base, file);
+  }
+
+  /** Opens the database, runs `work`, and closes the handle whatever happens. */
+  async withDatabase<T>(
+    work: (handle: DatabaseHandle) => Promise<T>,
+    options: DatabaseOptions = {},
+  ): Promise<T> {
+    const config = this.config();
+    // Drivers and the migrator load only for commands that touch the database: `--help` and
+    // argument errors never pay for PGlite's WebAssembly or postgres.js.
+    const { openDatabase } = await import("@forusbots/db/client");
+    const handle = await openDatabase(config.database, {
+      ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
+    });
+    try {
+      if (options.requireSchema ?? true) await this.requireSchema(handle);
+      return await work(handle);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  private async requireSchema(handle: DatabaseHandle): Promise<void> {
+    const { getMigrationStatus } = await import("@forusbots/db/migrator");
+    const status = await getMigrationStatus(handle);
+    if (status.applied.length === 0) {
+      throw new SchemaMissingError(
+        `the audit tables do not exist in ${handle.description}: run migrate first`,
+      );
+    }
+    if (status.pending.length > 0) {
+      this.warn(
+        this.err.yellow(
+          `warning: ${status.pending.length} migration(s) pending on ${handle.description}: run migrate`,
+        ),
+      );
+    }
+  }
+}

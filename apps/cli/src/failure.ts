@@ -1,0 +1,51 @@
+import { describeFailure, EXIT_CODES, maskUrl } from "@forusbots/db";
+import { CommanderError } from "commander";
+import type { Style } from "./output/style.ts";
+
+export const PROGRAM_NAME = "forus-audit";
+
+/**
+ * Replaces a database URL and its password wherever they appear. Messages are built to leave the
+ * password out, but a driver error can echo what it was given; this is the last line of defence.
+ */
+export function redactSecrets(text: string, databaseUrl: string | undefined): string {
+  if (!databaseUrl) return text;
+  let redacted = text.replaceAll(databaseUrl, maskUrl(databaseUrl));
+  try {
+    const password = new URL(databaseUrl).password;
+    for (const secret of new Set([password, decodeURIComponent(password)])) {
+      if (secret.length > 0) redacted = redacted.replaceAll(secret, "***");
+    }
+  } catch {
+    // An unparseable URL was already refused by loadConfig with a message that omits it.
+  }
+  return redacted;
+}
+
+export interface FailureOutput {
+  stderr: NodeJS.WritableStream;
+  style: Style;
+  verbose: boolean;
+  databaseUrl: string | undefined;
+}
+
+/**
+ * The one place an error becomes output and an exit status (the README's table): a single line
+ * on stderr, the stack trace only with --verbose.
+ */
+export function reportFailure(error: unknown, output: FailureOutput): number {
+  if (error instanceof CommanderError) {
+    // Commander has already printed its message (or the help); `--help` is its only success.
+    return error.exitCode === 0 ? 0 : EXIT_CODES.usage;
+  }
+  const { message, exitCode } = describeFailure(error);
+  const redact = (text: string) => redactSecrets(text, output.databaseUrl);
+  output.stderr.write(`${output.style.red(`${PROGRAM_NAME}: ${redact(message)}`)}\n`);
+  if (output.verbose && error instanceof Error && error.stack) {
+    output.stderr.write(`${output.style.dim(redact(error.stack))}\n`);
+    if (error.cause instanceof Error && error.cause.stack) {
+      output.stderr.write(`${output.style.dim(`caused by: ${redact(error.cause.stack)}`)}\n`);
+    }
+  }
+  return exitCode;
+}

@@ -1,0 +1,77 @@
+/**
+ * forus-audit: the operator's command-line tool. This file only wires the commands (one file
+ * each under commands/) and turns any failure into one line and an exit status (failure.ts).
+ */
+import { Command } from "@commander-js/extra-typings";
+import { registerExport } from "./commands/export.ts";
+import { registerIngest } from "./commands/ingest.ts";
+import { registerJob } from "./commands/job.ts";
+import { registerMetrics } from "./commands/metrics.ts";
+import { registerMigrate } from "./commands/migrate.ts";
+import { registerRecent } from "./commands/recent.ts";
+import { registerReset } from "./commands/reset.ts";
+import { registerSeed } from "./commands/seed.ts";
+import { registerStages } from "./commands/stages.ts";
+import { registerStatus } from "./commands/status.ts";
+import { registerTimeline } from "./commands/timeline.ts";
+import { CliContext, type Terminal } from "./context.ts";
+import { PROGRAM_NAME, reportFailure } from "./failure.ts";
+
+/** In the order `--help` lists them: set-up, data in and out, then the read API. */
+const COMMANDS = [
+  registerMigrate,
+  registerStatus,
+  registerReset,
+  registerSeed,
+  registerIngest,
+  registerExport,
+  registerMetrics,
+  registerRecent,
+  registerStages,
+  registerJob,
+  registerTimeline,
+];
+
+// The process is read here and nowhere else; everything below receives it.
+const terminal: Terminal = {
+  stdin: process.stdin,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  cwd: process.cwd(),
+};
+
+const program = new Command(PROGRAM_NAME)
+  .description("Operate the ForusBots audit database: migrate, seed, ingest, export and read it.")
+  .option(
+    "--database-url <url>",
+    "PostgreSQL URL (default: DATABASE_URL, else the embedded database)",
+  )
+  .option("--verbose", "show stack traces of errors")
+  .exitOverride()
+  .showHelpAfterError("(run with --help for usage)");
+
+const cli = new CliContext(terminal, () => program.opts());
+program.configureOutput({ outputError: (text, write) => write(cli.err.red(text)) });
+for (const register of COMMANDS) register(program, cli);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  process.exitCode = reportFailure(error, {
+    stderr: terminal.stderr,
+    style: cli.err,
+    verbose: cli.verbose,
+    databaseUrl: targetUrl(cli),
+  });
+}
+
+/** The URL whose password must never be printed, if the target is a server. */
+function targetUrl(context: CliContext): string | undefined {
+  try {
+    const { database } = context.config();
+    return database.engine === "postgres" ? database.url : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,48 @@
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+/** What one run of the real CLI process left behind. */
+export interface CliRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+const BIN = fileURLToPath(new URL("../bin/forus-audit.js", import.meta.url));
+
+/** Variables of the test runner that would otherwise choose the CLI's database or style. */
+const INHERITED_CHOICES = ["DATABASE_URL", "AUDIT_DB_PATH", "AUDIT_DB", "INIT_CWD", "NO_COLOR"];
+
+function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  const base = { ...process.env };
+  for (const name of INHERITED_CHOICES) delete base[name];
+  return { ...base, ...env };
+}
+
+/**
+ * Runs the installed binary (bin/forus-audit.js) as an operator would, with `env` pointing it at
+ * a database, and `input` written to its standard input.
+ */
+export function runCli(
+  args: readonly string[],
+  options: { env?: Record<string, string>; input?: string; cwd?: string } = {},
+): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: childEnv(options.env ?? {}),
+      cwd: options.cwd ?? process.cwd(),
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr += chunk;
+    });
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+    child.stdin.end(options.input ?? "");
+  });
+}

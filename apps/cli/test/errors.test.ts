@@ -1,0 +1,165 @@
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createTestDatabase, type TestDatabase } from "@forusbots/db/testing";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { type CliRun, runCli } from "./cli-process.ts";
+
+const PASSWORD = "s3cret-pw";
+const onPostgres = inject("auditTestDatabase").engine === "postgres";
+
+/** A user error is one line on stderr, nothing on stdout, and no stack trace. */
+function expectOneLineError(run: CliRun, status: number, text: string) {
+  expect(run.status).toBe(status);
+  expect(run.stdout).toBe("");
+  const lines = run.stderr.trim().split("\n");
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toContain(text);
+  expect(run.stderr).not.toContain("    at ");
+}
+
+describe("usage errors (exit 2)", () => {
+  it("an unknown command", async () => {
+    const run = await runCli(["frobnicate"]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("unknown command 'frobnicate'");
+  });
+
+  it("an option value that is not a number names the option", async () => {
+    const run = await runCli(["seed", "--jobs", "many"]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("--jobs");
+    expect(run.stderr).toContain("expected a whole number");
+  });
+
+  it("a malformed timestamp", async () => {
+    const run = await runCli(["metrics", "--from", "yesterday"]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("--from");
+  });
+
+  it("a state that does not exist", async () => {
+    const run = await runCli(["recent", "--state", "done"]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("queued, running, succeeded, failed, canceled");
+  });
+
+  it("a --database-url that is not a PostgreSQL URL", async () => {
+    expectOneLineError(
+      await runCli(["status", "--database-url", "mysql://root:hunter2@db/audit"]),
+      2,
+      "--database-url must start with postgres:// or postgresql://",
+    );
+  });
+
+  it("an events file that does not exist", async () => {
+    expectOneLineError(
+      await runCli(["ingest", "/nonexistent/events.jsonl"]),
+      2,
+      "cannot read events file /nonexistent/events.jsonl: no such file",
+    );
+  });
+
+  it("an events file that is a directory", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "forus-audit-cli-"));
+    expectOneLineError(await runCli(["ingest", folder]), 2, "it is a directory");
+  });
+
+  it("a relative events path is read from where pnpm was run (INIT_CWD)", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "forus-audit-cli-"));
+    mkdirSync(join(folder, "inbox"));
+    // Only INIT_CWD has an `inbox` in it: the error proves the path was resolved there.
+    const run = await runCli(["ingest", "inbox"], { env: { INIT_CWD: folder }, cwd: tmpdir() });
+    expectOneLineError(run, 2, "cannot read events file inbox: it is a directory");
+  });
+
+  it("--help succeeds and lists every command", async () => {
+    const run = await runCli(["--help"]);
+    expect(run.status).toBe(0);
+    for (const command of [
+      "migrate",
+      "status",
+      "reset",
+      "seed",
+      "ingest",
+      "export",
+      "metrics",
+      "recent",
+      "stages",
+      "job",
+      "timeline",
+    ]) {
+      expect(run.stdout).toMatch(new RegExp(`^  ${command}\\b`, "m"));
+    }
+  });
+});
+
+describe("connection errors (exit 3) never show the password", () => {
+  const refused = `postgres://postgres:${PASSWORD}@127.0.0.1:1/audit`;
+
+  it("an unreachable server is one line naming host and port", async () => {
+    const run = await runCli(["status", "--database-url", refused]);
+    expectOneLineError(run, 3, "cannot connect to PostgreSQL at 127.0.0.1:1: connection refused");
+    expect(run.stderr).not.toContain(PASSWORD);
+  });
+
+  it("--verbose adds the stack trace, still without the password", async () => {
+    const run = await runCli(["status", "--verbose", "--database-url", refused]);
+    expect(run.status).toBe(3);
+    expect(run.stderr).toContain("    at ");
+    expect(run.stderr).not.toContain(PASSWORD);
+  });
+
+  it("DATABASE_URL is used when --database-url is absent", async () => {
+    const run = await runCli(["metrics"], { env: { DATABASE_URL: refused } });
+    expectOneLineError(run, 3, "127.0.0.1:1");
+    expect(run.stderr).not.toContain(PASSWORD);
+  });
+
+  it.runIf(onPostgres)("a database that does not exist on the server", async () => {
+    const url = `postgres://postgres:${PASSWORD}@127.0.0.1:5432/no_such_audit_db`;
+    const run = await runCli(["status", "--database-url", url]);
+    expectOneLineError(run, 3, 'database "no_such_audit_db" does not exist');
+    expect(run.stderr).not.toContain(PASSWORD);
+  });
+
+  it.runIf(onPostgres)("a role the server refuses", async () => {
+    const url = `postgres://no_such_role:${PASSWORD}@127.0.0.1:5432/postgres`;
+    const run = await runCli(["status", "--database-url", url]);
+    expect(run.status).toBe(3);
+    expect(run.stderr).toContain("no_such_role");
+    expect(run.stderr).not.toContain(PASSWORD);
+  });
+});
+
+describe.runIf(onPostgres)("a URL with a password, on a real server", () => {
+  let database: TestDatabase;
+  let url: string;
+  beforeAll(async () => {
+    database = await createTestDatabase({ migrated: false });
+    const withPassword = new URL(database.env.DATABASE_URL ?? "");
+    // The local server trusts every login, so any password is accepted and must stay hidden.
+    withPassword.password = PASSWORD;
+    url = withPassword.toString();
+  });
+  afterAll(async () => database?.dispose());
+
+  it("no command prints it, and status names the target masked", async () => {
+    const runs = [
+      await runCli(["metrics", "--database-url", url]),
+      await runCli(["migrate", "--database-url", url]),
+      await runCli(["status", "--database-url", url]),
+      await runCli(["status", "--json"], { env: { DATABASE_URL: url } }),
+      await runCli(["seed", "--jobs", "5", "--database-url", url]),
+      await runCli(["export", "--database-url", url]),
+      await runCli(["reset", "--verbose", "--database-url", url]),
+    ];
+    for (const run of runs) {
+      expect(run.stdout + run.stderr).not.toContain(PASSWORD);
+    }
+    // Tables missing, migrated, status twice, seeded, exported, reset refused without --yes.
+    expect(runs.map((run) => run.status)).toEqual([4, 0, 0, 0, 0, 0, 8]);
+    expect(runs[0]?.stderr).toContain(`PostgreSQL ${url.replace(PASSWORD, "***")}`);
+    expect(runs[2]?.stdout).toContain(`Database: PostgreSQL ${url.replace(PASSWORD, "***")}`);
+  });
+});

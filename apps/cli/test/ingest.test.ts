@@ -1,0 +1,164 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createTestDatabase, type TestDatabase } from "@forusbots/db/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "./cli-process.ts";
+import { readAllRows } from "./table-rows.ts";
+
+const JOB = "0b3f7c1e-6a52-4d7e-9f10-2c4b8e6d1a01";
+const NEVER_ACCEPTED = "7d2a4f90-1c3b-4e5d-8f6a-9b0c1d2e3f40";
+
+/** A file with good, duplicate and bad lines; the comment after each says what it must become. */
+const LINES = [
+  { type: "job.accepted", jobId: JOB, botId: "alpha", at: "2026-03-01T10:00:00Z" }, // 1 stored
+  { type: "job.started", jobId: JOB, at: "2026-03-01T10:00:05Z" }, // 2 stored
+  "", // 3 blank: skipped, not an event
+  {
+    type: "stage",
+    jobId: JOB,
+    stageName: "login",
+    startedAt: "2026-03-01T10:00:06Z",
+    endedAt: "2026-03-01T10:00:08Z",
+    status: "succeed",
+  }, // 4 stored
+  '{"type": "stage", oops', // 5 not JSON
+  {
+    type: "stage",
+    jobId: JOB,
+    stageName: "login",
+    startedAt: "2026-03-01T10:00:06Z",
+    endedAt: "2026-03-01T10:00:08Z",
+    status: "succeed",
+  }, // 6 the same stage again: already present
+  [1, 2], // 7 not an object
+  { type: "job.paused", jobId: JOB, at: "2026-03-01T10:00:09Z" }, // 8 unknown type
+  { type: "job.started", jobId: NEVER_ACCEPTED, at: "2026-03-01T10:00:09Z" }, // 9 unknown job
+  {
+    type: "job.finished",
+    jobId: JOB,
+    state: "succeeded",
+    at: "2026-03-01T10:01:00Z",
+    result: { pages: 3 },
+  }, // 10 stored
+  {
+    type: "stage",
+    jobId: JOB,
+    stageName: "submit",
+    startedAt: "2026-03-01T10:00:30Z",
+    endedAt: "2026-03-01T10:00:20Z",
+    status: "succeed",
+  }, // 11 ends before it starts
+  { type: "job.finished", jobId: JOB, state: "failed", at: "2026-03-01T10:02:00Z" }, // 12 conflicting finish
+  { type: "job.accepted", jobId: "not-a-uuid", botId: "alpha", at: "2026-03-01T10:00:00Z" }, // 13 bad UUID
+].map((line) => (typeof line === "string" ? line : JSON.stringify(line)));
+
+const REJECTED_LINES = [5, 7, 8, 9, 11, 12, 13];
+
+function writeEventsFile(lines: readonly string[]): string {
+  const file = join(mkdtempSync(join(tmpdir(), "forus-audit-ingest-")), "events.jsonl");
+  writeFileSync(file, `${lines.join("\n")}\n`);
+  return file;
+}
+
+/** `line N: reason` lines of stderr, by line number. */
+function rejectionsOf(stderr: string): Map<number, string> {
+  const rejections = new Map<number, string>();
+  for (const match of stderr.matchAll(/^line (\d+): (.*)$/gm)) {
+    rejections.set(Number(match[1]), match[2] ?? "");
+  }
+  return rejections;
+}
+
+describe("ingest", () => {
+  let database: TestDatabase;
+  let file: string;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    file = writeEventsFile(LINES);
+  });
+  afterAll(async () => database?.dispose());
+
+  it("stores every good line, reports each bad one with its line number, exits 1", async () => {
+    const run = await runCli(["ingest", file], { env: database.env });
+    expect(run.status).toBe(1);
+    // 12 non-blank lines: 4 stored (1, 2, 4, 10), 1 already present (6), 7 rejected.
+    expect(run.stdout).toBe(
+      `Ingested ${file}: 4 stored, 1 already present, 7 rejected (12 events).\n`,
+    );
+    const rejections = rejectionsOf(run.stderr);
+    expect([...rejections.keys()]).toEqual(REJECTED_LINES);
+    expect(rejections.get(5)).toContain("not valid JSON");
+    expect(rejections.get(7)).toContain("not a JSON object (got an array)");
+    expect(rejections.get(8)).toContain("type");
+    expect(rejections.get(9)).toContain(NEVER_ACCEPTED);
+    expect(rejections.get(11)).toContain("endedAt");
+    expect(rejections.get(12)).toContain("state");
+    expect(rejections.get(13)).toContain("jobId");
+    // The last stderr line says why the status is 1.
+    expect(run.stderr.trim().split("\n").at(-1)).toContain(
+      `7 of 12 event line(s) in ${file} rejected`,
+    );
+
+    const rows = await readAllRows(database);
+    expect(rows.jobs).toHaveLength(1);
+    expect(JSON.parse(rows.jobs[0] ?? "{}")).toMatchObject({
+      job_id: JOB,
+      bot_id: "alpha",
+      state: "succeeded",
+      result: { pages: 3 },
+      duration_ms: 55_000,
+    });
+    expect(rows.stages).toHaveLength(1);
+    expect(JSON.parse(rows.stages[0] ?? "{}")).toMatchObject({
+      stage_name: "login",
+      status: "succeed",
+      duration_ms: 2_000,
+    });
+  });
+
+  it("ingesting the same file again changes nothing", async () => {
+    const before = await readAllRows(database);
+    const run = await runCli(["ingest", file, "--json"], { env: database.env });
+    expect(run.status).toBe(1);
+    expect(JSON.parse(run.stdout)).toEqual({
+      source: file,
+      events: 12,
+      stored: 0,
+      unchanged: 5,
+      rejected: 7,
+    });
+    expect(await readAllRows(database)).toEqual(before);
+  });
+
+  it("reads standard input with -, in small batches, with the same line numbers", async () => {
+    const fresh = await createTestDatabase();
+    try {
+      const run = await runCli(["ingest", "-", "--batch-size", "2"], {
+        env: fresh.env,
+        input: `${LINES.join("\r\n")}\r\n`,
+      });
+      expect(run.status).toBe(1);
+      expect(run.stdout).toBe(
+        "Ingested standard input: 4 stored, 1 already present, 7 rejected (12 events).\n",
+      );
+      expect([...rejectionsOf(run.stderr).keys()]).toEqual(REJECTED_LINES);
+    } finally {
+      await fresh.dispose();
+    }
+  });
+
+  it("a file of good lines only exits 0", async () => {
+    const good = writeEventsFile([LINES[0] ?? "", LINES[1] ?? ""]);
+    const run = await runCli(["ingest", good, "--json"], { env: database.env });
+    expect(run.status).toBe(0);
+    expect(run.stderr).toBe("");
+    expect(JSON.parse(run.stdout)).toEqual({
+      source: good,
+      events: 2,
+      stored: 0,
+      unchanged: 2,
+      rejected: 0,
+    });
+  });
+});

@@ -40,7 +40,7 @@ export function parseMigrateArguments(args: string[]): MigrateCommand {
   try {
     parsed = parse(args);
   } catch (error) {
-    throw new UsageError(`${(error as Error).message} (see --help)`);
+    throw new UsageError(`${(error as Error).message.split("\n")[0]} (see --help)`);
   }
   const { values } = parsed;
   if (values.help) return { help: true };

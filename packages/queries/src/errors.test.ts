@@ -1,0 +1,107 @@
+import { randomUUID } from "node:crypto";
+import { type DatabaseHandle, describeFailure, SchemaMissingError } from "@forusbots/db";
+import { createTestDatabase, type TestDatabase } from "@forusbots/db/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ConflictError, NotFoundError, translateDatabaseError, ValidationError } from "./errors.ts";
+import { writeEvents } from "./ingest/write-events.ts";
+import { getBotMetrics } from "./reads/bot-metrics.ts";
+import { exportEvents } from "./reads/export-events.ts";
+import { getJobWithStages } from "./reads/job-detail.ts";
+import { getJobTimeSeries } from "./reads/job-time-series.ts";
+import { getRecentJobs } from "./reads/recent-jobs.ts";
+import { getStageSummary } from "./reads/stage-summary.ts";
+import { acceptJob } from "./recorder/record-event.ts";
+import { createAuditRecorder } from "./recorder/recorder.ts";
+
+describe("a database that was never migrated", () => {
+  let database: TestDatabase;
+  let handle: DatabaseHandle;
+  beforeAll(async () => {
+    database = await createTestDatabase({ migrated: false });
+    handle = await database.open();
+  });
+  afterAll(async () => {
+    await handle?.close();
+    await database?.dispose();
+  });
+
+  const missing = new SchemaMissingError("the audit tables do not exist: run migrate first");
+
+  it("makes every write say to run migrate first", async () => {
+    const jobId = randomUUID();
+    await expect(acceptJob(handle.db, { jobId, botId: "bot-a" })).rejects.toThrow(missing);
+    await expect(
+      createAuditRecorder(handle.db, { enabled: true }).startJob({ jobId }),
+    ).rejects.toThrow(missing);
+    await expect(
+      writeEvents(handle.db, [
+        { position: 1, event: { type: "job.accepted", jobId, botId: "b", at: new Date() } },
+      ]),
+    ).rejects.toThrow(missing);
+  });
+
+  it("makes every read say to run migrate first", async () => {
+    const from = new Date("2024-01-01T00:00:00Z");
+    const to = new Date("2024-01-02T00:00:00Z");
+    await expect(getBotMetrics(handle.db)).rejects.toThrow(missing);
+    await expect(getRecentJobs(handle.db)).rejects.toThrow(missing);
+    await expect(getStageSummary(handle.db)).rejects.toThrow(missing);
+    await expect(getJobWithStages(handle.db, randomUUID())).rejects.toThrow(missing);
+    await expect(getJobTimeSeries(handle.db, { bucket: "day", from, to })).rejects.toThrow(missing);
+    const iterator = exportEvents(handle.db)[Symbol.asyncIterator]();
+    await expect(iterator.next()).rejects.toThrow(missing);
+  });
+
+  it("maps to exit status 4 with a one-line message", async () => {
+    const error = await getBotMetrics(handle.db).catch((reason: unknown) => reason);
+    expect(error).toBeInstanceOf(SchemaMissingError);
+    expect(describeFailure(error)).toEqual({
+      message: "the audit tables do not exist: run migrate first",
+      exitCode: 4,
+    });
+  });
+});
+
+describe("typed errors", () => {
+  it("carry the kind that decides the exit status", () => {
+    const jobId = randomUUID();
+    expect(
+      describeFailure(new ValidationError([{ field: "jobId", message: "not a UUID" }])),
+    ).toEqual({ message: "jobId: not a UUID", exitCode: 1 });
+    expect(describeFailure(new NotFoundError(jobId))).toEqual({
+      message: `jobId: no job ${jobId} has been accepted`,
+      exitCode: 6,
+    });
+    expect(describeFailure(new ConflictError(jobId, "state", "already finished"))).toEqual({
+      message: "state: already finished",
+      exitCode: 7,
+    });
+  });
+
+  it("translate driver errors by SQLSTATE, under drizzle's wrapper too", () => {
+    const wrapped = (cause: object) => Object.assign(new Error("Failed query"), { cause });
+    expect(
+      translateDatabaseError(wrapped({ code: "42P01", message: 'relation "jobs" does not exist' })),
+    ).toBeInstanceOf(SchemaMissingError);
+    const fk = translateDatabaseError(
+      wrapped({
+        code: "23503",
+        message: "violates foreign key",
+        detail:
+          'Key (job_id)=(4f1c1f9e-3f7a-4b8e-9c1d-2b3a4c5d6e7f) is not present in table "jobs".',
+      }),
+    );
+    expect(fk).toEqual(new NotFoundError("4f1c1f9e-3f7a-4b8e-9c1d-2b3a4c5d6e7f"));
+    const check = translateDatabaseError({
+      code: "23514",
+      message: "new row violates check constraint",
+      constraint_name: "ck_jobs_timestamps_ordered",
+    });
+    expect(check).toBeInstanceOf(ValidationError);
+    expect((check as ValidationError).message).toBe(
+      "ck_jobs_timestamps_ordered: refused by the database: new row violates check constraint",
+    );
+    const unknown = new Error("something else");
+    expect(translateDatabaseError(unknown)).toBe(unknown);
+  });
+});

@@ -1,0 +1,329 @@
+import type { DatabaseHandle } from "@forusbots/db/client";
+import { jobs } from "@forusbots/db/schema";
+import { createTestDatabase, type TestDatabase } from "@forusbots/db/testing";
+import { count } from "drizzle-orm";
+import type { Hono } from "hono";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  BULK_JOBS,
+  bulkJobId,
+  insertKnownAuditData,
+  JOB,
+  UNKNOWN_JOB,
+} from "../../test/known-audit-data.ts";
+import { createConsoleApp } from "./app.ts";
+import { connectionOf } from "./database-connection.ts";
+
+/** The figures of test/known-audit-data.ts, worked out by hand there and here. */
+describe("console API on known data", () => {
+  let database: TestDatabase;
+  let handle: DatabaseHandle;
+  let app: Hono;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    handle = await database.open();
+    await insertKnownAuditData(handle.db);
+    app = createConsoleApp({ connection: connectionOf(handle), logError: () => {} });
+  });
+
+  afterAll(async () => {
+    await handle?.close();
+    await database?.dispose();
+  });
+
+  async function get(path: string) {
+    const response = await app.request(path);
+    return { status: response.status, body: await response.json() };
+  }
+
+  it("names the database it reads", async () => {
+    const { status, body } = await get("/api/status");
+    expect(status).toBe(200);
+    expect(body).toEqual({ database: handle.description, reachable: true, problem: null });
+  });
+
+  describe("GET /api/bots", () => {
+    it("gives each bot's metrics over 1–7 March, ordered by bot", async () => {
+      const { status, body } = await get("/api/bots?from=2026-03-01&to=2026-03-08");
+      expect(status).toBe(200);
+      expect(body.bots).toHaveLength(3);
+      const [bulk, invoice, report] = body.bots;
+      // bulk-bot: 26 queued jobs, none finished: no rate, no duration.
+      expect(bulk).toEqual({
+        botId: "bulk-bot",
+        totalJobs: 26,
+        succeededJobs: 0,
+        failedJobs: 0,
+        avgDurationSeconds: null,
+        successRate: null,
+        p50DurationSeconds: null,
+        p95DurationSeconds: null,
+      });
+      // invoice-bot: 60 s, 120 s and 30 s runs; 2 of 3 finished jobs succeeded.
+      expect(invoice).toMatchObject({
+        botId: "invoice-bot",
+        totalJobs: 3,
+        succeededJobs: 2,
+        failedJobs: 1,
+      });
+      expect(invoice.avgDurationSeconds).toBeCloseTo((60 + 120 + 30) / 3, 6);
+      expect(invoice.successRate).toBeCloseTo((100 * 2) / 3, 6);
+      // p95 interpolated over [30, 60, 120]: rank 0.95 × 2 = 1.9 → 60 + 0.9 × (120 − 60).
+      expect(invoice.p95DurationSeconds).toBeCloseTo(114, 6);
+      // report-bot: one 240 s success; the canceled job counts in the total but not in the rate.
+      expect(report).toMatchObject({
+        botId: "report-bot",
+        totalJobs: 3,
+        succeededJobs: 1,
+        failedJobs: 0,
+      });
+      expect(report.avgDurationSeconds).toBeCloseTo(240, 6);
+      expect(report.successRate).toBeCloseTo(100, 6);
+      expect(report.p95DurationSeconds).toBeCloseTo(240, 6);
+    });
+
+    it("counts jobs accepted from `from` (included) to `to` (excluded)", async () => {
+      // J2 was accepted at 10:00 exactly (in), J3 at 11:00 exactly (out).
+      const { body } = await get("/api/bots?from=2026-03-02T10:00:00Z&to=2026-03-03T11:00:00Z");
+      expect(body.bots).toHaveLength(1);
+      expect(body.bots[0]).toMatchObject({ botId: "invoice-bot", totalJobs: 1, succeededJobs: 1 });
+      expect(body.bots[0].avgDurationSeconds).toBeCloseTo(120, 6);
+    });
+
+    it("filters by bot", async () => {
+      const { body } = await get("/api/bots?bot=report-bot");
+      expect(body.bots.map((bot: { botId: string }) => bot.botId)).toEqual(["report-bot"]);
+    });
+
+    it("refuses a malformed date, naming the parameter", async () => {
+      const { status, body } = await get("/api/bots?from=yesterday");
+      expect(status).toBe(400);
+      expect(body.error.kind).toBe("validation");
+      expect(body.error.message).toMatch(/^query parameter from: /);
+    });
+
+    it("refuses a range that ends before it starts", async () => {
+      const { status, body } = await get("/api/bots?from=2026-03-05&to=2026-03-01");
+      expect(status).toBe(400);
+      expect(body.error.message).toBe("query parameter to: must be later than from");
+    });
+  });
+
+  describe("GET /api/bots/time-series", () => {
+    it("counts jobs per day, bot and state", async () => {
+      const { status, body } = await get(
+        "/api/bots/time-series?from=2026-03-01&to=2026-03-08&bucket=day",
+      );
+      expect(status).toBe(200);
+      const points = body.points
+        .filter((point: { jobs: number }) => point.jobs > 0)
+        .map((point: { bucketStart: string; botId: string; state: string; jobs: number }) => [
+          point.bucketStart.slice(0, 10),
+          point.botId,
+          point.state,
+          point.jobs,
+        ])
+        .sort();
+      expect(points).toEqual(
+        [
+          ["2026-03-02", "invoice-bot", "succeeded", 2],
+          ["2026-03-03", "invoice-bot", "failed", 1],
+          ["2026-03-03", "report-bot", "succeeded", 1],
+          ["2026-03-04", "report-bot", "queued", 1],
+          ["2026-03-04", "report-bot", "canceled", 1],
+          ["2026-03-05", "bulk-bot", "queued", 26],
+        ].sort(),
+      );
+    });
+
+    it("needs a range", async () => {
+      const { status, body } = await get("/api/bots/time-series?to=2026-03-08");
+      expect(status).toBe(400);
+      expect(body.error.message).toBe("query parameter from: is required");
+    });
+
+    it("refuses an hourly series longer than 31 days", async () => {
+      const { status, body } = await get(
+        "/api/bots/time-series?from=2026-01-01&to=2026-03-01&bucket=hour",
+      );
+      expect(status).toBe(400);
+      expect(body.error.message).toMatch(/^query parameter to: /);
+    });
+
+    it("refuses an unknown bucket", async () => {
+      const { status, body } = await get(
+        "/api/bots/time-series?from=2026-03-01&to=2026-03-08&bucket=week",
+      );
+      expect(status).toBe(400);
+      expect(body.error.message).toBe('query parameter bucket: expected hour or day (got "week")');
+    });
+  });
+
+  describe("GET /api/jobs", () => {
+    it("lists newest first and pages further back with the cursor", async () => {
+      const first = await get("/api/jobs?limit=25");
+      expect(first.status).toBe(200);
+      // The 25 newest are bulk jobs 25 down to 1 (accepted 00:25 … 00:01 on 5 March).
+      expect(first.body.jobs.map((job: { jobId: string }) => job.jobId)).toEqual(
+        Array.from({ length: 25 }, (_, index) => bulkJobId(BULK_JOBS - 1 - index)),
+      );
+      expect(typeof first.body.nextCursor).toBe("string");
+      const second = await get(
+        `/api/jobs?limit=25&before=${encodeURIComponent(first.body.nextCursor)}`,
+      );
+      expect(second.body.jobs.map((job: { jobId: string }) => job.jobId)).toEqual([
+        bulkJobId(0),
+        JOB.J6,
+        JOB.J5,
+        JOB.J4,
+        JOB.J3,
+        JOB.J2,
+        JOB.J1,
+      ]);
+      expect(second.body.nextCursor).toBeNull();
+    });
+
+    it("filters by bot, with each job's duration and stage count", async () => {
+      const { body } = await get("/api/jobs?bot=invoice-bot");
+      expect(
+        body.jobs.map((job: { jobId: string; durationSeconds: number; stageCount: number }) => [
+          job.jobId,
+          job.durationSeconds,
+          job.stageCount,
+        ]),
+      ).toEqual([
+        [JOB.J3, 30, 2],
+        [JOB.J2, 120, 3],
+        [JOB.J1, 60, 3],
+      ]);
+      expect(body.jobs[0]).toMatchObject({
+        botId: "invoice-bot",
+        state: "failed",
+        acceptedAt: "2026-03-03T11:00:00.000Z",
+        errorMessage: "portal rejected the upload",
+      });
+    });
+
+    it("filters by state, and by bot and state together", async () => {
+      const failed = await get("/api/jobs?state=failed");
+      expect(failed.body.jobs.map((job: { jobId: string }) => job.jobId)).toEqual([JOB.J3]);
+      const queued = await get("/api/jobs?bot=report-bot&state=queued");
+      expect(queued.body.jobs.map((job: { jobId: string }) => job.jobId)).toEqual([JOB.J5]);
+    });
+
+    it("refuses an unknown state and a limit out of range", async () => {
+      const state = await get("/api/jobs?state=done");
+      expect(state.status).toBe(400);
+      expect(state.body.error.message).toMatch(/^query parameter state: expected one of queued/);
+      const limit = await get("/api/jobs?limit=101");
+      expect(limit.status).toBe(400);
+      expect(limit.body.error.message).toBe(
+        'query parameter limit: expected a whole number from 1 to 100 (got "101")',
+      );
+    });
+  });
+
+  describe("GET /api/jobs/:jobId", () => {
+    it("gives the job with its stages in the order they ran", async () => {
+      const { status, body } = await get(`/api/jobs/${JOB.J3}`);
+      expect(status).toBe(200);
+      expect(body.job).toMatchObject({
+        jobId: JOB.J3,
+        botId: "invoice-bot",
+        state: "failed",
+        acceptedAt: "2026-03-03T11:00:00.000Z",
+        startedAt: "2026-03-03T11:00:00.000Z",
+        finishedAt: "2026-03-03T11:00:30.000Z",
+        durationMs: 30_000,
+        meta: { customer: "globex", pages: 12 },
+        result: { partial: true, parsed: { pages: 4 } },
+        createdBy: { name: "Grace", role: "scheduler", at: "2026-03-03T10:59:00Z" },
+        errorMessage: "portal rejected the upload",
+      });
+      expect(
+        body.job.stages.map((stage: { stageName: string; status: string; durationMs: number }) => [
+          stage.stageName,
+          stage.status,
+          stage.durationMs,
+        ]),
+      ).toEqual([
+        ["fetch", "succeed", 6_000],
+        ["parse", "fail", 24_000],
+      ]);
+      expect(body.job.stages[1].error).toEqual({
+        code: "E_PARSE",
+        message: "unexpected end of file",
+      });
+    });
+
+    it("answers 404 for an unknown job id", async () => {
+      const { status, body } = await get(`/api/jobs/${UNKNOWN_JOB}`);
+      expect(status).toBe(404);
+      expect(body.error.kind).toBe("not_found");
+      expect(body.error.message).toContain(UNKNOWN_JOB);
+    });
+
+    it("answers 400 for an id that is not a UUID", async () => {
+      const { status, body } = await get("/api/jobs/not-a-uuid");
+      expect(status).toBe(400);
+      expect(body.error.kind).toBe("validation");
+    });
+  });
+
+  describe("GET /api/stages", () => {
+    it("summarises each stage name with its percentiles", async () => {
+      const { status, body } = await get("/api/stages");
+      expect(status).toBe(200);
+      expect(body.stages.map((stage: { stageName: string }) => stage.stageName)).toEqual([
+        "fetch",
+        "parse",
+        "upload",
+      ]);
+      const [fetch, parse, upload] = body.stages;
+      // fetch: 10, 15, 6 and 41 s; sorted [6, 10, 15, 41] s.
+      expect(fetch).toMatchObject({ totalRuns: 4, failedRuns: 0 });
+      expect(fetch.avgDurationMs).toBeCloseTo(72_000 / 4, 6);
+      expect(fetch.p50DurationMs).toBeCloseTo(10_000 + 0.5 * 5_000, 6); // rank 1.5
+      expect(fetch.p95DurationMs).toBeCloseTo(15_000 + 0.85 * 26_000, 6); // rank 2.85
+      // parse: 30, 60 and 24 s (the 24 s one failed); sorted [24, 30, 60] s.
+      expect(parse).toMatchObject({ totalRuns: 3, failedRuns: 1 });
+      expect(parse.avgDurationMs).toBeCloseTo(114_000 / 3, 6);
+      expect(parse.p50DurationMs).toBeCloseTo(30_000, 6);
+      expect(parse.p95DurationMs).toBeCloseTo(30_000 + 0.9 * 30_000, 6); // rank 1.9
+      // upload: 20 and 44 s.
+      expect(upload).toMatchObject({ totalRuns: 2, failedRuns: 0 });
+      expect(upload.avgDurationMs).toBeCloseTo(32_000, 6);
+      expect(upload.p50DurationMs).toBeCloseTo(32_000, 6);
+      expect(upload.p95DurationMs).toBeCloseTo(20_000 + 0.95 * 24_000, 6); // rank 0.95
+    });
+
+    it("filters by stage name", async () => {
+      const { body } = await get("/api/stages?name=upload");
+      expect(body.stages.map((stage: { stageName: string }) => stage.stageName)).toEqual([
+        "upload",
+      ]);
+    });
+  });
+
+  describe("read-only", () => {
+    it.each(["POST", "PUT", "PATCH", "DELETE"])(
+      "refuses %s with 405 and changes nothing",
+      async (method) => {
+        for (const path of ["/api/jobs", `/api/jobs/${JOB.J1}`, "/api/bots", "/"]) {
+          const response = await app.request(path, { method, body: "{}" });
+          expect(response.status).toBe(405);
+          expect(response.headers.get("Allow")).toBe("GET, HEAD");
+        }
+        const [row] = await handle.db.select({ jobs: count() }).from(jobs);
+        expect(row?.jobs).toBe(6 + BULK_JOBS);
+      },
+    );
+
+    it("answers an unknown API path with a JSON 404", async () => {
+      const { status, body } = await get("/api/nothing-here");
+      expect(status).toBe(404);
+      expect(body.error).toEqual({ kind: "not_found", message: "no API route /api/nothing-here" });
+    });
+  });
+});

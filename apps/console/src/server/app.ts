@@ -1,0 +1,56 @@
+import { Hono } from "hono";
+import type { DatabaseConnection } from "./database-connection.ts";
+import { toErrorResponse } from "./error-response.ts";
+import { botRoutes } from "./routes/bots.ts";
+import { jobRoutes } from "./routes/jobs.ts";
+import { stageRoutes } from "./routes/stages.ts";
+import { statusRoutes } from "./routes/status.ts";
+import { serveSite } from "./site.ts";
+
+export interface ConsoleAppOptions {
+  connection: DatabaseConnection;
+  /** The built page (`vite build` output); without it only the JSON API is served. */
+  siteDir?: string;
+  /** Where unexpected failures are written; the answer itself never carries a stack trace. */
+  logError?: (error: unknown) => void;
+}
+
+/** The console's HTTP surface: a read-only JSON API under /api and the page for everything else. */
+export function createConsoleApp(options: ConsoleAppOptions): Hono {
+  const { connection, siteDir, logError = (error) => console.error(error) } = options;
+  const app = new Hono();
+
+  // Read-only by construction: nothing but GET (and HEAD, which Hono answers from GET) gets past.
+  app.use("*", async (c, next) => {
+    if (c.req.method !== "GET" && c.req.method !== "HEAD") {
+      c.header("Allow", "GET, HEAD");
+      return c.json(
+        {
+          error: {
+            kind: "usage",
+            message: `the console is read-only: ${c.req.method} is not allowed`,
+          },
+        },
+        405,
+      );
+    }
+    await next();
+  });
+
+  app.route("/api/status", statusRoutes(connection));
+  app.route("/api/bots", botRoutes(connection));
+  app.route("/api/jobs", jobRoutes(connection));
+  app.route("/api/stages", stageRoutes(connection));
+  app.get("/api/*", (c) =>
+    c.json({ error: { kind: "not_found", message: `no API route ${c.req.path}` } }, 404),
+  );
+
+  if (siteDir !== undefined) serveSite(app, siteDir);
+
+  app.onError((error, c) => {
+    const { status, body } = toErrorResponse(error);
+    if (status === 500) logError(error);
+    return c.json(body, status);
+  });
+  return app;
+}

@@ -1,0 +1,23 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { serveStatic } from "@hono/node-server/serve-static";
+import type { Hono } from "hono";
+
+/**
+ * Serves the built page. Every path that is not a file is a page route of the single-page app
+ * (`/jobs/<id>`, `/stages`), so it gets index.html and the page's router picks the view.
+ */
+export function serveSite(app: Hono, siteDir: string): void {
+  const indexHtml = readFileSync(join(siteDir, "index.html"), "utf8");
+  // Hashed file names under assets/ never change content, so browsers may keep them for a year.
+  app.use("/assets/*", async (c, next) => {
+    await next();
+    if (c.res.status === 200) c.header("Cache-Control", "public, max-age=31536000, immutable");
+  });
+  app.use("*", serveStatic({ root: siteDir }));
+  app.get("*", (c) => c.html(indexHtml));
+}
+
+export function isBuiltSite(siteDir: string): boolean {
+  return existsSync(join(siteDir, "index.html"));
+}

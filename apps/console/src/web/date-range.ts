@@ -1,0 +1,62 @@
+/**
+ * The range the bots page shows, as whole UTC days with both ends included, as a person picks
+ * them. The API takes a half-open range, so `to` goes over as the day after.
+ */
+export interface DayRange {
+  from: string;
+  to: string;
+}
+
+export const RANGE_PRESETS = [7, 30, 90] as const;
+export const DEFAULT_PRESET = 30;
+/** The API's longest daily series (400 buckets), with room to spare. */
+export const MAX_RANGE_DAYS = 366;
+
+const DAY_MS = 86_400_000;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+const dayOf = (instant: Date): string => instant.toISOString().slice(0, 10);
+const instantOf = (day: string): Date => new Date(`${day}T00:00:00Z`);
+
+export function addDays(day: string, days: number): string {
+  return dayOf(new Date(instantOf(day).getTime() + days * DAY_MS));
+}
+
+export function presetRange(days: number, today: Date): DayRange {
+  const to = dayOf(today);
+  return { from: addDays(to, 1 - days), to };
+}
+
+export function dayCount(range: DayRange): number {
+  return Math.round((instantOf(range.to).getTime() - instantOf(range.from).getTime()) / DAY_MS) + 1;
+}
+
+const isDay = (text: string | null): text is string =>
+  text !== null && DAY.test(text) && !Number.isNaN(instantOf(text).getTime());
+
+/** The range in the URL, or the default one when it is missing, malformed or too long. */
+export function rangeFromSearch(search: URLSearchParams, today: Date): DayRange {
+  const from = search.get("from");
+  const to = search.get("to");
+  if (isDay(from) && isDay(to) && from <= to) {
+    const range = { from, to };
+    if (dayCount(range) <= MAX_RANGE_DAYS) return range;
+  }
+  return presetRange(DEFAULT_PRESET, today);
+}
+
+/** Which preset a range is, if it is one ending today. */
+export function presetOf(range: DayRange, today: Date): number | undefined {
+  return RANGE_PRESETS.find((days) => {
+    const preset = presetRange(days, today);
+    return preset.from === range.from && preset.to === range.to;
+  });
+}
+
+export function apiRange(range: DayRange): { from: string; to: string } {
+  return { from: range.from, to: addDays(range.to, 1) };
+}
+
+export function daysOf(range: DayRange): string[] {
+  return Array.from({ length: dayCount(range) }, (_, index) => addDays(range.from, index));
+}

@@ -1,0 +1,89 @@
+import { Link, useSearchParams } from "react-router";
+import type { StagesResponse } from "../../shared/api-types.ts";
+import { useApi } from "../api/use-api.ts";
+import { StageDurationsChart } from "../charts/stage-durations-chart.tsx";
+import { Card, PageHeader } from "../components/layout.tsx";
+import { EmptyState, ErrorState, Loading } from "../components/page-states.tsx";
+import { formatCount, formatMilliseconds, formatPercent } from "../display-format.ts";
+
+export function StagesPage() {
+  const [search] = useSearchParams();
+  const selected = search.get("name");
+  const loaded = useApi<StagesResponse>("/api/stages");
+  const header = <PageHeader title="Stages" subtitle="Every run of each stage name, all bots" />;
+  if (loaded.status === "loading")
+    return (
+      <>
+        {header}
+        <Loading label="Loading stages…" />
+      </>
+    );
+  if (loaded.status === "failed")
+    return (
+      <>
+        {header}
+        <ErrorState error={loaded.error} />
+      </>
+    );
+  const { stages } = loaded.data;
+  if (stages.length === 0) {
+    return (
+      <>
+        {header}
+        <EmptyState title="No stages recorded yet">
+          Stages appear once jobs report them. <code>pnpm cli seed</code> records sample ones.
+        </EmptyState>
+      </>
+    );
+  }
+  return (
+    <>
+      {header}
+      <Card title="Durations">
+        <StageDurationsChart stages={stages} />
+      </Card>
+      <Card
+        title="Summary"
+        aside={selected === null ? undefined : <Link to="/stages">Clear selection</Link>}
+      >
+        <div className="table-scroll">
+          <table className="table" data-testid="stage-summary">
+            <thead>
+              <tr>
+                <th>Stage</th>
+                <th className="num">Runs</th>
+                <th className="num">Failures</th>
+                <th className="num">Failure rate</th>
+                <th className="num">Average</th>
+                <th className="num">p50</th>
+                <th className="num">p95</th>
+              </tr>
+            </thead>
+            <tbody>
+              {stages.map((stage) => (
+                <tr
+                  key={stage.stageName}
+                  data-stage={stage.stageName}
+                  className={stage.stageName === selected ? "row-selected" : undefined}
+                  aria-current={stage.stageName === selected ? "true" : undefined}
+                >
+                  <td>{stage.stageName}</td>
+                  <td className="num">{formatCount(stage.totalRuns)}</td>
+                  <td className="num">{formatCount(stage.failedRuns)}</td>
+                  <td className="num">
+                    {formatPercent(
+                      stage.totalRuns === 0 ? null : (100 * stage.failedRuns) / stage.totalRuns,
+                    )}
+                  </td>
+                  <td className="num">{formatMilliseconds(stage.avgDurationMs)}</td>
+                  <td className="num">{formatMilliseconds(stage.p50DurationMs)}</td>
+                  <td className="num">{formatMilliseconds(stage.p95DurationMs)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,313 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { createTestDatabase, type TestDatabase } from "@forusbots/db/testing";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Browser, LAPTOP, openChromium, PHONE } from "./chromium.ts";
+import { buildPage, CONSOLE_DIR, type RunningConsole, startConsole } from "./console-process.ts";
+import { insertKnownAuditData, JOB, UNKNOWN_JOB } from "./known-audit-data.ts";
+
+const ARTIFACTS = join(CONSOLE_DIR, "test-artifacts");
+const MARCH = "from=2026-03-01&to=2026-03-07";
+
+/** The text of each body row's cells, as shown. */
+function tableRows(page: Page, selector: string): Promise<string[][]> {
+  return page.$$eval(`${selector} tbody tr`, (rows) =>
+    rows.map((row) =>
+      Array.from((row as HTMLTableRowElement).cells, (cell) => (cell.textContent ?? "").trim()),
+    ),
+  );
+}
+
+/** A definition list as label → value pairs. */
+function fields(page: Page, selector: string): Promise<Record<string, string>> {
+  return page.$$eval(`${selector} .field`, (items) =>
+    Object.fromEntries(
+      items.map((item) => [
+        (item.querySelector("dt")?.textContent ?? "").trim(),
+        (item.querySelector("dd")?.textContent ?? "").trim(),
+      ]),
+    ),
+  );
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(ARTIFACTS, name), fullPage: true });
+}
+
+/**
+ * How far the page is wider than the phone's screen. A mobile browser widens its layout to fit
+ * wide content (and zooms out), so this compares with the screen's width, not innerWidth.
+ */
+function pageOverflow(page: Page): Promise<number> {
+  return page.evaluate(
+    (screenWidth) => document.documentElement.scrollWidth - screenWidth,
+    PHONE.viewport.width,
+  );
+}
+
+let laptop: Browser;
+let phone: Browser;
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await buildPage();
+  laptop = await openChromium(LAPTOP);
+  phone = await openChromium(PHONE);
+}, 180_000);
+
+afterAll(async () => {
+  await laptop?.close();
+  await phone?.close();
+});
+
+describe("console in Chromium, on known data", () => {
+  let database: TestDatabase;
+  let server: RunningConsole;
+  let page: Page;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const handle = await database.open();
+    try {
+      await insertKnownAuditData(handle.db);
+    } finally {
+      // The console process opens the database itself; PGlite allows one holder at a time.
+      await handle.close();
+    }
+    server = await startConsole(database.env);
+    page = await laptop.context.newPage();
+  }, 120_000);
+
+  afterAll(async () => {
+    await page?.close();
+    await server?.stop();
+    await database?.dispose();
+  });
+
+  it("shows each bot's metrics, success rate and jobs per day", async () => {
+    await page.goto(`${server.url}/?${MARCH}`);
+    await page.waitForSelector("[data-testid=bot-metrics]");
+    expect(await tableRows(page, "[data-testid=bot-metrics]")).toEqual([
+      ["bulk-bot", "26", "0", "0", "—", "—", "—"],
+      // 60, 120 and 30 s: average 70 s; p95 rank 1.9 over [30, 60, 120] → 114 s; 2 of 3 succeeded.
+      ["invoice-bot", "3", "2", "1", "66.7%", "1 min 10 s", "1 min 54 s"],
+      // One 240 s success; the canceled job stays out of the rate.
+      ["report-bot", "3", "1", "0", "100.0%", "4 min 0 s", "4 min 0 s"],
+    ]);
+    const rateLabels = await page.$$eval(
+      "[data-testid=success-rate-chart] .recharts-label-list text",
+      (labels) => labels.map((label) => label.textContent),
+    );
+    // bulk-bot has no finished job, so no bar and no label.
+    expect(rateLabels).toEqual(["66.7%", "100.0%"]);
+    // Columns: day, then succeeded, failed, canceled, running, queued.
+    expect(await tableRows(page, "[data-testid=jobs-per-day-table-invoice-bot]")).toEqual([
+      ["2026-03-02", "2", "0", "0", "0", "0"],
+      ["2026-03-03", "0", "1", "0", "0", "0"],
+    ]);
+    expect(await tableRows(page, "[data-testid=jobs-per-day-table-report-bot]")).toEqual([
+      ["2026-03-03", "1", "0", "0", "0", "0"],
+      ["2026-03-04", "0", "0", "1", "0", "1"],
+    ]);
+    expect(await tableRows(page, "[data-testid=jobs-per-day-table-bulk-bot]")).toEqual([
+      ["2026-03-05", "0", "0", "0", "0", "26"],
+    ]);
+    // Each bot's axis runs over the whole range, 1 to 7 March (recharts may skip labels between).
+    const ticks = await page.$$eval(
+      "[data-testid=jobs-per-day-invoice-bot] .recharts-cartesian-axis-tick-value",
+      (labels) =>
+        labels.map((label) => label.textContent ?? "").filter((label) => label.endsWith(" Mar")),
+    );
+    expect(ticks[0]).toBe("1 Mar");
+    expect(ticks.at(-1)).toBe("7 Mar");
+    await screenshot(page, "bots.png");
+  });
+
+  it("clicks through bot → its jobs → a job → a stage", async () => {
+    await page.goto(`${server.url}/?${MARCH}`);
+    await page.click("[data-testid=bot-metrics] a:text-is('invoice-bot')");
+    await page.waitForURL(`${server.url}/jobs?bot=invoice-bot`);
+    await page.waitForSelector("[data-testid=recent-jobs]");
+    expect(await tableRows(page, "[data-testid=recent-jobs]")).toEqual([
+      ["3 Mar 2026, 11:00:00 UTC", "invoice-bot", "failed", "30.0 s", "2", "33333333"],
+      ["2 Mar 2026, 10:00:00 UTC", "invoice-bot", "succeeded", "2 min 0 s", "3", "22222222"],
+      ["2 Mar 2026, 09:00:00 UTC", "invoice-bot", "succeeded", "1 min 0 s", "3", "11111111"],
+    ]);
+    await screenshot(page, "jobs-invoice-bot.png");
+
+    await page.click("[data-testid=recent-jobs] a:text-is('33333333')");
+    await page.waitForURL(`${server.url}/jobs/${JOB.J3}`);
+    await page.waitForSelector("[data-testid=job-fields]");
+    expect(await fields(page, "[data-testid=job-fields]")).toEqual({
+      Bot: "invoice-bot",
+      State: "failed",
+      Accepted: "3 Mar 2026, 11:00:00 UTC",
+      Started: "3 Mar 2026, 11:00:00 UTC",
+      Finished: "3 Mar 2026, 11:00:30 UTC",
+      Duration: "30.0 s",
+      Stages: "2",
+    });
+    expect(await page.textContent("[data-testid=job-error]")).toContain(
+      "portal rejected the upload",
+    );
+    expect(await fields(page, "[data-testid=created-by]")).toEqual({
+      Name: "Grace",
+      Role: "scheduler",
+      At: "3 Mar 2026, 10:59:00 UTC",
+    });
+    expect(await fields(page, "[data-testid=job-meta]")).toEqual({
+      customer: "globex",
+      pages: "12",
+    });
+    const result = await fields(page, "[data-testid=job-result]");
+    expect(result.partial).toBe("true");
+    expect(JSON.parse(result.parsed ?? "null")).toEqual({ pages: 4 });
+    const stages = await tableRows(page, "[data-testid=job-stages]");
+    expect(stages.map((row) => row.slice(0, 4))).toEqual([
+      ["fetch", "succeeded", "+0 ms", "6.0 s"],
+      ["parse", "failed", "+6.0 s", "24.0 s"],
+    ]);
+    expect(stages[1]?.[4]).toContain("E_PARSE");
+    expect(stages[1]?.[4]).toContain("unexpected end of file");
+    // The timeline draws both stages, the failed one marked.
+    expect(await page.locator("[data-testid=stage-timeline] .timeline-bar").count()).toBe(2);
+    expect(await page.locator("[data-testid=stage-timeline] .timeline-bar-failed").count()).toBe(1);
+    await screenshot(page, "job.png");
+
+    await page.click("[data-testid=job-stages] a:text-is('parse')");
+    await page.waitForURL(`${server.url}/stages?name=parse`);
+    await page.waitForSelector("[data-testid=stage-summary]");
+    expect(await tableRows(page, "[data-testid=stage-summary]")).toEqual([
+      // [6, 10, 15, 41] s: average 18 s; p50 rank 1.5 → 12.5 s; p95 rank 2.85 → 15 + 0.85 × 26.
+      ["fetch", "4", "0", "0.0%", "18.0 s", "12.5 s", "37.1 s"],
+      // [24, 30, 60] s: average 38 s; p50 30 s; p95 rank 1.9 → 30 + 0.9 × 30; 1 of 3 failed.
+      ["parse", "3", "1", "33.3%", "38.0 s", "30.0 s", "57.0 s"],
+      // [20, 44] s: average and p50 32 s; p95 rank 0.95 → 20 + 0.95 × 24.
+      ["upload", "2", "0", "0.0%", "32.0 s", "32.0 s", "42.8 s"],
+    ]);
+    expect(
+      await page.getAttribute("[data-testid=stage-summary] tr[data-stage=parse]", "aria-current"),
+    ).toBe("true");
+    expect(
+      await page.locator("[data-testid=stage-durations-chart] .recharts-bar-rectangle").count(),
+    ).toBe(9);
+    await screenshot(page, "stages.png");
+  });
+
+  it("pages further back through recent jobs and filters by state", async () => {
+    await page.goto(`${server.url}/jobs`);
+    await page.waitForSelector("[data-testid=recent-jobs]");
+    const shownJobs = () =>
+      page.$$eval("[data-testid=recent-jobs] tbody tr", (rows) =>
+        rows.map((row) => row.getAttribute("data-job")),
+      );
+    // 32 jobs, 25 a page: the 25 newest are bulk jobs; the older page holds the other 7.
+    expect(await shownJobs()).toHaveLength(25);
+    await screenshot(page, "jobs.png");
+    await page.click("button:text-is('Load older jobs')");
+    await page.waitForSelector("text=No older jobs");
+    const all = await shownJobs();
+    expect(all).toHaveLength(32);
+    expect(all.slice(-6)).toEqual([JOB.J6, JOB.J5, JOB.J4, JOB.J3, JOB.J2, JOB.J1]);
+
+    await page.selectOption("select[name=state]", "failed");
+    await page.waitForURL(`${server.url}/jobs?state=failed`);
+    await page.waitForFunction(
+      () => document.querySelectorAll("[data-testid=recent-jobs] tbody tr").length === 1,
+    );
+    expect(await shownJobs()).toEqual([JOB.J3]);
+  });
+
+  it("shows a 404 page for an unknown job id", async () => {
+    await page.goto(`${server.url}/jobs/${UNKNOWN_JOB}`);
+    const notFound = await page.waitForSelector("[data-testid=not-found]");
+    const text = await notFound.textContent();
+    expect(text).toContain("Job not found");
+    expect(text).toContain(UNKNOWN_JOB);
+    await screenshot(page, "job-not-found.png");
+  });
+
+  it("fits a phone screen on every page", async () => {
+    const phonePage = await phone.context.newPage();
+    try {
+      const pages = [
+        ["phone-bots.png", `/?${MARCH}`, "[data-testid=bot-metrics]"],
+        ["phone-jobs.png", "/jobs?bot=invoice-bot", "[data-testid=recent-jobs]"],
+        ["phone-job.png", `/jobs/${JOB.J3}`, "[data-testid=job-stages]"],
+        ["phone-stages.png", "/stages", "[data-testid=stage-summary]"],
+      ] as const;
+      for (const [name, path, ready] of pages) {
+        await phonePage.goto(`${server.url}${path}`);
+        await phonePage.waitForSelector(ready);
+        expect(
+          await pageOverflow(phonePage),
+          `${path} is wider than the phone`,
+        ).toBeLessThanOrEqual(0);
+        await screenshot(phonePage, name);
+      }
+    } finally {
+      await phonePage.close();
+    }
+  });
+});
+
+describe("console in Chromium, on an empty database", () => {
+  let database: TestDatabase;
+  let server: RunningConsole;
+  let page: Page;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    server = await startConsole(database.env);
+    page = await laptop.context.newPage();
+  }, 120_000);
+
+  afterAll(async () => {
+    await page?.close();
+    await server?.stop();
+    await database?.dispose();
+  });
+
+  it.each([
+    ["/", "No jobs in this range", "empty-bots.png"],
+    ["/jobs", "No jobs recorded yet", "empty-jobs.png"],
+    ["/stages", "No stages recorded yet", "empty-stages.png"],
+  ])("%s says there is nothing yet", async (path, title, name) => {
+    await page.goto(`${server.url}${path}`);
+    const empty = await page.waitForSelector("[data-testid=empty-state]");
+    expect(await empty.textContent()).toContain(title);
+    expect(await empty.textContent()).toContain("pnpm cli seed");
+    await screenshot(page, name);
+  });
+});
+
+describe("console in Chromium, when the database is unreachable", () => {
+  let server: RunningConsole;
+  let page: Page;
+
+  beforeAll(async () => {
+    // Nothing listens on port 1: every connection is refused.
+    server = await startConsole({
+      DATABASE_URL: "postgres://auditor:s3cret-pass@127.0.0.1:1/audit",
+    });
+    page = await laptop.context.newPage();
+  }, 120_000);
+
+  afterAll(async () => {
+    await page?.close();
+    await server?.stop();
+  });
+
+  it("keeps serving and says the database cannot be reached", async () => {
+    for (const path of ["/", "/jobs", "/stages", `/jobs/${JOB.J1}`]) {
+      await page.goto(`${server.url}${path}`);
+      const error = await page.waitForSelector("[data-testid=error-state]");
+      expect(await error.getAttribute("data-kind")).toBe("connection");
+      expect(await error.textContent()).toContain("Cannot reach the audit database");
+      expect(await error.textContent()).toContain("127.0.0.1:1");
+    }
+    expect(await page.content()).not.toContain("s3cret-pass");
+    await screenshot(page, "unreachable.png");
+  });
+});

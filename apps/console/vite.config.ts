@@ -1,0 +1,19 @@
+import react from "@vitejs/plugin-react";
+import { defineConfig } from "vite";
+
+/** The page is built into dist/, which the console server serves (`pnpm console`). */
+export default defineConfig({
+  plugins: [react()],
+  build: {
+    outDir: "dist",
+    emptyOutDir: true,
+    // React, the router and recharts make one ~715 kB script (~210 kB gzipped). The console is
+    // served from localhost, so one cached request serves better than chunks split per page.
+    chunkSizeWarningLimit: 800,
+  },
+  server: {
+    // `pnpm --filter @forusbots/console dev`: the page with hot reload, the API from a console
+    // started beside it (`pnpm console`, port 3000).
+    proxy: { "/api": "http://127.0.0.1:3000" },
+  },
+});

@@ -1,0 +1,3 @@
+import { auditTestConfig } from "@forusbots/db/testing/vitest-config";
+
+export default auditTestConfig();

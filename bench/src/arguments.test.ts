@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { parseBenchArguments, UsageError } from "./arguments.ts";
+
+describe("bench arguments", () => {
+  it("defaults to the issue's data set: 1,000,000 jobs, 50 bots, 90 days, 50 runs", () => {
+    expect(parseBenchArguments([])).toEqual({
+      help: false,
+      options: {
+        jobs: 1_000_000,
+        bots: 50,
+        days: 90,
+        runs: 50,
+        pgliteJobs: 100_000,
+        batchSize: 1_000,
+        spawnRuns: 5,
+        seed: 20_261_125,
+        databaseUrl: undefined,
+      },
+    });
+  });
+
+  it("reads counts written with thousands separators", () => {
+    const command = parseBenchArguments(["--jobs", "10_000", "--pglite-jobs", "2,000"]);
+    expect(command.help === false && [command.options.jobs, command.options.pgliteJobs]).toEqual([
+      10_000, 2_000,
+    ]);
+  });
+
+  it("refuses a count that is not a whole number ≥ 1, naming the flag", () => {
+    expect(() => parseBenchArguments(["--runs", "0"])).toThrow(
+      new UsageError('--runs takes a whole number ≥ 1 (got "0")'),
+    );
+    expect(() => parseBenchArguments(["--jobs", "1e6"])).toThrow(/^--jobs takes a whole number/);
+  });
+
+  it("refuses an unknown flag as a usage error", () => {
+    expect(() => parseBenchArguments(["--job", "5"])).toThrow(UsageError);
+  });
+
+  it("asks for help with --help", () => {
+    expect(parseBenchArguments(["--help"])).toEqual({ help: true });
+  });
+});

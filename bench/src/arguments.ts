@@ -1,0 +1,108 @@
+import { parseArgs } from "node:util";
+import { AuditError } from "@forusbots/db";
+
+export const BENCH_USAGE = `Usage: pnpm bench [options]
+
+Creates its own PostgreSQL databases (forusbots_bench_*) on the server of --database-url, or of
+DATABASE_URL, or on postgres://postgres@127.0.0.1:5432/postgres; loads a generated data set;
+measures ingest, reads, migrations, CLI start-up and PGlite, each against a baseline; drops the
+databases. Prints a table, then one JSON line.
+
+Options:
+  --jobs N            jobs in the data set (default 1000000)
+  --bots N            bots the jobs are spread over (default 50)
+  --days N            days the jobs are spread over (default 90)
+  --runs N            measured runs of each read (default 50)
+  --pglite-jobs N     jobs loaded into the in-memory PGlite for its reads (default 100000)
+  --batch-size N      events per writeEvents batch (default 1000)
+  --spawn-runs N      measured runs of each spawned command (default 5)
+  --seed N            seed of the data generator (default 20261125)
+  --database-url URL  PostgreSQL server to create the bench databases on
+  --help              show this text`;
+
+export class UsageError extends AuditError {
+  constructor(message: string) {
+    super("usage", message);
+    this.name = "UsageError";
+  }
+}
+
+export interface BenchOptions {
+  jobs: number;
+  bots: number;
+  days: number;
+  runs: number;
+  pgliteJobs: number;
+  batchSize: number;
+  spawnRuns: number;
+  seed: number;
+  databaseUrl: string | undefined;
+}
+
+export type BenchCommand = { help: true } | { help: false; options: BenchOptions };
+
+const COUNTS = {
+  jobs: 1_000_000,
+  bots: 50,
+  days: 90,
+  runs: 50,
+  "pglite-jobs": 100_000,
+  "batch-size": 1_000,
+  "spawn-runs": 5,
+  seed: 20_261_125,
+} as const;
+
+type CountFlag = keyof typeof COUNTS;
+
+/** Digits only, with `_` or `,` allowed as thousands separators (`--jobs 1_000_000`). */
+function count(flag: CountFlag, value: string | undefined): number {
+  if (value === undefined) return COUNTS[flag];
+  const digits = value.replace(/[_,]/g, "");
+  if (!/^\d+$/.test(digits) || Number(digits) < 1 || !Number.isSafeInteger(Number(digits))) {
+    throw new UsageError(`--${flag} takes a whole number ≥ 1 (got "${value}")`);
+  }
+  return Number(digits);
+}
+
+export function parseBenchArguments(args: readonly string[]): BenchCommand {
+  let values: ReturnType<typeof parse>["values"];
+  try {
+    values = parse(args).values;
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message} (see --help)`);
+  }
+  if (values.help) return { help: true };
+  return {
+    help: false,
+    options: {
+      jobs: count("jobs", values.jobs),
+      bots: count("bots", values.bots),
+      days: count("days", values.days),
+      runs: count("runs", values.runs),
+      pgliteJobs: count("pglite-jobs", values["pglite-jobs"]),
+      batchSize: count("batch-size", values["batch-size"]),
+      spawnRuns: count("spawn-runs", values["spawn-runs"]),
+      seed: count("seed", values.seed),
+      databaseUrl: values["database-url"],
+    },
+  };
+}
+
+const parse = (args: readonly string[]) =>
+  parseArgs({
+    args: [...args],
+    strict: true,
+    allowPositionals: false,
+    options: {
+      jobs: { type: "string" },
+      bots: { type: "string" },
+      days: { type: "string" },
+      runs: { type: "string" },
+      "pglite-jobs": { type: "string" },
+      "batch-size": { type: "string" },
+      "spawn-runs": { type: "string" },
+      seed: { type: "string" },
+      "database-url": { type: "string" },
+      help: { type: "boolean" },
+    },
+  });

@@ -1,0 +1,82 @@
+import type { AuditDb } from "@forusbots/db";
+import { type BatchItem, writeEvents } from "@forusbots/queries";
+import { type DatasetShape, generateJobs } from "./generate-jobs.ts";
+import { jobToEvents } from "./job-events.ts";
+
+export interface BatchIngestResult {
+  events: number;
+  jobRows: number;
+  stageRows: number;
+  stored: number;
+  unchanged: number;
+  rejected: number;
+  /** The first refusal, to say what went wrong when `rejected` > 0. */
+  firstRejection: string | null;
+  milliseconds: number;
+}
+
+/** The dataset's events in batches of `batchSize`, in the order a recorder would send them. */
+export function* eventBatches(
+  shape: DatasetShape,
+  batchSize: number,
+): Generator<{ items: BatchItem[]; jobs: number; stages: number }> {
+  let items: BatchItem[] = [];
+  let jobs = 0;
+  let stages = 0;
+  let position = 0;
+  for (const job of generateJobs(shape)) {
+    jobs++;
+    stages += job.stages.length;
+    for (const event of jobToEvents(job)) {
+      items.push({ position: ++position, event });
+      if (items.length === batchSize) {
+        yield { items, jobs, stages };
+        items = [];
+        jobs = 0;
+        stages = 0;
+      }
+    }
+  }
+  if (items.length > 0) yield { items, jobs, stages };
+}
+
+/**
+ * The dataset through `writeEvents`, the queries package's batch path (validation, state
+ * machine, idempotency), batch after batch as `forus-audit ingest` sends them. `maxBatches`
+ * stops early: the replay check sends the first batches again.
+ */
+export async function ingestThroughBatches(
+  db: AuditDb,
+  shape: DatasetShape,
+  batchSize: number,
+  maxBatches = Number.POSITIVE_INFINITY,
+): Promise<BatchIngestResult> {
+  const result: BatchIngestResult = {
+    events: 0,
+    jobRows: 0,
+    stageRows: 0,
+    stored: 0,
+    unchanged: 0,
+    rejected: 0,
+    firstRejection: null,
+    milliseconds: 0,
+  };
+  const started = performance.now();
+  let sent = 0;
+  for (const batch of eventBatches(shape, batchSize)) {
+    if (sent++ === maxBatches) break;
+    const report = await writeEvents(db, batch.items);
+    result.events += batch.items.length;
+    result.jobRows += batch.jobs;
+    result.stageRows += batch.stages;
+    result.stored += report.stored;
+    result.unchanged += report.unchanged;
+    result.rejected += report.rejected.length;
+    const first = report.rejected[0];
+    if (first && result.firstRejection === null) {
+      result.firstRejection = `event ${first.position}: ${first.reason}`;
+    }
+  }
+  result.milliseconds = performance.now() - started;
+  return result;
+}

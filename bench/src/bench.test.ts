@@ -1,0 +1,151 @@
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { createTestDatabase, type TestDatabase } from "@forusbots/db/testing";
+import postgres from "postgres";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_SERVER_URL } from "./run-benchmark.ts";
+
+/**
+ * The small mode end to end, as CI runs it: a real process, real databases. The bench always
+ * needs a PostgreSQL server (COPY, the spawned migrate commands) and always runs PGlite in
+ * memory; the test engine only chooses the server: the test database's on PostgreSQL, the
+ * local one (DEFAULT_SERVER_URL) on PGlite.
+ */
+const MAIN = fileURLToPath(new URL("./main.ts", import.meta.url));
+const BENCH_DIR = fileURLToPath(new URL("..", import.meta.url));
+
+let database: TestDatabase;
+let serverUrl: string;
+
+function runBench(
+  args: string[],
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const { DATABASE_URL: _, AUDIT_DB_PATH: __, ...env } = process.env;
+    const child = spawn(process.execPath, ["--import", "tsx", MAIN, ...args], {
+      cwd: BENCH_DIR,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr += chunk;
+    });
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+async function benchDatabasesLeft(): Promise<string[]> {
+  const sql = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  try {
+    const rows = await sql<{ datname: string }[]>`
+      SELECT datname FROM pg_database WHERE datname LIKE 'forusbots\\_bench\\_%'`;
+    return rows.map((row) => row.datname);
+  } finally {
+    await sql.end();
+  }
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase({ migrated: false });
+  serverUrl = database.target.engine === "postgres" ? database.target.url : DEFAULT_SERVER_URL;
+});
+
+afterAll(async () => {
+  await database.dispose();
+});
+
+describe("pnpm bench, small mode", () => {
+  let result: { status: number | null; stdout: string; stderr: string };
+  let summary: Record<string, unknown>;
+  let before: string[];
+
+  beforeAll(async () => {
+    before = await benchDatabasesLeft();
+    result = await runBench([
+      "--jobs",
+      "2000",
+      "--runs",
+      "5",
+      "--pglite-jobs",
+      "500",
+      "--spawn-runs",
+      "1",
+      "--database-url",
+      serverUrl,
+    ]);
+    const lastLine = result.stdout.trimEnd().split("\n").at(-1) ?? "";
+    summary = JSON.parse(lastLine) as Record<string, unknown>;
+  }, 600_000);
+
+  it("exits 0 and ends its output with one JSON object", () => {
+    expect(result.stderr).not.toMatch(/^bench: /m);
+    expect(result.status).toBe(0);
+    expect(typeof summary).toBe("object");
+  });
+
+  it("has every key the issue asks for, numbers where measured", () => {
+    expect(summary.jobs).toBe(2000);
+    for (const key of [
+      "ingestRowsPerSec",
+      "copyRowsPerSec",
+      "metricsP50Ms",
+      "metricsPlainP50Ms",
+      "recentP50Ms",
+      "stageSummaryP50Ms",
+      "jobDetailP50Ms",
+      "migrateNoopMs",
+      "drizzleKitMigrateNoopMs",
+    ]) {
+      expect(typeof summary[key], key).toBe("number");
+      expect(summary[key] as number, key).toBeGreaterThan(0);
+    }
+    // null only when the CLI cannot be spawned; present either way.
+    expect(summary).toHaveProperty("cliStatusMs");
+    expect(summary.cliStatusMs === null || typeof summary.cliStatusMs === "number").toBe(true);
+  });
+
+  it("stored every event, the same rows both ways, and replays change nothing", () => {
+    expect(summary.ingestRejected).toBe(0);
+    expect(summary.sameRowsBothPaths).toBe(true);
+    expect(summary.replayAllUnchanged).toBe(true);
+  });
+
+  it("finds getBotMetrics and the rollup view exactly equal to the plain aggregate, on both engines", () => {
+    expect(summary.metricsExact).toBe(true);
+    expect(summary.metricsViewExact).toBe(true);
+    expect(summary.pgliteMetricsExact).toBe(true);
+  });
+
+  it("prints the table before the JSON line", () => {
+    expect(result.stdout).toMatch(/\| writeEvents, batches of 1000 +\|/);
+    expect(result.stdout).toMatch(/\| getBotMetrics \(all bots\) +\|/);
+  });
+
+  it("drops the databases it created", async () => {
+    expect(await benchDatabasesLeft()).toEqual(before);
+  });
+});
+
+describe("pnpm bench, bad input", () => {
+  it("names the flag in one line and exits with the usage status", async () => {
+    const run = await runBench(["--jobs", "many"]);
+    expect(run.stderr.trim()).toBe('bench: --jobs takes a whole number ≥ 1 (got "many")');
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe("");
+  });
+
+  it("says which server it cannot reach, without the password", async () => {
+    const run = await runBench(["--database-url", "postgres://bench:s3cret@127.0.0.1:1/postgres"]);
+    expect(run.stderr.trim()).toMatch(
+      /^bench: cannot use PostgreSQL at postgres:\/\/bench:\*\*\*@127\.0\.0\.1:1\/postgres for the bench databases: /,
+    );
+    expect(run.stderr).not.toContain("s3cret");
+    expect(run.status).toBe(3);
+  });
+});

@@ -1,0 +1,36 @@
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { type ChildEnv, timeProcess } from "./spawn-timing.ts";
+import type { Timing } from "./timing.ts";
+
+/** The operator's binary, as installed in the workspace (apps/cli/bin/forus-audit.js). */
+const CLI_BIN = fileURLToPath(new URL("../../apps/cli/bin/forus-audit.js", import.meta.url));
+
+export interface CliFigures {
+  status: Timing | null;
+  metricsJson: Timing | null;
+  /** Why the figures are missing, when they are. */
+  note: string | null;
+}
+
+/** Wall time of `forus-audit status` and `forus-audit metrics --json`, spawned as a user runs them. */
+export async function measureCli(runs: number, env: ChildEnv): Promise<CliFigures> {
+  if (!existsSync(CLI_BIN)) {
+    return { status: null, metricsJson: null, note: `not measured: ${CLI_BIN} does not exist yet` };
+  }
+  const options = { cwd: fileURLToPath(new URL("../..", import.meta.url)), env };
+  try {
+    return {
+      status: await timeProcess(runs, process.execPath, [CLI_BIN, "status"], options),
+      metricsJson: await timeProcess(
+        runs,
+        process.execPath,
+        [CLI_BIN, "metrics", "--json"],
+        options,
+      ),
+      note: null,
+    };
+  } catch (error) {
+    return { status: null, metricsJson: null, note: `not measured: ${(error as Error).message}` };
+  }
+}

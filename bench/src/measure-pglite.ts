@@ -1,0 +1,31 @@
+import { IN_MEMORY, openDatabase } from "@forusbots/db/client";
+import { migrate } from "@forusbots/db/migrator";
+import { sql } from "drizzle-orm";
+import { type BatchIngestResult, ingestThroughBatches } from "./batch-ingest.ts";
+import type { DatasetShape } from "./generate-jobs.ts";
+import { measureReads, type ReadFigures } from "./measure-reads.ts";
+import { checkMetricsExactness, type ExactnessResult } from "./metrics-exactness.ts";
+
+export interface PgliteFigures {
+  ingest: BatchIngestResult;
+  reads: ReadFigures[];
+  exactness: ExactnessResult;
+}
+
+/** The same reads on an in-memory PGlite, loaded through the batch path. */
+export async function measurePglite(
+  shape: DatasetShape,
+  batchSize: number,
+  runs: number,
+): Promise<PgliteFigures> {
+  const handle = await openDatabase({ engine: "pglite", dataDir: IN_MEMORY });
+  try {
+    await migrate(handle);
+    const ingest = await ingestThroughBatches(handle.db, shape, batchSize);
+    await handle.query(sql`ANALYZE`);
+    const reads = await measureReads(handle, shape.days, runs);
+    return { ingest, reads, exactness: await checkMetricsExactness(handle) };
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,174 @@
+import { type DatabaseHandle, loadConfig } from "@forusbots/db";
+import { openDatabase } from "@forusbots/db/client";
+import { runMigrations } from "@forusbots/db/migrator";
+import { sql } from "drizzle-orm";
+import type { BenchOptions } from "./arguments.ts";
+import { type BatchIngestResult, ingestThroughBatches } from "./batch-ingest.ts";
+import { type CopyResult, copyDataset } from "./copy-dataset.ts";
+import { fingerprint } from "./dataset-fingerprint.ts";
+import { type DatasetShape, generateJobs } from "./generate-jobs.ts";
+import { jobToEvents } from "./job-events.ts";
+import { currentLoad, describeMachine, type MachineFigures } from "./machine.ts";
+import { type CliFigures, measureCli } from "./measure-cli.ts";
+import { type MigrationFigures, measureMigrations } from "./measure-migrations.ts";
+import { timeDrizzleKitMigrateNoop, timeOurMigrateNoop } from "./measure-noop-migrate.ts";
+import { measurePglite, type PgliteFigures } from "./measure-pglite.ts";
+import { measureReads, type ReadFigures } from "./measure-reads.ts";
+import { checkMetricsExactness, type ExactnessResult } from "./metrics-exactness.ts";
+import { ScratchDatabases } from "./scratch-databases.ts";
+import type { ChildEnv } from "./spawn-timing.ts";
+import type { Timing } from "./timing.ts";
+
+/** Where the bench databases go when neither --database-url nor DATABASE_URL names a server. */
+export const DEFAULT_SERVER_URL = "postgres://postgres@127.0.0.1:5432/postgres";
+
+/** The first batches are sent again: every event must come back "unchanged". */
+const REPLAY_BATCHES = 10;
+
+export interface BenchResult {
+  options: Omit<BenchOptions, "databaseUrl">;
+  machine: MachineFigures;
+  loadAtEnd: number;
+  /** Generating the data set and its events in Node alone, inside both ingest timings. */
+  generationMs: number;
+  batch: BatchIngestResult;
+  replay: BatchIngestResult;
+  copy: CopyResult;
+  /** Both ingest paths stored the same rows (counts and row hashes). */
+  sameRows: boolean;
+  reads: ReadFigures[];
+  exactness: ExactnessResult;
+  migrations: MigrationFigures;
+  migrateNoop: Timing;
+  drizzleKitMigrateNoop: Timing;
+  cli: CliFigures;
+  pglite: PgliteFigures;
+}
+
+/** The environment of a spawned command: the bench database and nothing the caller chose. */
+function childEnv(parent: ChildEnv, url?: string): ChildEnv {
+  const { DATABASE_URL: _url, AUDIT_DB_PATH: _path, AUDIT_DB: _audit, ...rest } = parent;
+  return url === undefined
+    ? { ...rest, NO_COLOR: "1" }
+    : { ...rest, DATABASE_URL: url, NO_COLOR: "1" };
+}
+
+function measureGeneration(shape: DatasetShape): number {
+  const started = performance.now();
+  for (const job of generateJobs(shape)) jobToEvents(job);
+  return performance.now() - started;
+}
+
+async function withHandle<T>(
+  url: string,
+  work: (handle: DatabaseHandle) => Promise<T>,
+): Promise<T> {
+  const handle = await openDatabase({ engine: "postgres", url });
+  try {
+    return await work(handle);
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * The whole benchmark. `env` is the caller's environment: the server URL is resolved from it
+ * (through the db package's config) and spawned commands inherit it.
+ */
+export async function runBenchmark(
+  options: BenchOptions,
+  env: ChildEnv,
+  progress: (message: string) => void,
+): Promise<BenchResult> {
+  const target = loadConfig(env, options.databaseUrl).database;
+  const serverUrl = target.engine === "postgres" ? target.url : DEFAULT_SERVER_URL;
+  const shape: DatasetShape = {
+    jobs: options.jobs,
+    bots: options.bots,
+    days: options.days,
+    seed: options.seed,
+  };
+  const databases = new ScratchDatabases(serverUrl);
+  try {
+    const batchDb = await databases.create("batch");
+    progress(`generating ${options.jobs} jobs once to time the generator alone`);
+    const generationMs = measureGeneration(shape);
+    await runMigrations(batchDb.target);
+    progress("ingest through writeEvents");
+    const { machine, batch, replay } = await withHandle(batchDb.target.url, async (handle) => {
+      const machine = await describeMachine(handle);
+      const batch = await ingestThroughBatches(handle.db, shape, options.batchSize);
+      progress("replaying the first batches");
+      const replay = await ingestThroughBatches(
+        handle.db,
+        shape,
+        options.batchSize,
+        REPLAY_BATCHES,
+      );
+      return { machine, batch, replay };
+    });
+
+    const copyDb = await databases.create("copy");
+    await runMigrations(copyDb.target);
+    progress("ingest through COPY");
+    const copy = await withHandle(copyDb.target.url, (handle) => {
+      if (handle.driver.engine !== "postgres") throw new Error("COPY needs PostgreSQL");
+      return copyDataset(handle.driver.sql, shape);
+    });
+
+    progress("comparing the two databases, vacuuming");
+    const batchPrint = await withHandle(batchDb.target.url, fingerprint);
+    const { copyPrint, reads, exactness } = await withHandle(copyDb.target.url, async (handle) => {
+      const copyPrint = await fingerprint(handle);
+      // A database that has run for a while is vacuumed and analyzed; a fresh COPY is not.
+      await handle.query(sql`VACUUM ANALYZE`);
+      progress(`reads, ${options.runs} runs each`);
+      const reads = await measureReads(handle, options.days, options.runs);
+      return { copyPrint, reads, exactness: await checkMetricsExactness(handle) };
+    });
+    const sameRows = JSON.stringify(batchPrint) === JSON.stringify(copyPrint);
+
+    const spawnEnv = childEnv(env, copyDb.target.url);
+    progress("CLI start-up");
+    const cli = await measureCli(options.spawnRuns, spawnEnv);
+    progress("migrate with nothing pending");
+    const migrateNoop = await timeOurMigrateNoop(options.spawnRuns, spawnEnv);
+    const drizzleKitMigrateNoop = await timeDrizzleKitMigrateNoop(
+      options.spawnRuns,
+      copyDb.target.url,
+      childEnv(env),
+    );
+    await databases.dropAll();
+
+    progress("migrations on an empty database and on the data set");
+    const migrations = await measureMigrations(databases, shape);
+    await databases.dropAll();
+
+    progress(`PGlite in memory, ${options.pgliteJobs} jobs`);
+    const pglite = await measurePglite(
+      { ...shape, jobs: options.pgliteJobs },
+      options.batchSize,
+      options.runs,
+    );
+    const { databaseUrl: _, ...shown } = options;
+    return {
+      options: shown,
+      machine,
+      loadAtEnd: currentLoad(),
+      generationMs,
+      batch,
+      replay,
+      copy,
+      sameRows,
+      reads,
+      exactness,
+      migrations,
+      migrateNoop,
+      drizzleKitMigrateNoop,
+      cli,
+      pglite,
+    };
+  } finally {
+    await databases.dropAll();
+  }
+}

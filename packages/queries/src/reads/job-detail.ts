@@ -1,10 +1,11 @@
 import type { AuditDb } from "@forusbots/db";
 import { type Job, type JobStage, jobStages, jobs } from "@forusbots/db/schema";
-import { asc, eq, getTableColumns, sql } from "drizzle-orm";
+import { asc, eq, getTableColumns } from "drizzle-orm";
 import { z } from "zod";
 import { NotFoundError, withDatabaseErrors } from "../errors.ts";
 import { jobIdSchema } from "../events/fields.ts";
 import { parseWith } from "../events/parse.ts";
+import { jobDurationSeconds } from "./job-columns.ts";
 
 /** One job with every column, its duration in seconds, and its stages in the order they started. */
 export interface JobDetail extends Job {
@@ -19,11 +20,7 @@ export async function getJobWithStages(db: AuditDb, jobId: string): Promise<JobD
     const [job] = await db
       .select({
         ...getTableColumns(jobs),
-        durationSeconds: sql<
-          number | null
-        >`(EXTRACT(EPOCH FROM (${jobs.finishedAt} - ${jobs.startedAt})))::double precision`.mapWith(
-          Number,
-        ),
+        durationSeconds: jobDurationSeconds(),
       })
       .from(jobs)
       .where(eq(jobs.jobId, id));

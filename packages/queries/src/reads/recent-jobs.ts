@@ -5,6 +5,7 @@ import { z } from "zod";
 import { invalidField, withDatabaseErrors } from "../errors.ts";
 import { botIdSchema, jobIdSchema } from "../events/fields.ts";
 import { parseWith } from "../events/parse.ts";
+import { jobDurationSeconds } from "./job-columns.ts";
 import { acceptedAtMicros, type JobKey, olderThan } from "./keyset.ts";
 
 /** A row of `recent_jobs`: every `jobs` column, the duration in seconds and the stage count. */
@@ -63,11 +64,7 @@ export async function getRecentJobs(
     db
       .select({
         ...getTableColumns(jobs),
-        durationSeconds: sql<
-          number | null
-        >`(EXTRACT(EPOCH FROM (${jobs.finishedAt} - ${jobs.startedAt})))::double precision`.mapWith(
-          Number,
-        ),
+        durationSeconds: jobDurationSeconds(),
         // Written out: drizzle leaves columns unqualified in a one-table select, which would
         // turn the correlation into job_stages.job_id = job_stages.job_id.
         stageCount:

@@ -18,6 +18,10 @@ import { mayFinish, mayStart } from "./transitions.ts";
  * into the SQL. Each returns the positions (`i`) of the events it applied; an event it did not
  * apply is a replay, a refused transition or an unknown job, which `classify.ts` tells apart.
  *
+ * Inserts take their rows in key order so that two batches touching the same jobs lock them in the
+ * same order; the UPDATEs cannot promise that, and a deadlock between them is retried by the
+ * batch path (`writeEvents`).
+ *
  * The caller passes at most one event per key (job for accepts, starts and finishes; job, stage
  * name and start time for stages): a second one for the same row is classified afterwards as a
  * replay, since PostgreSQL does not say which of two rows of one statement won.

@@ -55,8 +55,12 @@ const cli = new CliContext(terminal, () => program.opts());
 program.configureOutput({ outputError: (text, write) => write(cli.err.red(text)) });
 for (const register of COMMANDS) register(program, cli);
 
+// `pnpm cli -- status` hands the script a literal "--" first; it would end option parsing.
+const args = process.argv.slice(2);
+if (args[0] === "--") args.shift();
+
 try {
-  await program.parseAsync(process.argv);
+  await program.parseAsync(args, { from: "user" });
 } catch (error) {
   process.exitCode = reportFailure(error, {
     stderr: terminal.stderr,

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 /** What one run of the real CLI process left behind. */
@@ -19,6 +19,23 @@ function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   return { ...base, ...env };
 }
 
+const shellQuote = (arg: string) => `'${arg.replaceAll("'", "'\\''")}'`;
+
+/** Whether util-linux `script` is there to give the CLI a pseudo-terminal. */
+export const terminalAvailable = spawnSync("script", ["--version"]).status === 0;
+
+/**
+ * Runs the CLI on a pseudo-terminal (through `script`), as an operator at a terminal sees it:
+ * stdout and stderr are both the terminal, so the output is the two interleaved.
+ */
+export function runCliOnTerminal(
+  args: readonly string[],
+  options: { env?: Record<string, string> } = {},
+): Promise<CliRun> {
+  const command = [process.execPath, BIN, ...args].map(shellQuote).join(" ");
+  return runProcess("script", ["-qec", command, "/dev/null"], options);
+}
+
 /**
  * Runs the installed binary (bin/forus-audit.js) as an operator would, with `env` pointing it at
  * a database, and `input` written to its standard input.
@@ -27,8 +44,16 @@ export function runCli(
   args: readonly string[],
   options: { env?: Record<string, string>; input?: string; cwd?: string } = {},
 ): Promise<CliRun> {
+  return runProcess(process.execPath, [BIN, ...args], options);
+}
+
+function runProcess(
+  file: string,
+  args: readonly string[],
+  options: { env?: Record<string, string>; input?: string; cwd?: string },
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(file, args, {
       env: childEnv(options.env ?? {}),
       cwd: options.cwd ?? process.cwd(),
       stdio: ["pipe", "pipe", "pipe"],

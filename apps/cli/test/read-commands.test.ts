@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTestDatabase, type TestDatabase } from "@forusbots/db/testing";
@@ -249,5 +249,58 @@ describe("read commands", () => {
       expect.stringMatching(/^2026-03-01 00:00:00Z\s+alpha\s+1\s+0\s+1\s+1\s+0\s+3$/),
       expect.stringMatching(/^2026-03-01 00:00:00Z\s+beta\s+0\s+0\s+1\s+0\s+1\s+2$/),
     ]);
+  });
+
+  it("export as CSV: one row per stage, filtered by bot and accepted range", async () => {
+    // Only A2 was accepted by alpha between 10:00 and 12:00; it has two stages.
+    const csv = await read([
+      "export",
+      "--format",
+      "csv",
+      "--bot",
+      "alpha",
+      "--from",
+      day("10:00:00"),
+      "--to",
+      day("12:00:00"),
+    ]);
+    const job = `${A2},alpha,failed,2026-03-01T10:59:00.000Z,2026-03-01T11:00:00.000Z,2026-03-01T11:00:30.000Z,submit failed,{},,`;
+    expect(csv.split("\r\n")).toEqual([
+      "job_id,bot_id,state,accepted_at,started_at,finished_at,error_message,meta,result,created_by,stage_name,stage_status,stage_started_at,stage_ended_at,stage_duration_ms,stage_meta,stage_error",
+      `${job},login,succeed,2026-03-01T11:00:01.000Z,2026-03-01T11:00:05.000Z,4000,{},`,
+      `${job},submit,fail,2026-03-01T11:00:06.000Z,2026-03-01T11:00:09.000Z,3000,{},"{""code"":""HTTP_502""}"`,
+      "",
+    ]);
+  });
+
+  it("export --output writes the file, relative to where pnpm was run", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "forus-audit-export-"));
+    const run = await runCli(["export", "--output", "events.jsonl"], {
+      env: { ...database.env, INIT_CWD: folder },
+    });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe("");
+    const written = readFileSync(join(folder, "events.jsonl"), "utf8");
+    expect(written).toBe(await read(["export"]));
+    // Five jobs: 17 events, oldest accepted first (B2 at 09:00).
+    const lines = written.trim().split("\n");
+    expect(lines).toHaveLength(17);
+    expect(JSON.parse(lines[0] ?? "{}")).toEqual({
+      type: "job.accepted",
+      jobId: B2,
+      botId: "beta",
+      at: "2026-03-01T09:00:00.000Z",
+      meta: {},
+    });
+  });
+
+  it("export --output into a folder that does not exist is a usage error", async () => {
+    const run = await runCli(["export", "--output", "/nonexistent/out.jsonl"], {
+      env: database.env,
+    });
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim()).toBe(
+      "forus-audit: cannot write /nonexistent/out.jsonl: no such folder",
+    );
   });
 });

@@ -62,7 +62,7 @@ export function registerSeed(program: Command, cli: CliContext): void {
           })) {
             for (const event of jobEvents) batch.push({ position: ++events, event });
             jobs++;
-            // Whole jobs per batch keep every batch self-contained.
+            // Checked after whole jobs: a job's events never straddle two batches.
             if (batch.length >= BATCH_SIZE) await flush();
             progress.update(jobs, `${formatCount(jobs)} of ${formatCount(options.jobs)} jobs`);
           }

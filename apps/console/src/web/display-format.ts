@@ -26,6 +26,13 @@ export function formatMilliseconds(ms: number | null): string {
   return `${Math.floor(totalMinutes / 60)} h ${totalMinutes % 60} min`;
 }
 
+/** Axis ticks: short and round ("0", "500 ms", "15 s", "90 s"), one unit per axis reads best. */
+export function formatAxisMilliseconds(ms: number): string {
+  if (ms === 0) return "0";
+  if (Math.abs(ms) < 1_000) return `${Math.round(ms)} ms`;
+  return `${Number((ms / 1_000).toFixed(1))} s`;
+}
+
 export function formatSeconds(seconds: number | null): string {
   return seconds === null ? NO_VALUE : formatMilliseconds(seconds * 1_000);
 }

@@ -38,7 +38,13 @@ export function JobsPerDayChart({ botId, days }: { botId: string; days: DayCount
           />
           <YAxis allowDecimals={false} stroke="#6b7280" fontSize={11} />
           <Tooltip labelFormatter={(day) => formatDay(String(day))} cursor={{ fill: "#f3f4f6" }} />
-          <Legend iconType="circle" iconSize={8} wrapperStyle={{ fontSize: 12 }} />
+          {/* In the stacking order (a job's life), not alphabetical. */}
+          <Legend
+            iconType="circle"
+            iconSize={8}
+            wrapperStyle={{ fontSize: 12 }}
+            itemSorter={null}
+          />
           {JOB_STATE_ORDER.map((state) => (
             <Bar
               key={state}

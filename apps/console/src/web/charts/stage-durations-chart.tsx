@@ -9,7 +9,7 @@ import {
   YAxis,
 } from "recharts";
 import type { StageSummaryRow } from "../../shared/api-types.ts";
-import { formatMilliseconds } from "../display-format.ts";
+import { formatAxisMilliseconds, formatMilliseconds } from "../display-format.ts";
 
 const SERIES = [
   { key: "avgDurationMs", label: "average", color: "#a5b4fc" },
@@ -25,12 +25,7 @@ export function StageDurationsChart({ stages }: { stages: StageSummaryRow[] }) {
         <BarChart data={stages} margin={{ top: 8, right: 8, bottom: 0, left: 8 }}>
           <CartesianGrid vertical={false} stroke="#e5e7eb" />
           <XAxis dataKey="stageName" stroke="#6b7280" fontSize={12} interval={0} />
-          <YAxis
-            stroke="#6b7280"
-            fontSize={11}
-            width={64}
-            tickFormatter={(value: number) => formatMilliseconds(value)}
-          />
+          <YAxis stroke="#6b7280" fontSize={11} width={64} tickFormatter={formatAxisMilliseconds} />
           <Tooltip
             cursor={{ fill: "#f3f4f6" }}
             formatter={(value, name) => [
@@ -38,7 +33,12 @@ export function StageDurationsChart({ stages }: { stages: StageSummaryRow[] }) {
               name,
             ]}
           />
-          <Legend iconType="circle" iconSize={8} wrapperStyle={{ fontSize: 12 }} />
+          <Legend
+            iconType="circle"
+            iconSize={8}
+            wrapperStyle={{ fontSize: 12 }}
+            itemSorter={null}
+          />
           {SERIES.map((series) => (
             <Bar
               key={series.key}

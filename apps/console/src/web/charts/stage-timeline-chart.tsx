@@ -9,7 +9,7 @@ import {
   YAxis,
 } from "recharts";
 import type { JobStageRow } from "../../shared/api-types.ts";
-import { formatMilliseconds } from "../display-format.ts";
+import { formatAxisMilliseconds, formatMilliseconds } from "../display-format.ts";
 import { STAGE_STATUS_COLORS, STAGE_STATUS_LABELS } from "../job-states.ts";
 
 interface TimelineRow {
@@ -68,7 +68,7 @@ export function StageTimelineChart({ stages, origin }: { stages: JobStageRow[]; 
           <XAxis
             type="number"
             domain={[0, "dataMax"]}
-            tickFormatter={(value: number) => `+${formatMilliseconds(value)}`}
+            tickFormatter={(value: number) => `+${formatAxisMilliseconds(value)}`}
             stroke="#6b7280"
             fontSize={11}
           />

@@ -161,7 +161,7 @@ export function JobsPage() {
         }
       >
         <div className="table-scroll">
-          <table className="table table-clickable" data-testid="recent-jobs">
+          <table className="table table-clickable table-jobs" data-testid="recent-jobs">
             <thead>
               <tr>
                 <th>Accepted</th>
@@ -179,14 +179,14 @@ export function JobsPage() {
                   data-job={job.jobId}
                   onClick={() => navigate(`/jobs/${job.jobId}`)}
                 >
-                  <td className="nowrap">{formatTimestamp(job.acceptedAt)}</td>
-                  <td>{job.botId}</td>
-                  <td>
+                  <td className="nowrap cell-accepted">{formatTimestamp(job.acceptedAt)}</td>
+                  <td className="cell-bot">{job.botId}</td>
+                  <td className="cell-state">
                     <StateBadge state={job.state} />
                   </td>
-                  <td className="num">{formatSeconds(job.durationSeconds)}</td>
-                  <td className="num">{job.stageCount}</td>
-                  <td>
+                  <td className="num cell-duration">{formatSeconds(job.durationSeconds)}</td>
+                  <td className="num cell-stages">{job.stageCount}</td>
+                  <td className="cell-job">
                     <Link
                       className="mono"
                       to={`/jobs/${job.jobId}`}

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { AuditDb, DatabaseHandle } from "@forusbots/db";
 import * as schema from "@forusbots/db/schema";
-import { jobStages, jobs } from "@forusbots/db/schema";
+import { jobStages, jobs, MAX_DURATION_MS } from "@forusbots/db/schema";
 import { asc, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
@@ -187,6 +187,63 @@ describe("the batch path", () => {
     ]);
   });
 
+  it("applies the state machine to a new job's steps as the UPDATEs would", async () => {
+    const [H, I, J, K] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    const tooLate = new Date(at(1).getTime() + MAX_DURATION_MS + 1);
+    const report = await writeEvents(
+      context.db,
+      numbered([
+        // 1-3: a start before the acceptance is refused; the cancel from the queue stands.
+        { type: "job.accepted", jobId: H, botId: "bot-4", at: iso(at(5)) },
+        { type: "job.started", jobId: H, at: iso(at(4)) },
+        { type: "job.finished", jobId: H, state: "canceled", at: iso(at(6)) },
+        // 4-6: a finish before the start is refused; the start stands.
+        { type: "job.accepted", jobId: I, botId: "bot-4", at: iso(at(0)) },
+        { type: "job.started", jobId: I, at: iso(at(2)) },
+        { type: "job.finished", jobId: I, state: "failed", at: iso(at(1)) },
+        // 7-8: a job that never started cannot succeed.
+        { type: "job.accepted", jobId: J, botId: "bot-4", at: iso(at(0)) },
+        { type: "job.finished", jobId: J, state: "succeeded", at: iso(at(1)) },
+        // 9-11: a run longer than duration_ms holds is refused.
+        { type: "job.accepted", jobId: K, botId: "bot-4", at: iso(at(0)) },
+        { type: "job.started", jobId: K, at: iso(at(1)) },
+        { type: "job.finished", jobId: K, state: "succeeded", at: iso(tooLate) },
+      ]),
+    );
+    expect(report.stored).toBe(7);
+    expect(report.rejected.map(({ position, reason }) => [position, reason])).toEqual([
+      [2, `at: before the job was accepted (${iso(at(5))})`],
+      [6, `at: before the job started (${iso(at(2))})`],
+      [8, `state: job ${J} has not started: a queued job can only be canceled`],
+      [
+        11,
+        `at: the job lasts ${MAX_DURATION_MS + 1} ms, more than duration_ms holds (${MAX_DURATION_MS} ms, about 24.8 days)`,
+      ],
+    ]);
+    expect(await storedJob(H)).toMatchObject({ state: "canceled", startedAt: null });
+    expect(await storedJob(I)).toMatchObject({ state: "running", startedAt: at(2) });
+    expect(await storedJob(J)).toMatchObject({ state: "queued" });
+    expect(await storedJob(K)).toMatchObject({ state: "running", finishedAt: null });
+  });
+
+  it("moves a job accepted in an earlier batch with the steps of a later one", async () => {
+    const L = randomUUID();
+    await writeEvents(
+      context.db,
+      numbered([{ type: "job.accepted", jobId: L, botId: "bot-5", at: iso(at(0)) }]),
+    );
+    const report = await writeEvents(
+      context.db,
+      numbered([
+        { type: "job.accepted", jobId: L, botId: "bot-5", at: iso(at(0)) },
+        { type: "job.started", jobId: L, at: iso(at(1)) },
+        { type: "job.finished", jobId: L, state: "succeeded", at: iso(at(2)) },
+      ]),
+    );
+    expect(report).toEqual({ stored: 2, unchanged: 1, rejected: [] });
+    expect(await storedJob(L)).toMatchObject({ state: "succeeded", durationMs: 60_000 });
+  });
+
   it("reports an empty batch as nothing done", async () => {
     expect(await writeEvents(context.db, [])).toEqual({ stored: 0, unchanged: 0, rejected: [] });
   });
@@ -219,12 +276,13 @@ describe("round trips", () => {
     const { db, sent } = await countingDatabase(context.handle);
     const batch = bigBatch();
     expect(await writeEvents(db, batch)).toEqual({ stored: 600, unchanged: 0, rejected: [] });
-    // accepts, starts, stages, finishes: nothing to classify.
-    expect(sent).toHaveLength(4);
+    // New jobs: one INSERT holds each whole lifecycle, one more the stages; nothing to classify.
+    expect(sent).toHaveLength(2);
 
     sent.length = 0;
     expect(await writeEvents(db, batch)).toEqual({ stored: 0, unchanged: 600, rejected: [] });
-    // The same four writes, then one read of the jobs and one of the stages to classify.
+    // The jobs exist: the INSERT, the starts' UPDATE, the stages' INSERT and the finishes'
+    // UPDATE change nothing, then one read of the jobs and one of the stages classify.
     expect(sent).toHaveLength(6);
   });
 });

@@ -10,7 +10,8 @@ import {
 import { safeParseAuditEvent } from "../events/parse.ts";
 import type { AuditEvent } from "../events/schemas.ts";
 import type { PositionedEvent } from "../recorder/apply.ts";
-import { applyEvents, type EventOutcome, LIFECYCLE_ORDER } from "../recorder/apply-events.ts";
+import { applyEvents, type EventOutcome } from "../recorder/apply-events.ts";
+import { LIFECYCLE_ORDER } from "../recorder/phases.ts";
 
 /** One event of a batch; `position` is the caller's (the CLI passes the line number). */
 export interface BatchItem {

@@ -1,13 +1,9 @@
 import type { AuditDb } from "@forusbots/db";
 import { MAX_DURATION_MS } from "@forusbots/db/schema";
 import { sql } from "drizzle-orm";
-import type {
-  JobAcceptedEvent,
-  JobFinishedEvent,
-  JobStartedEvent,
-  StageEvent,
-} from "../events/schemas.ts";
+import type { JobFinishedEvent, JobStartedEvent, StageEvent } from "../events/schemas.ts";
 import { jsonParameter, queryRows } from "../query-rows.ts";
+import type { AcceptWithLifecycle } from "./phases.ts";
 import { mayFinish, mayStart } from "./transitions.ts";
 
 /**
@@ -35,19 +31,27 @@ type AppliedRow = { i: number } & Record<string, unknown>;
 
 const appliedPositions = (rows: AppliedRow[]): Set<number> => new Set(rows.map((row) => row.i));
 
-/** New jobs, queued. An existing job is left as it is (ON CONFLICT DO NOTHING). */
+/**
+ * New jobs, queued, or already running or finished when their start and finish were folded in
+ * (`phases.ts`). An existing job is left as it is (ON CONFLICT DO NOTHING).
+ */
 export async function applyAccepts(
   db: AuditDb,
-  events: readonly PositionedEvent<JobAcceptedEvent>[],
+  events: readonly AcceptWithLifecycle[],
 ): Promise<Set<number>> {
   if (events.length === 0) return new Set();
-  const rows = events.map(({ index, event }) => ({
+  const rows = events.map(({ index, event, start, finish }) => ({
     i: index,
     job_id: event.jobId,
     bot_id: event.botId,
+    state: finish?.event.state ?? (start ? "running" : "queued"),
     accepted_at: event.at.toISOString(),
+    started_at: start?.event.at.toISOString() ?? null,
+    finished_at: finish?.event.at.toISOString() ?? null,
     meta: event.meta ?? {},
     created_by: event.createdBy ?? null,
+    result: finish?.event.result ?? null,
+    error_message: finish?.event.errorMessage ?? null,
   }));
   return appliedPositions(
     await queryRows<AppliedRow>(
@@ -55,10 +59,15 @@ export async function applyAccepts(
       sql`
         WITH e AS (
           SELECT * FROM jsonb_to_recordset(${jsonParameter(rows)}::jsonb)
-            AS e(i integer, job_id uuid, bot_id text, accepted_at timestamptz, meta jsonb, created_by jsonb)
+            AS e(i integer, job_id uuid, bot_id text, state text, accepted_at timestamptz,
+                 started_at timestamptz, finished_at timestamptz, meta jsonb, created_by jsonb,
+                 result jsonb, error_message text)
         ), stored AS (
-          INSERT INTO jobs (job_id, bot_id, state, accepted_at, meta, created_by)
-          SELECT job_id, bot_id, 'queued', accepted_at, meta, created_by FROM e ORDER BY job_id
+          INSERT INTO jobs (job_id, bot_id, state, accepted_at, started_at, finished_at, meta,
+                            created_by, result, error_message)
+          SELECT job_id, bot_id, state, accepted_at, started_at, finished_at, meta,
+                 created_by, result, error_message
+          FROM e ORDER BY job_id
           ON CONFLICT (job_id) DO NOTHING
           RETURNING job_id
         )

@@ -193,6 +193,16 @@ describe("console in Chromium, on known data", () => {
       await page.locator("[data-testid=stage-durations-chart] .recharts-bar-rectangle").count(),
     ).toBe(9);
     await screenshot(page, "stages.png");
+
+    // Narrowed to report-bot: only J4's 41 s fetch.
+    await page.selectOption("select[name=bot]", "report-bot");
+    await page.waitForURL(`${server.url}/stages?name=parse&bot=report-bot`);
+    await page.waitForFunction(
+      () => document.querySelectorAll("[data-testid=stage-summary] tbody tr").length === 1,
+    );
+    expect(await tableRows(page, "[data-testid=stage-summary]")).toEqual([
+      ["fetch", "1", "0", "0.0%", "41.0 s", "41.0 s", "41.0 s"],
+    ]);
   });
 
   it("pages further back through recent jobs and filters by state", async () => {

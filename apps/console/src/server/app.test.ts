@@ -298,6 +298,25 @@ describe("console API on known data", () => {
       expect(upload.p95DurationMs).toBeCloseTo(20_000 + 0.95 * 24_000, 6); // rank 0.95
     });
 
+    it("keeps the stages of one bot's jobs", async () => {
+      // report-bot ran one stage: J4's 41 s fetch.
+      const { body } = await get("/api/stages?bot=report-bot");
+      expect(body.stages).toHaveLength(1);
+      expect(body.stages[0]).toMatchObject({ stageName: "fetch", totalRuns: 1, failedRuns: 0 });
+      expect(body.stages[0].avgDurationMs).toBeCloseTo(41_000, 6);
+      expect(body.stages[0].p95DurationMs).toBeCloseTo(41_000, 6);
+    });
+
+    it("keeps the stages started in [from, to)", async () => {
+      // 3 March: J3's fetch (6 s) and failed parse (24 s), J4's fetch (41 s).
+      const { body } = await get("/api/stages?from=2026-03-03&to=2026-03-04");
+      const [fetch, parse] = body.stages;
+      expect(body.stages).toHaveLength(2);
+      expect(fetch).toMatchObject({ stageName: "fetch", totalRuns: 2, failedRuns: 0 });
+      expect(fetch.avgDurationMs).toBeCloseTo((6_000 + 41_000) / 2, 6);
+      expect(parse).toMatchObject({ stageName: "parse", totalRuns: 1, failedRuns: 1 });
+    });
+
     it("filters by stage name", async () => {
       const { body } = await get("/api/stages?name=upload");
       expect(body.stages.map((stage: { stageName: string }) => stage.stageName)).toEqual([

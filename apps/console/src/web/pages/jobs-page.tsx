@@ -1,9 +1,10 @@
 import type { JobState } from "@forusbots/db/schema";
 import { useEffect, useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
-import type { BotsResponse, JobsResponse, RecentJobRow } from "../../shared/api-types.ts";
+import type { JobsResponse, RecentJobRow } from "../../shared/api-types.ts";
 import { ApiError, fetchJson } from "../api/fetch-json.ts";
-import { queryString, useApi } from "../api/use-api.ts";
+import { queryString } from "../api/use-api.ts";
+import { BotSelect } from "../components/bot-select.tsx";
 import { Card, PageHeader } from "../components/layout.tsx";
 import { EmptyState, ErrorState, Loading } from "../components/page-states.tsx";
 import { StateBadge } from "../components/state-badge.tsx";
@@ -63,7 +64,6 @@ export function JobsPage() {
   const navigate = useNavigate();
   const botId = search.get("bot") ?? undefined;
   const state = search.get("state") ?? undefined;
-  const bots = useApi<BotsResponse>("/api/bots");
   const { listing, loadOlder } = useJobListing(botId, state);
 
   const setFilter = (name: "bot" | "state", value: string) => {
@@ -72,26 +72,10 @@ export function JobsPage() {
     else next.set(name, value);
     setSearch(next);
   };
-  const botOptions = bots.status === "ready" ? bots.data.bots.map((bot) => bot.botId) : [];
-  if (botId !== undefined && !botOptions.includes(botId)) botOptions.push(botId);
 
   const filters = (
     <div className="filters">
-      <label className="select">
-        <span>Bot</span>
-        <select
-          name="bot"
-          value={botId ?? ""}
-          onChange={(event) => setFilter("bot", event.target.value)}
-        >
-          <option value="">All bots</option>
-          {botOptions.map((option) => (
-            <option key={option} value={option}>
-              {option}
-            </option>
-          ))}
-        </select>
-      </label>
+      <BotSelect value={botId} onChange={(value) => setFilter("bot", value)} />
       <label className="select">
         <span>State</span>
         <select

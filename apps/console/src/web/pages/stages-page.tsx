@@ -1,16 +1,38 @@
 import { Link, useSearchParams } from "react-router";
 import type { StagesResponse } from "../../shared/api-types.ts";
-import { useApi } from "../api/use-api.ts";
+import { queryString, useApi } from "../api/use-api.ts";
 import { StageDurationsChart } from "../charts/stage-durations-chart.tsx";
+import { BotSelect } from "../components/bot-select.tsx";
 import { Card, PageHeader } from "../components/layout.tsx";
 import { EmptyState, ErrorState, Loading } from "../components/page-states.tsx";
 import { formatCount, formatMilliseconds, formatPercent } from "../display-format.ts";
 
 export function StagesPage() {
-  const [search] = useSearchParams();
+  const [search, setSearch] = useSearchParams();
   const selected = search.get("name");
-  const loaded = useApi<StagesResponse>("/api/stages");
-  const header = <PageHeader title="Stages" subtitle="Every run of each stage name, all bots" />;
+  const botId = search.get("bot") ?? undefined;
+  const loaded = useApi<StagesResponse>(`/api/stages${queryString({ bot: botId })}`);
+  const chooseBot = (value: string) => {
+    const next = new URLSearchParams(search);
+    if (value === "") next.delete("bot");
+    else next.set("bot", value);
+    setSearch(next);
+  };
+  const header = (
+    <PageHeader
+      title="Stages"
+      subtitle={
+        botId === undefined
+          ? "Every run of each stage name, all bots"
+          : `Every run of each stage name in ${botId}'s jobs`
+      }
+      actions={
+        <div className="filters">
+          <BotSelect value={botId} onChange={chooseBot} />
+        </div>
+      }
+    />
+  );
   if (loaded.status === "loading")
     return (
       <>
@@ -44,7 +66,11 @@ export function StagesPage() {
       </Card>
       <Card
         title="Summary"
-        aside={selected === null ? undefined : <Link to="/stages">Clear selection</Link>}
+        aside={
+          selected === null ? undefined : (
+            <Link to={`/stages${queryString({ bot: botId })}`}>Clear selection</Link>
+          )
+        }
       >
         <div className="table-scroll">
           <table className="table" data-testid="stage-summary">

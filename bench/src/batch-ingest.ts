@@ -15,6 +15,9 @@ export interface BatchIngestResult {
   milliseconds: number;
 }
 
+/** How often a long ingest says how far it got. */
+const PROGRESS_EVERY_BATCHES = 500;
+
 /** The dataset's events in batches of `batchSize`, in the order a recorder would send them. */
 export function* eventBatches(
   shape: DatasetShape,
@@ -50,6 +53,7 @@ export async function ingestThroughBatches(
   shape: DatasetShape,
   batchSize: number,
   maxBatches = Number.POSITIVE_INFINITY,
+  onProgress: (jobs: number) => void = () => {},
 ): Promise<BatchIngestResult> {
   const result: BatchIngestResult = {
     events: 0,
@@ -76,6 +80,7 @@ export async function ingestThroughBatches(
     if (first && result.firstRejection === null) {
       result.firstRejection = `event ${first.position}: ${first.reason}`;
     }
+    if (sent % PROGRESS_EVERY_BATCHES === 0) onProgress(result.jobRows);
   }
   result.milliseconds = performance.now() - started;
   return result;

@@ -97,7 +97,13 @@ export async function runBenchmark(
     progress("ingest through writeEvents");
     const { machine, batch, replay } = await withHandle(batchDb.target.url, async (handle) => {
       const machine = await describeMachine(handle);
-      const batch = await ingestThroughBatches(handle.db, shape, options.batchSize);
+      const batch = await ingestThroughBatches(
+        handle.db,
+        shape,
+        options.batchSize,
+        Number.POSITIVE_INFINITY,
+        (jobs) => progress(`  ${jobs} of ${options.jobs} jobs written`),
+      );
       progress("replaying the first batches");
       const replay = await ingestThroughBatches(
         handle.db,

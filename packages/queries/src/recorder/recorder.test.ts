@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { AuditDb } from "@forusbots/db";
+import { type AuditDb, IN_MEMORY, SchemaMissingError } from "@forusbots/db";
 import { jobStages, jobs } from "@forusbots/db/schema";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
@@ -77,6 +77,22 @@ describe("the enabled recorder", () => {
     expect(job).toMatchObject({ state: "succeeded", durationMs: 60_000 });
     const stages = await context.db.select().from(jobStages).where(eq(jobStages.jobId, jobId));
     expect(stages.map((stage) => stage.durationMs)).toEqual([45_000]);
+  });
+
+  it("is what openAuditRecorder gives when AUDIT_DB=1, on the configured database", async () => {
+    // An in-memory database nobody migrated: the write reaches it and says what to do.
+    const recorder = await openAuditRecorder({
+      auditEnabled: true,
+      database: { engine: "pglite", dataDir: IN_MEMORY },
+    });
+    try {
+      expect(recorder.enabled).toBe(true);
+      await expect(recorder.acceptJob({ jobId: randomUUID(), botId: "bot-a" })).rejects.toThrow(
+        new SchemaMissingError("the audit tables do not exist: run migrate first"),
+      );
+    } finally {
+      await recorder.close();
+    }
   });
 
   it("refuses to be enabled without a database", () => {

@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { NavLink } from "react-router";
+import { Link, NavLink } from "react-router";
 import type { StatusResponse } from "../../shared/api-types.ts";
 import { useApi } from "../api/use-api.ts";
 
@@ -15,12 +15,12 @@ export function Layout({ children }: { children: ReactNode }) {
     <div className="shell">
       <header className="topbar">
         <div className="topbar-inner">
-          <a className="brand" href="/">
+          <Link className="brand" to="/">
             <img src="/favicon.svg" alt="" width={28} height={28} />
             <span>
               ForusBots <strong>Audit</strong>
             </span>
-          </a>
+          </Link>
           <nav className="nav" aria-label="Sections">
             {SECTIONS.map((section) => (
               <NavLink key={section.to} to={section.to} end={section.end}>

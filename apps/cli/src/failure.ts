@@ -1,4 +1,4 @@
-import { describeFailure, EXIT_CODES, maskUrl } from "@forusbots/db";
+import { AuditError, describeFailure, EXIT_CODES, maskUrl } from "@forusbots/db";
 import { CommanderError } from "commander";
 import type { Style } from "./output/style.ts";
 
@@ -22,6 +22,35 @@ export function redactSecrets(text: string, databaseUrl: string | undefined): st
   return redacted;
 }
 
+/**
+ * The read API's filter fields and the options that set them. The queries validate the filters
+ * (`limit: must be at most 100`); said in the words of the command line, such a refusal is a
+ * bad argument (exit status 2), not bad data.
+ */
+const OPTION_OF_FIELD: Record<string, string> = {
+  botId: "--bot",
+  state: "--state",
+  limit: "--limit",
+  before: "--before",
+  from: "--from",
+  to: "--to",
+  stageName: "--stage",
+  bucket: "--bucket",
+};
+
+function describeCliFailure(error: unknown): { message: string; exitCode: number } {
+  if (error instanceof AuditError && error.kind === "validation" && "field" in error) {
+    const option = typeof error.field === "string" ? OPTION_OF_FIELD[error.field] : undefined;
+    if (option && error.message.startsWith(`${error.field}: `)) {
+      return {
+        message: `${option} ${error.message.slice(String(error.field).length + 2)}`,
+        exitCode: EXIT_CODES.usage,
+      };
+    }
+  }
+  return describeFailure(error);
+}
+
 export interface FailureOutput {
   stderr: NodeJS.WritableStream;
   style: Style;
@@ -38,7 +67,7 @@ export function reportFailure(error: unknown, output: FailureOutput): number {
     // Commander has already printed its message (or the help); `--help` is its only success.
     return error.exitCode === 0 ? 0 : EXIT_CODES.usage;
   }
-  const { message, exitCode } = describeFailure(error);
+  const { message, exitCode } = describeCliFailure(error);
   const redact = (text: string) => redactSecrets(text, output.databaseUrl);
   output.stderr.write(`${output.style.red(`${PROGRAM_NAME}: ${redact(message)}`)}\n`);
   if (output.verbose && error instanceof Error && error.stack) {

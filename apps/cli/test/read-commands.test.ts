@@ -217,6 +217,20 @@ describe("read commands", () => {
     expect(malformed.stderr.trim().split("\n")).toHaveLength(1);
   });
 
+  it("a filter the queries refuse is a usage error naming the option (exit 2)", async () => {
+    const tooMany = await runCli(["recent", "--limit", "101"], { env: database.env });
+    expect(tooMany.status).toBe(2);
+    expect(tooMany.stderr).toMatch(/^forus-audit: --limit .*100/);
+    const backwards = await runCli(["metrics", "--from", "2026-03-02", "--to", "2026-03-01"], {
+      env: database.env,
+    });
+    expect(backwards.status).toBe(2);
+    expect(backwards.stderr).toMatch(/^forus-audit: --to /);
+    const badCursor = await runCli(["recent", "--before", "not-a-cursor"], { env: database.env });
+    expect(badCursor.status).toBe(2);
+    expect(badCursor.stderr).toMatch(/^forus-audit: --before /);
+  });
+
   it("timeline: jobs per hour, per bot and state", async () => {
     const series = await readJson([
       "timeline",

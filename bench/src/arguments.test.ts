@@ -26,6 +26,13 @@ describe("bench arguments", () => {
     ]);
   });
 
+  it("loads PGlite with no more jobs than the run asks for, unless told", () => {
+    const small = parseBenchArguments(["--jobs", "10000"]);
+    expect(small.help === false && small.options.pgliteJobs).toBe(10_000);
+    const told = parseBenchArguments(["--jobs", "10000", "--pglite-jobs", "500"]);
+    expect(told.help === false && told.options.pgliteJobs).toBe(500);
+  });
+
   it("refuses a count that is not a whole number ≥ 1, naming the flag", () => {
     expect(() => parseBenchArguments(["--runs", "0"])).toThrow(
       new UsageError('--runs takes a whole number ≥ 1 (got "0")'),

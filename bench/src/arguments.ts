@@ -13,7 +13,8 @@ Options:
   --bots N            bots the jobs are spread over (default 50)
   --days N            days the jobs are spread over (default 90)
   --runs N            measured runs of each read (default 50)
-  --pglite-jobs N     jobs loaded into the in-memory PGlite for its reads (default 100000)
+  --pglite-jobs N     jobs loaded into the in-memory PGlite for its reads (default 100000,
+                      or --jobs when that is smaller)
   --batch-size N      events per writeEvents batch (default 1000)
   --spawn-runs N      measured runs of each spawned command (default 5)
   --seed N            seed of the data generator (default 20261125)
@@ -79,7 +80,11 @@ export function parseBenchArguments(args: readonly string[]): BenchCommand {
       bots: count("bots", values.bots),
       days: count("days", values.days),
       runs: count("runs", values.runs),
-      pgliteJobs: count("pglite-jobs", values["pglite-jobs"]),
+      // A small run stays small: PGlite never loads more jobs than the run asks for.
+      pgliteJobs:
+        values["pglite-jobs"] === undefined
+          ? Math.min(COUNTS["pglite-jobs"], count("jobs", values.jobs))
+          : count("pglite-jobs", values["pglite-jobs"]),
       batchSize: count("batch-size", values["batch-size"]),
       spawnRuns: count("spawn-runs", values["spawn-runs"]),
       seed: count("seed", values.seed),

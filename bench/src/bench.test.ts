@@ -132,6 +132,33 @@ describe("pnpm bench, small mode", () => {
   });
 });
 
+describe("pnpm bench, interrupted", () => {
+  it("drops its databases when stopped half-way with SIGTERM", async () => {
+    const before = await benchDatabasesLeft();
+    const { DATABASE_URL: _, AUDIT_DB_PATH: __, ...env } = process.env;
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", MAIN, "--jobs", "200000", "--database-url", serverUrl],
+      { cwd: BENCH_DIR, env, stdio: ["ignore", "ignore", "pipe"] },
+    );
+    let stderr = "";
+    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+    await new Promise<void>((resolve) => {
+      child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+        stderr += chunk;
+        // Past this line the first bench database exists and is being written.
+        if (stderr.includes("ingest through writeEvents")) resolve();
+      });
+    });
+    expect((await benchDatabasesLeft()).length).toBeGreaterThan(before.length);
+    child.kill("SIGTERM");
+    expect(await exited).toBe(130);
+    // One line says why it stopped; the connections it cut print nothing.
+    expect(stderr.trim().split("\n").at(-1)).toBe("bench: SIGTERM, dropping the bench databases");
+    expect(await benchDatabasesLeft()).toEqual(before);
+  }, 120_000);
+});
+
 describe("pnpm bench, bad input", () => {
   it("names the flag in one line and exits with the usage status", async () => {
     const run = await runBench(["--jobs", "many"]);

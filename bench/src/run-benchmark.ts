@@ -15,7 +15,7 @@ import { timeDrizzleKitMigrateNoop, timeOurMigrateNoop } from "./measure-noop-mi
 import { measurePglite, type PgliteFigures } from "./measure-pglite.ts";
 import { measureReads, type ReadFigures } from "./measure-reads.ts";
 import { checkMetricsExactness, type ExactnessResult } from "./metrics-exactness.ts";
-import { ScratchDatabases } from "./scratch-databases.ts";
+import type { ScratchDatabases } from "./scratch-databases.ts";
 import type { ChildEnv } from "./spawn-timing.ts";
 import type { Timing } from "./timing.ts";
 
@@ -71,24 +71,28 @@ async function withHandle<T>(
   }
 }
 
+/** The server the bench databases go on: --database-url, else DATABASE_URL, else the local one. */
+export function resolveServerUrl(env: ChildEnv, explicitUrl: string | undefined): string {
+  const target = loadConfig(env, explicitUrl).database;
+  return target.engine === "postgres" ? target.url : DEFAULT_SERVER_URL;
+}
+
 /**
- * The whole benchmark. `env` is the caller's environment: the server URL is resolved from it
- * (through the db package's config) and spawned commands inherit it.
+ * The whole benchmark, on databases made by `databases` (dropped at the end, whatever happens).
+ * `env` is the caller's environment, which spawned commands inherit.
  */
 export async function runBenchmark(
   options: BenchOptions,
   env: ChildEnv,
+  databases: ScratchDatabases,
   progress: (message: string) => void,
 ): Promise<BenchResult> {
-  const target = loadConfig(env, options.databaseUrl).database;
-  const serverUrl = target.engine === "postgres" ? target.url : DEFAULT_SERVER_URL;
   const shape: DatasetShape = {
     jobs: options.jobs,
     bots: options.bots,
     days: options.days,
     seed: options.seed,
   };
-  const databases = new ScratchDatabases(serverUrl);
   try {
     const batchDb = await databases.create("batch");
     progress(`generating ${options.jobs} jobs once to time the generator alone`);

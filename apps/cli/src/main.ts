@@ -3,6 +3,8 @@
  * each under commands/) and turns any failure into one line and an exit status (failure.ts).
  */
 import { Command } from "@commander-js/extra-typings";
+import { registerAdopt } from "./commands/adopt.ts";
+import { registerCheck } from "./commands/check.ts";
 import { registerExport } from "./commands/export.ts";
 import { registerIngest } from "./commands/ingest.ts";
 import { registerJob } from "./commands/job.ts";
@@ -10,6 +12,7 @@ import { registerMetrics } from "./commands/metrics.ts";
 import { registerMigrate } from "./commands/migrate.ts";
 import { registerRecent } from "./commands/recent.ts";
 import { registerReset } from "./commands/reset.ts";
+import { registerRollback } from "./commands/rollback.ts";
 import { registerSeed } from "./commands/seed.ts";
 import { registerStages } from "./commands/stages.ts";
 import { registerStatus } from "./commands/status.ts";
@@ -17,10 +20,13 @@ import { registerTimeline } from "./commands/timeline.ts";
 import { CliContext, type Terminal } from "./context.ts";
 import { PROGRAM_NAME, reportFailure } from "./failure.ts";
 
-/** In the order `--help` lists them: set-up, data in and out, then the read API. */
+/** In the order `--help` lists them: the schema, data in and out, then the read API. */
 const COMMANDS = [
   registerMigrate,
   registerStatus,
+  registerCheck,
+  registerRollback,
+  registerAdopt,
   registerReset,
   registerSeed,
   registerIngest,

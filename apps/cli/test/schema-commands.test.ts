@@ -86,3 +86,39 @@ describe("migrate, status and reset on an empty database", () => {
     expect(run.stderr).toContain("NODE_ENV=production");
   });
 });
+
+describe("check and rollback, wired into the CLI", () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => database?.dispose());
+
+  it("check finds no drift on a freshly migrated database", async () => {
+    const run = await runCli(["check", "--skip-schema-check", "--json"], { env: database.env });
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      drifted: false,
+      differences: [],
+      comparedWith: TAGS.at(-1),
+    });
+  });
+
+  it("rollback undoes the newest migration, status shows it pending, migrate reapplies it", async () => {
+    const newest = TAGS.at(-1);
+    const dryRun = await runCli(["rollback", "--dry-run", "--json"], { env: database.env });
+    expect(dryRun.status).toBe(0);
+    expect(JSON.parse(dryRun.stdout).wouldRollBack).toEqual([newest]);
+
+    const run = await runCli(["rollback", "--json"], { env: database.env });
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      rolledBack: [newest],
+      remaining: TAGS.length - 1,
+    });
+    const status = JSON.parse((await runCli(["status", "--json"], { env: database.env })).stdout);
+    expect(status.pending).toEqual([{ tag: newest }]);
+    const migrate = await runCli(["migrate", "--json"], { env: database.env });
+    expect(JSON.parse(migrate.stdout).applied).toEqual([newest]);
+  });
+});

@@ -132,6 +132,24 @@ describe("connection errors (exit 3) never show the password", () => {
   });
 });
 
+describe.runIf(!onPostgres)("the embedded database", () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => database?.dispose());
+
+  it("in use by another process is a connection error (exit 3) naming that process", async () => {
+    const handle = await database.open();
+    try {
+      const run = await runCli(["status"], { env: database.env });
+      expectOneLineError(run, 3, `is in use by process ${process.pid}`);
+    } finally {
+      await handle.close();
+    }
+  });
+});
+
 describe.runIf(onPostgres)("a URL with a password, on a real server", () => {
   let database: TestDatabase;
   let url: string;

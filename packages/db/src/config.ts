@@ -3,6 +3,9 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ConfigError } from "./errors.ts";
 
+/** The embedded database's `dataDir` for an in-memory PGlite: nothing on disk, gone at close. */
+export const IN_MEMORY = "memory://";
+
 /** Where the audit database lives: a PostgreSQL server, or an embedded PGlite data directory. */
 export type DatabaseTarget =
   | { engine: "postgres"; url: string }

@@ -2,8 +2,9 @@ import type { DatabaseTarget } from "../config.ts";
 import type { DatabaseHandle } from "./handle.ts";
 import type { PostgresOptions } from "./postgres.ts";
 
+// From config, not pglite.ts: importing the PGlite module would load PGlite for every caller.
+export { IN_MEMORY } from "../config.ts";
 export type { AuditDb, AuditDriver, DatabaseHandle } from "./handle.ts";
-export { IN_MEMORY } from "./pglite.ts";
 export type { PostgresOptions } from "./postgres.ts";
 
 /**

@@ -3,13 +3,11 @@ import { dirname } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import type { SQL } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/pglite";
+import { IN_MEMORY } from "../config.ts";
 import { ConnectionError } from "../errors.ts";
 import * as schema from "../schema/index.ts";
 import { lockEmbeddedDirectory } from "./embedded-lock.ts";
 import type { AuditDb, DatabaseHandle } from "./handle.ts";
-
-/** In-memory PGlite: nothing on disk, gone at close. */
-export const IN_MEMORY = "memory://";
 
 /** Opens (creating if needed) an embedded PGlite database in `dataDir`, or in memory. */
 export async function openPglite(dataDir: string): Promise<DatabaseHandle> {

@@ -1,31 +1,8 @@
-import { execFile } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "./testing/index.ts";
+import { createTestDatabase, type TestDatabase } from "../src/testing/index.ts";
+import { runMigrateBin } from "./run-migrate-bin.ts";
 
-const packageDir = fileURLToPath(new URL("..", import.meta.url));
-
-interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `pnpm db:migrate`'s script as a user would, with only the given variables added. */
-function dbMigrate(env: Record<string, string>): Promise<Outcome> {
-  return new Promise((resolve) => {
-    execFile(
-      "node",
-      ["--import", "tsx", "src/bin/migrate.ts"],
-      {
-        cwd: packageDir,
-        env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
-      },
-      (error, stdout, stderr) =>
-        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const dbMigrate = (env: Record<string, string>) => runMigrateBin([], env);
 
 describe("pnpm db:migrate", () => {
   let database: TestDatabase;

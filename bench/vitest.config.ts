@@ -1,5 +1,3 @@
-// A relative import, not `@forusbots/db/testing/vitest-config`: vitest bundles its config with
-// dependencies left external, and Node 20 cannot load the .ts file a workspace package exports.
-import { auditTestConfig } from "../packages/db/src/testing/vitest-config.ts";
+import { auditTestConfig } from "@forusbots/db/testing/vitest-config";
 
 export default auditTestConfig();

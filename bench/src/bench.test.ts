@@ -40,11 +40,19 @@ function runBench(
   });
 }
 
-async function benchDatabasesLeft(): Promise<string[]> {
+/** The name prefix of one run's databases, from the line it prints first. */
+function runPrefix(stderr: string): string {
+  const prefix = /^bench: databases (forusbots_bench_[0-9a-f]{8}_)\* on /m.exec(stderr)?.[1];
+  if (prefix === undefined) throw new Error(`no database prefix in: ${stderr}`);
+  return prefix;
+}
+
+/** Databases of one run still on the server (other runs may be going on beside this one). */
+async function databasesLeft(prefix: string): Promise<string[]> {
   const sql = postgres(serverUrl, { max: 1, onnotice: () => {} });
   try {
     const rows = await sql<{ datname: string }[]>`
-      SELECT datname FROM pg_database WHERE datname LIKE 'forusbots\\_bench\\_%'`;
+      SELECT datname FROM pg_database WHERE starts_with(datname, ${prefix})`;
     return rows.map((row) => row.datname);
   } finally {
     await sql.end();
@@ -63,10 +71,8 @@ afterAll(async () => {
 describe("pnpm bench, small mode", () => {
   let result: { status: number | null; stdout: string; stderr: string };
   let summary: Record<string, unknown>;
-  let before: string[];
 
   beforeAll(async () => {
-    before = await benchDatabasesLeft();
     result = await runBench([
       "--jobs",
       "2000",
@@ -84,7 +90,8 @@ describe("pnpm bench, small mode", () => {
   }, 600_000);
 
   it("exits 0 and ends its output with one JSON object", () => {
-    expect(result.stderr).not.toMatch(/^bench: /m);
+    // The one "bench:" line of a good run names its databases; any other would be an error.
+    expect(result.stderr).not.toMatch(/^bench: (?!databases )/m);
     expect(result.status).toBe(0);
     expect(typeof summary).toBe("object");
   });
@@ -108,6 +115,19 @@ describe("pnpm bench, small mode", () => {
     // null only when the CLI cannot be spawned; present either way.
     expect(summary).toHaveProperty("cliStatusMs");
     expect(summary.cliStatusMs === null || typeof summary.cliStatusMs === "number").toBe(true);
+    expect(summary).toHaveProperty("cliMigrateNoopMs");
+  });
+
+  it("records the machine's load as each phase began", () => {
+    const phases = summary.phaseLoads as { phase: string; load1: number }[];
+    expect(phases.map(({ phase }) => phase)).toEqual(
+      expect.arrayContaining([
+        "ingest through writeEvents",
+        "ingest through COPY",
+        "reads, 5 runs each",
+      ]),
+    );
+    for (const { load1 } of phases) expect(load1).toBeGreaterThanOrEqual(0);
   });
 
   it("stored every event, the same rows both ways, and replays change nothing", () => {
@@ -128,13 +148,12 @@ describe("pnpm bench, small mode", () => {
   });
 
   it("drops the databases it created", async () => {
-    expect(await benchDatabasesLeft()).toEqual(before);
+    expect(await databasesLeft(runPrefix(result.stderr))).toEqual([]);
   });
 });
 
 describe("pnpm bench, interrupted", () => {
   it("drops its databases when stopped half-way with SIGTERM", async () => {
-    const before = await benchDatabasesLeft();
     const { DATABASE_URL: _, AUDIT_DB_PATH: __, ...env } = process.env;
     const child = spawn(
       process.execPath,
@@ -150,12 +169,13 @@ describe("pnpm bench, interrupted", () => {
         if (stderr.includes("ingest through writeEvents")) resolve();
       });
     });
-    expect((await benchDatabasesLeft()).length).toBeGreaterThan(before.length);
+    const prefix = runPrefix(stderr);
+    expect(await databasesLeft(prefix)).toEqual([`${prefix}batch`]);
     child.kill("SIGTERM");
     expect(await exited).toBe(130);
     // One line says why it stopped; the connections it cut print nothing.
     expect(stderr.trim().split("\n").at(-1)).toBe("bench: SIGTERM, dropping the bench databases");
-    expect(await benchDatabasesLeft()).toEqual(before);
+    expect(await databasesLeft(prefix)).toEqual([]);
   }, 120_000);
 });
 
@@ -169,7 +189,7 @@ describe("pnpm bench, bad input", () => {
 
   it("says which server it cannot reach, without the password", async () => {
     const run = await runBench(["--database-url", "postgres://bench:s3cret@127.0.0.1:1/postgres"]);
-    expect(run.stderr.trim()).toMatch(
+    expect(run.stderr.trim().split("\n").at(-1)).toMatch(
       /^bench: cannot use PostgreSQL at postgres:\/\/bench:\*\*\*@127\.0\.0\.1:1\/postgres for the bench databases: /,
     );
     expect(run.stderr).not.toContain("s3cret");

@@ -2,7 +2,7 @@
  * `pnpm bench`: see arguments.ts for the flags. Progress goes to stderr; stdout gets the table
  * and, as its very last line, one JSON object for scripts and CI.
  */
-import { describeFailure } from "@forusbots/db";
+import { describeFailure, maskUrl } from "@forusbots/db";
 import { BENCH_USAGE, parseBenchArguments } from "./arguments.ts";
 import { formatReport, summaryJson } from "./report.ts";
 import { resolveServerUrl, runBenchmark } from "./run-benchmark.ts";
@@ -20,6 +20,7 @@ try {
     const databases = new ScratchDatabases(
       resolveServerUrl(process.env, command.options.databaseUrl),
     );
+    console.error(`bench: databases ${databases.prefix}* on ${maskUrl(databases.serverUrl)}`);
     // A run takes long enough to be interrupted: leave no forusbots_bench_* database behind.
     for (const signal of ["SIGINT", "SIGTERM"] as const) {
       process.once(signal, () => {

@@ -9,14 +9,24 @@ const CLI_BIN = fileURLToPath(new URL("../../apps/cli/bin/forus-audit.js", impor
 export interface CliFigures {
   status: Timing | null;
   metricsJson: Timing | null;
+  /** `forus-audit migrate` with nothing pending: the other way a user migrates. */
+  migrateNoop: Timing | null;
   /** Why the figures are missing, when they are. */
   note: string | null;
 }
 
-/** Wall time of `forus-audit status` and `forus-audit metrics --json`, spawned as a user runs them. */
+/**
+ * Wall time of `forus-audit status`, `metrics --json` and `migrate` (nothing pending), spawned as
+ * a user runs them.
+ */
 export async function measureCli(runs: number, env: ChildEnv): Promise<CliFigures> {
   if (!existsSync(CLI_BIN)) {
-    return { status: null, metricsJson: null, note: `not measured: ${CLI_BIN} does not exist yet` };
+    return {
+      status: null,
+      metricsJson: null,
+      migrateNoop: null,
+      note: `not measured: ${CLI_BIN} does not exist yet`,
+    };
   }
   const options = { cwd: fileURLToPath(new URL("../..", import.meta.url)), env };
   try {
@@ -28,9 +38,15 @@ export async function measureCli(runs: number, env: ChildEnv): Promise<CliFigure
         [CLI_BIN, "metrics", "--json"],
         options,
       ),
+      migrateNoop: await timeProcess(runs, process.execPath, [CLI_BIN, "migrate"], options),
       note: null,
     };
   } catch (error) {
-    return { status: null, metricsJson: null, note: `not measured: ${(error as Error).message}` };
+    return {
+      status: null,
+      metricsJson: null,
+      migrateNoop: null,
+      note: `not measured: ${(error as Error).message}`,
+    };
   }
 }

@@ -36,6 +36,7 @@ export function summaryJson(result: BenchResult): Record<string, unknown> {
     drizzleKitMigrateNoopMs: p50(result.drizzleKitMigrateNoop),
     cliStatusMs: p50(result.cli.status),
     cliMetricsJsonMs: p50(result.cli.metricsJson),
+    cliMigrateNoopMs: p50(result.cli.migrateNoop),
     ingestToCopyRatio: round(ingestRowsPerSec / copyRowsPerSec, 3),
     ingestEventsPerSec: rowsPerSecond(batch.events, batch.milliseconds),
     ingestRejected: batch.rejected,
@@ -69,6 +70,7 @@ export function summaryJson(result: BenchResult): Record<string, unknown> {
     pgliteJobDetailP50Ms: p50(readP50(pglite.reads, "jobDetail")?.timing),
     load1Start: round(result.machine.load1),
     load1End: round(result.loadAtEnd),
+    phaseLoads: result.phaseLoads.map(({ phase, load1 }) => ({ phase, load1: round(load1) })),
   };
 }
 
@@ -118,6 +120,7 @@ export function formatReport(result: BenchResult): string {
   const readHeader = ["read", "p50", "p95", "baseline", "baseline p50", "speed-up"];
   const lines = [
     `Machine: ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.postgres}; load ${round(machine.load1)} at start, ${round(result.loadAtEnd)} at end`,
+    `Load (1-min average) as each phase began: ${result.phaseLoads.map(({ phase, load1 }) => `${phase.split(",")[0]} ${round(load1, 1)}`).join("; ")}`,
     `Data set: ${result.options.jobs} jobs, ${result.options.bots} bots, ${result.options.days} days, seed ${result.options.seed}; ${batch.stageRows} stages; ${batch.events} events`,
     "",
     table(
@@ -163,6 +166,7 @@ export function formatReport(result: BenchResult): string {
           "migrate, nothing pending (node --import tsx src/bin/migrate.ts), p50",
           ms(result.migrateNoop.p50),
         ],
+        ["forus-audit migrate, nothing pending, p50", ms(result.cli.migrateNoop?.p50)],
         ["drizzle-kit migrate, nothing pending, p50", ms(result.drizzleKitMigrateNoop.p50)],
       ],
     ),

@@ -25,10 +25,17 @@ export const DEFAULT_SERVER_URL = "postgres://postgres@127.0.0.1:5432/postgres";
 /** The first batches are sent again: every event must come back "unchanged". */
 const REPLAY_BATCHES = 10;
 
+export interface PhaseLoad {
+  phase: string;
+  load1: number;
+}
+
 export interface BenchResult {
   options: Omit<BenchOptions, "databaseUrl">;
   machine: MachineFigures;
   loadAtEnd: number;
+  /** 1-minute load average as each phase began. */
+  phaseLoads: PhaseLoad[];
   /** Generating the data set and its events in Node alone, inside both ingest timings. */
   generationMs: number;
   batch: BatchIngestResult;
@@ -85,8 +92,14 @@ export async function runBenchmark(
   options: BenchOptions,
   env: ChildEnv,
   databases: ScratchDatabases,
-  progress: (message: string) => void,
+  report: (message: string) => void,
 ): Promise<BenchResult> {
+  // On a shared machine other work skews every figure: the load as each phase starts goes with them.
+  const phaseLoads: PhaseLoad[] = [];
+  const progress = (message: string) => {
+    if (!message.startsWith(" ")) phaseLoads.push({ phase: message, load1: currentLoad() });
+    report(message);
+  };
   const shape: DatasetShape = {
     jobs: options.jobs,
     bots: options.bots,
@@ -165,6 +178,7 @@ export async function runBenchmark(
       options: shown,
       machine,
       loadAtEnd: currentLoad(),
+      phaseLoads,
       generationMs,
       batch,
       replay,

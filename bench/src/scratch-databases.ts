@@ -16,13 +16,14 @@ export interface ScratchDatabase {
  * server of `serverUrl`, so that a run never touches the data of the database the URL names.
  */
 export class ScratchDatabases {
-  private readonly run = randomBytes(4).toString("hex");
+  /** What every database of this run is named with: `forusbots_bench_<run>_`. */
+  readonly prefix = `forusbots_bench_${randomBytes(4).toString("hex")}_`;
   private readonly created: string[] = [];
 
-  constructor(private readonly serverUrl: string) {}
+  constructor(readonly serverUrl: string) {}
 
   async create(label: string): Promise<ScratchDatabase> {
-    const name = `forusbots_bench_${this.run}_${label}`;
+    const name = `${this.prefix}${label}`;
     await this.admin((sql) => sql.unsafe(`CREATE DATABASE "${name}"`));
     this.created.push(name);
     const url = new URL(this.serverUrl);

@@ -30,7 +30,7 @@ try {
         process.on("uncaughtException", () => {});
         process.on("unhandledRejection", () => {});
         console.error(`bench: ${signal}, dropping the bench databases`);
-        void databases.dropAll().finally(() => process.exit(130));
+        void databases.close().finally(() => process.exit(130));
       });
     }
     const result = await runBenchmark(command.options, process.env, databases, (message) =>

@@ -193,6 +193,6 @@ export async function runBenchmark(
       pglite,
     };
   } finally {
-    await databases.dropAll();
+    await databases.close();
   }
 }

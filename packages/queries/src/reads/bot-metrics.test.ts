@@ -143,6 +143,49 @@ describe("getBotMetrics", () => {
     ]);
   });
 
+  it("answers a range on whole hours from the hourly rollup with the same figures", async () => {
+    // [10:00, 11:00) holds every job but gamma's (accepted at 11:00, and `to` is exclusive).
+    const metrics = await getBotMetrics(context.db, { from: at(0), to: at(60) });
+    expect(metrics).toEqual([
+      {
+        botId: "alpha",
+        totalJobs: 6,
+        succeededJobs: 2,
+        failedJobs: 1,
+        avgDurationSeconds: 160, // (60 + 120 + 300) / 3
+        successRate: 200 / 3,
+        p50DurationSeconds: 120,
+        p95DurationSeconds: 282, // 120 + 0.9 × 180, at position 0.95 × 2
+      },
+      {
+        botId: "beta",
+        totalJobs: 2,
+        succeededJobs: 0,
+        failedJobs: 0,
+        avgDurationSeconds: 120,
+        successRate: null,
+        p50DurationSeconds: 120,
+        p95DurationSeconds: 120,
+      },
+    ]);
+    const fromEleven = await getBotMetrics(context.db, { from: at(60) });
+    expect(fromEleven.map((row) => [row.botId, row.totalJobs, row.avgDurationSeconds])).toEqual([
+      ["gamma", 1, null],
+    ]);
+  });
+
+  it("leaves the percentiles out when asked, and nothing else changes", async () => {
+    const withPercentiles = await getBotMetrics(context.db);
+    const without = await getBotMetrics(context.db, {}, { percentiles: false });
+    expect(without).toEqual(
+      withPercentiles.map((row) => ({
+        ...row,
+        p50DurationSeconds: null,
+        p95DurationSeconds: null,
+      })),
+    );
+  });
+
   it("refuses a range that ends before it starts, naming the field", async () => {
     await expect(getBotMetrics(context.db, { from: at(10), to: at(10) })).rejects.toThrow(
       new ValidationError([{ field: "to", message: "must be after from" }]),

@@ -10,6 +10,7 @@ export {
   TIMELINE_BUCKETS,
   type TimelineBucket,
 } from "./job-time-series.ts";
+export type { ReadOptions } from "./read-options.ts";
 export {
   getRecentJobs,
   MAX_RECENT_JOBS,

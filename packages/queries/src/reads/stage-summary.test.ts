@@ -72,6 +72,14 @@ describe("getStageSummary", () => {
     ]);
   });
 
+  it("leaves the percentiles out when asked, and nothing else changes", async () => {
+    const withPercentiles = await getStageSummary(context.db);
+    const without = await getStageSummary(context.db, {}, { percentiles: false });
+    expect(without).toEqual(
+      withPercentiles.map((row) => ({ ...row, p50DurationMs: null, p95DurationMs: null })),
+    );
+  });
+
   it("filters by stage name", async () => {
     const rows = await getStageSummary(context.db, { stageName: "submit" });
     expect(rows.map((row) => [row.stageName, row.totalRuns])).toEqual([["submit", 1]]);

@@ -1,6 +1,6 @@
 import type { AuditDb } from "@forusbots/db";
-import { jobStages, jobs } from "@forusbots/db/schema";
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { jobStageSummary, jobStages, jobs } from "@forusbots/db/schema";
+import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import { withDatabaseErrors } from "../errors.ts";
 import { stageNameSchema } from "../events/fields.ts";
@@ -12,6 +12,7 @@ import {
   rangeIsOrdered,
   rangeShape,
 } from "./filters.ts";
+import type { ReadOptions } from "./read-options.ts";
 
 /** One stage name's figures: the `job_stage_summary` view's columns, plus p50 and p95. */
 export interface StageSummary {
@@ -41,41 +42,86 @@ const percentile = (fraction: number) =>
     Number,
   );
 
-/** Per stage name, ordered by name. Percentiles interpolate (percentile_cont) over duration_ms. */
+const nullableNumber = (value: SQL) => sql<number | null>`${value}`.mapWith(Number);
+
+/**
+ * Per stage name, ordered by name. Runs, failures and the average come from the
+ * `job_stage_summary` view (the `stage_totals` rollup) when no bot or range narrows them, and from
+ * `job_stages` otherwise, with the same arithmetic. Percentiles interpolate (percentile_cont) over
+ * duration_ms and always read `job_stages`; pass `{ percentiles: false }` when they are not shown.
+ */
 export async function getStageSummary(
   db: AuditDb,
   filter: StageSummaryFilter = {},
+  options: ReadOptions = {},
 ): Promise<StageSummary[]> {
-  const { botId, stageName, ...range } = parseWith(stageSummaryFilterSchema, filter);
-  return withDatabaseErrors(() =>
-    db
+  const parsed = parseWith(stageSummaryFilterSchema, filter);
+  return withDatabaseErrors(async () => {
+    const counts = await readCounts(db, parsed);
+    if (options.percentiles === false || counts.length === 0) {
+      return counts.map((row) => ({ ...row, p50DurationMs: null, p95DurationMs: null }));
+    }
+    const percentiles = new Map(
+      (
+        await db
+          .select({ stageName: jobStages.stageName, p50: percentile(0.5), p95: percentile(0.95) })
+          .from(jobStages)
+          .where(and(stageConditions(db, parsed), sql`${jobStages.durationMs} IS NOT NULL`))
+          .groupBy(jobStages.stageName)
+      ).map((row) => [row.stageName, row]),
+    );
+    return counts.map((row) => ({
+      ...row,
+      p50DurationMs: percentiles.get(row.stageName)?.p50 ?? null,
+      p95DurationMs: percentiles.get(row.stageName)?.p95 ?? null,
+    }));
+  });
+}
+
+type ParsedFilter = z.output<typeof stageSummaryFilterSchema>;
+type StageCounts = Omit<StageSummary, "p50DurationMs" | "p95DurationMs">;
+
+function readCounts(db: AuditDb, filter: ParsedFilter): Promise<StageCounts[]> {
+  if (filter.botId === undefined && filter.from === undefined && filter.to === undefined) {
+    return db
       .select({
-        stageName: jobStages.stageName,
-        totalRuns: sql<number>`count(*)::integer`.mapWith(Number),
-        failedRuns:
-          sql<number>`(count(*) FILTER (WHERE ${jobStages.status} = 'fail'))::integer`.mapWith(
-            Number,
-          ),
-        avgDurationMs: sql<number | null>`(avg(${jobStages.durationMs}))::double precision`.mapWith(
+        stageName: jobStageSummary.stageName,
+        totalRuns: jobStageSummary.totalRuns,
+        failedRuns: jobStageSummary.failedRuns,
+        avgDurationMs: nullableNumber(sql`${jobStageSummary.avgDurationMs}`),
+      })
+      .from(jobStageSummary)
+      .where(
+        filter.stageName === undefined
+          ? undefined
+          : eq(jobStageSummary.stageName, filter.stageName),
+      )
+      .orderBy(byteOrder(jobStageSummary.stageName));
+  }
+  return db
+    .select({
+      stageName: jobStages.stageName,
+      totalRuns: sql<number>`count(*)::integer`.mapWith(Number),
+      failedRuns:
+        sql<number>`(count(*) FILTER (WHERE ${jobStages.status} = 'fail'))::integer`.mapWith(
           Number,
         ),
-        p50DurationMs: percentile(0.5),
-        p95DurationMs: percentile(0.95),
-      })
-      .from(jobStages)
-      .where(
-        and(
-          stageName === undefined ? undefined : eq(jobStages.stageName, stageName),
-          botId === undefined
-            ? undefined
-            : inArray(
-                jobStages.jobId,
-                db.select({ jobId: jobs.jobId }).from(jobs).where(eq(jobs.botId, botId)),
-              ),
-          ...rangeConditions(jobStages.startedAt, range),
-        ),
-      )
-      .groupBy(jobStages.stageName)
-      .orderBy(byteOrder(jobStages.stageName)),
-  );
+      avgDurationMs: nullableNumber(sql`(avg(${jobStages.durationMs}))::double precision`),
+    })
+    .from(jobStages)
+    .where(stageConditions(db, filter))
+    .groupBy(jobStages.stageName)
+    .orderBy(byteOrder(jobStages.stageName));
 }
+
+const stageConditions = (db: AuditDb, { botId, stageName, ...range }: ParsedFilter) =>
+  and(
+    stageName === undefined ? undefined : eq(jobStages.stageName, stageName),
+    botId === undefined
+      ? undefined
+      : inArray(
+          jobStages.jobId,
+          db.select({ jobId: jobs.jobId }).from(jobs).where(eq(jobs.botId, botId)),
+        ),
+    ...rangeConditions(jobStages.startedAt, range),
+  );

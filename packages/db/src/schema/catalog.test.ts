@@ -1,26 +1,16 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DatabaseHandle } from "../client/handle.ts";
-import { createTestDatabase, type TestDatabase } from "../testing/index.ts";
+import { describe, expect, it } from "vitest";
+import { useTestDatabase } from "../testing/index.ts";
 
 /**
  * The seed's checklist "indexes created", "foreign keys enforced" and its schema overview,
  * asserted from the PostgreSQL catalog of a freshly migrated database.
  */
 describe("schema in the catalog after migrating", () => {
-  let database: TestDatabase;
-  let handle: DatabaseHandle;
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    handle = await database.open();
-  });
-  afterAll(async () => {
-    await handle?.close();
-    await database?.dispose();
-  });
+  const context = useTestDatabase();
 
   const columnsOf = async (table: string) =>
-    handle.query<{ column_name: string; data_type: string; is_nullable: string }>(sql`
+    context.handle.query<{ column_name: string; data_type: string; is_nullable: string }>(sql`
       SELECT column_name, data_type, is_nullable FROM information_schema.columns
       WHERE table_schema = 'public' AND table_name = ${table} ORDER BY ordinal_position`);
 
@@ -55,7 +45,7 @@ describe("schema in the catalog after migrating", () => {
   });
 
   it("computes duration_ms as stored generated columns", async () => {
-    const rows = await handle.query<{ table_name: string; is_generated: string }>(sql`
+    const rows = await context.handle.query<{ table_name: string; is_generated: string }>(sql`
       SELECT table_name, is_generated FROM information_schema.columns
       WHERE table_schema = 'public' AND column_name = 'duration_ms'
         AND table_name IN ('jobs', 'job_stages') ORDER BY table_name`);
@@ -66,7 +56,7 @@ describe("schema in the catalog after migrating", () => {
   });
 
   it("has every index the seed lists, named idx_<table>_<column>", async () => {
-    const rows = await handle.query<{ indexname: string; indexdef: string }>(sql`
+    const rows = await context.handle.query<{ indexname: string; indexdef: string }>(sql`
       SELECT indexname, indexdef FROM pg_indexes
       WHERE schemaname = 'public' AND tablename IN ('jobs', 'job_stages') ORDER BY indexname`);
     const columnsByIndex = Object.fromEntries(
@@ -88,7 +78,7 @@ describe("schema in the catalog after migrating", () => {
   });
 
   it("has the primary, foreign, unique and check constraints", async () => {
-    const rows = await handle.query<{ table: string; name: string; type: string }>(sql`
+    const rows = await context.handle.query<{ table: string; name: string; type: string }>(sql`
       SELECT conrelid::regclass::text AS table, conname AS name, contype::text AS type
       FROM pg_constraint
       WHERE conrelid IN ('public.jobs'::regclass, 'public.job_stages'::regclass)
@@ -108,7 +98,7 @@ describe("schema in the catalog after migrating", () => {
       { table: "jobs", name: "ck_jobs_timestamps_ordered", type: "c" },
       { table: "jobs", name: "jobs_pkey", type: "p" },
     ]);
-    const [foreignKey] = await handle.query<{ definition: string }>(sql`
+    const [foreignKey] = await context.handle.query<{ definition: string }>(sql`
       SELECT pg_get_constraintdef(oid) AS definition FROM pg_constraint
       WHERE conname = 'fk_job_stages_job_id'`);
     expect(foreignKey?.definition).toBe(
@@ -117,7 +107,7 @@ describe("schema in the catalog after migrating", () => {
   });
 
   it("has the three views and their compatibility aliases with the documented columns", async () => {
-    const rows = await handle.query<{ table_name: string; columns: string }>(sql`
+    const rows = await context.handle.query<{ table_name: string; columns: string }>(sql`
       SELECT table_name, string_agg(column_name, ',' ORDER BY ordinal_position) AS columns
       FROM information_schema.columns
       WHERE table_schema = 'public'
@@ -139,7 +129,7 @@ describe("schema in the catalog after migrating", () => {
   });
 
   it("has the rollup tables and the statement triggers that maintain them", async () => {
-    const tables = await handle.query<{ table_name: string }>(sql`
+    const tables = await context.handle.query<{ table_name: string }>(sql`
       SELECT table_name FROM information_schema.tables
       WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1`);
     expect(tables.map((row) => row.table_name)).toEqual([
@@ -149,7 +139,11 @@ describe("schema in the catalog after migrating", () => {
       "jobs",
       "stage_totals",
     ]);
-    const triggers = await handle.query<{ table: string; name: string; definition: string }>(sql`
+    const triggers = await context.handle.query<{
+      table: string;
+      name: string;
+      definition: string;
+    }>(sql`
       SELECT tgrelid::regclass::text AS table, tgname AS name,
              pg_get_triggerdef(oid) AS definition
       FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1, 2`);

@@ -1,7 +1,6 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DatabaseHandle } from "../client/handle.ts";
-import { createTestDatabase, type TestDatabase } from "../testing/index.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { useTestDatabase } from "../testing/index.ts";
 
 /** SQLSTATE of the error a statement fails with (postgres.js and PGlite both expose `code`). */
 async function sqlstateOf(run: Promise<unknown>): Promise<string> {
@@ -15,20 +14,13 @@ async function sqlstateOf(run: Promise<unknown>): Promise<string> {
 }
 
 describe("constraints reject bad rows", () => {
-  let database: TestDatabase;
-  let handle: DatabaseHandle;
+  const context = useTestDatabase();
   const jobId = "00000000-0000-4000-8000-000000000001";
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    handle = await database.open();
-    await handle.query(sql`
+    await context.handle.query(sql`
       INSERT INTO jobs (job_id, bot_id, state, accepted_at, started_at)
       VALUES (${jobId}, 'bot-a', 'running', '2026-01-01T10:00:00Z', '2026-01-01T10:00:05Z')`);
-  });
-  afterAll(async () => {
-    await handle?.close();
-    await database?.dispose();
   });
 
   const insertJob = (values: {
@@ -38,7 +30,7 @@ describe("constraints reject bad rows", () => {
     startedAt?: string | null;
     finishedAt?: string | null;
   }) =>
-    handle.query(sql`
+    context.handle.query(sql`
       INSERT INTO jobs (job_id, bot_id, state, accepted_at, started_at, finished_at)
       VALUES (gen_random_uuid(), ${values.botId ?? "bot-a"}, ${values.state},
               ${values.acceptedAt ?? "2026-01-01T10:00:00Z"}, ${values.startedAt ?? null},
@@ -51,7 +43,7 @@ describe("constraints reject bad rows", () => {
     endedAt?: string | null;
     status?: string;
   }) =>
-    handle.query(sql`
+    context.handle.query(sql`
       INSERT INTO job_stages (job_id, stage_name, started_at, ended_at, status)
       VALUES (${values.jobId ?? jobId}, ${values.stageName ?? "login"},
               ${values.startedAt ?? "2026-01-01T10:00:05Z"}, ${values.endedAt ?? null},
@@ -131,7 +123,7 @@ describe("constraints reject bad rows", () => {
       endedAt: "2026-01-01T10:00:07.001Z",
     });
     await insertStage({ stageName: "submit", startedAt: "2026-01-01T10:00:08Z" });
-    const rows = await handle.query<{ stage_name: string; duration_ms: number | null }>(sql`
+    const rows = await context.handle.query<{ stage_name: string; duration_ms: number | null }>(sql`
       SELECT stage_name, duration_ms FROM job_stages
       WHERE stage_name IN ('fill-form', 'submit') ORDER BY stage_name`);
     // 07.001 - 05.250 = 1.751 s
@@ -142,8 +134,8 @@ describe("constraints reject bad rows", () => {
   });
 
   it("deletes a job's stages with the job", async () => {
-    await handle.query(sql`DELETE FROM jobs WHERE job_id = ${jobId}`);
-    const [row] = await handle.query<{ count: number }>(
+    await context.handle.query(sql`DELETE FROM jobs WHERE job_id = ${jobId}`);
+    const [row] = await context.handle.query<{ count: number }>(
       sql`SELECT count(*)::int AS count FROM job_stages WHERE job_id = ${jobId}`,
     );
     expect(row?.count).toBe(0);

@@ -1,8 +1,7 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DatabaseHandle } from "../client/handle.ts";
+import { describe, expect, it } from "vitest";
 import { migrate } from "../migrator/index.ts";
-import { createTestDatabase, type TestDatabase } from "../testing/index.ts";
+import { useTestDatabase } from "../testing/index.ts";
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
 
@@ -11,36 +10,27 @@ const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")
  * then the rollups: rows written after each step are still there, unchanged, after the later ones.
  */
 describe("migration history keeps data from every step", () => {
-  let database: TestDatabase;
-  let handle: DatabaseHandle;
-  beforeAll(async () => {
-    database = await createTestDatabase({ migrated: false });
-    handle = await database.open({ maxConnections: 1 });
-  });
-  afterAll(async () => {
-    await handle?.close();
-    await database?.dispose();
-  });
+  const context = useTestDatabase({ migrated: false, connection: { maxConnections: 1 } });
 
   const addJob = (n: number, botId: string) =>
-    handle.query(sql`
+    context.handle.query(sql`
       INSERT INTO jobs (job_id, bot_id, state, accepted_at, started_at, finished_at, meta)
       VALUES (${id(n)}, ${botId}, 'succeeded', '2026-02-01T08:00:00Z', '2026-02-01T08:00:01Z',
               '2026-02-01T08:00:03.500Z', ${JSON.stringify({ step: n })}::jsonb)`);
   const addStage = (n: number, stageName: string, startedAt: string, copy: number) =>
-    handle.query(sql`
+    context.handle.query(sql`
       INSERT INTO job_stages (job_id, stage_name, started_at, ended_at, status, meta)
       VALUES (${id(n)}, ${stageName}, ${startedAt}, '2026-02-01T08:00:03Z', 'succeed',
               ${JSON.stringify({ copy })}::jsonb)`);
   const count = async (table: "jobs" | "job_stages") => {
-    const [row] = await handle.query<{ count: number }>(
+    const [row] = await context.handle.query<{ count: number }>(
       sql`SELECT count(*)::int AS count FROM ${sql.identifier(table)}`,
     );
     return row?.count;
   };
 
   it("0000_init: tables accept jobs and (still) duplicate stages", async () => {
-    await migrate(handle, { to: "0000_init" });
+    await migrate(context.handle, { to: "0000_init" });
     await addJob(1, "bot-a");
     // Three copies of one stage, as early recorders wrote them, and two rows that only look alike.
     await addStage(1, "login", "2026-02-01T08:00:01Z", 1);
@@ -52,18 +42,19 @@ describe("migration history keeps data from every step", () => {
   });
 
   it("0001_views: views see the rows written before them", async () => {
-    await migrate(handle, { to: "0001_views" });
+    await migrate(context.handle, { to: "0001_views" });
     await addJob(2, "bot-a");
-    const [metrics] = await handle.query<{ total_jobs: number; avg_duration_seconds: number }>(
-      sql`SELECT total_jobs, avg_duration_seconds FROM job_metrics_by_bot`,
-    );
+    const [metrics] = await context.handle.query<{
+      total_jobs: number;
+      avg_duration_seconds: number;
+    }>(sql`SELECT total_jobs, avg_duration_seconds FROM job_metrics_by_bot`);
     expect(metrics).toEqual({ total_jobs: 2, avg_duration_seconds: 2.5 });
   });
 
   it("0002_alias_views: aliases answer like their views", async () => {
-    await migrate(handle, { to: "0002_alias_views" });
+    await migrate(context.handle, { to: "0002_alias_views" });
     await addJob(3, "bot-b");
-    const rows = await handle.query<{ bot_id: string; total_jobs: number }>(
+    const rows = await context.handle.query<{ bot_id: string; total_jobs: number }>(
       sql`SELECT bot_id, total_jobs FROM bot_metrics ORDER BY bot_id`,
     );
     expect(rows).toEqual([
@@ -73,14 +64,14 @@ describe("migration history keeps data from every step", () => {
   });
 
   it("0003_ms_durations: old rows get their duration_ms computed", async () => {
-    await migrate(handle, { to: "0003_ms_durations" });
+    await migrate(context.handle, { to: "0003_ms_durations" });
     await addJob(4, "bot-b");
-    const jobsRows = await handle.query<{ duration_ms: number }>(
+    const jobsRows = await context.handle.query<{ duration_ms: number }>(
       sql`SELECT DISTINCT duration_ms FROM jobs`,
     );
     // 08:00:01 → 08:00:03.500
     expect(jobsRows).toEqual([{ duration_ms: 2500 }]);
-    const stageRows = await handle.query<{ copy: number; duration_ms: number }>(
+    const stageRows = await context.handle.query<{ copy: number; duration_ms: number }>(
       sql`SELECT (meta->>'copy')::int AS copy, duration_ms FROM job_stages ORDER BY 1`,
     );
     expect(stageRows).toEqual([
@@ -93,8 +84,8 @@ describe("migration history keeps data from every step", () => {
   });
 
   it("0004_job_stages_dedupe: keeps the earliest of exact duplicates and nothing else changes", async () => {
-    await migrate(handle, { to: "0004_job_stages_dedupe" });
-    const stages = await handle.query<{ stage_name: string; copy: number }>(
+    await migrate(context.handle, { to: "0004_job_stages_dedupe" });
+    const stages = await context.handle.query<{ stage_name: string; copy: number }>(
       sql`SELECT stage_name, (meta->>'copy')::int AS copy FROM job_stages ORDER BY id`,
     );
     expect(stages).toEqual([
@@ -102,7 +93,7 @@ describe("migration history keeps data from every step", () => {
       { stage_name: "login", copy: 4 },
       { stage_name: "upload", copy: 5 },
     ]);
-    const jobsRows = await handle.query<{ job_id: string; bot_id: string; step: number }>(
+    const jobsRows = await context.handle.query<{ job_id: string; bot_id: string; step: number }>(
       sql`SELECT job_id, bot_id, (meta->>'step')::int AS step FROM jobs ORDER BY job_id`,
     );
     expect(jobsRows).toEqual([
@@ -114,10 +105,10 @@ describe("migration history keeps data from every step", () => {
   });
 
   it("0005_job_rollups: rollups are backfilled from the rows already stored", async () => {
-    await migrate(handle, { to: "0005_job_rollups" });
+    await migrate(context.handle, { to: "0005_job_rollups" });
     await addJob(5, "bot-b");
     // Five succeeded jobs of 2.5 s each: bot-a has jobs 1 and 2, bot-b jobs 3, 4 and 5.
-    const metrics = await handle.query<{
+    const metrics = await context.handle.query<{
       bot_id: string;
       total_jobs: number;
       avg_duration_seconds: number;
@@ -129,7 +120,7 @@ describe("migration history keeps data from every step", () => {
       { bot_id: "bot-b", total_jobs: 3, avg_duration_seconds: 2.5 },
     ]);
     // Stages left by the dedupe: login 2000 ms and 1000 ms, upload 2000 ms.
-    const stages = await handle.query<{
+    const stages = await context.handle.query<{
       stage_name: string;
       total_runs: number;
       avg_duration_ms: number;

@@ -1,8 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import { QueryBuilder } from "drizzle-orm/pg-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DatabaseHandle } from "../client/handle.ts";
-import { createTestDatabase, type TestDatabase } from "../testing/index.ts";
+import { describe, expect, it } from "vitest";
+import { useTestDatabase } from "../testing/index.ts";
 import { plainJobMetricsByBotQuery, plainJobStageSummaryQuery } from "./views.ts";
 
 /** A small deterministic PRNG (mulberry32), so a failure replays the same writes. */
@@ -35,22 +34,12 @@ const rolledHourly = sql`
   ORDER BY 1, 2`;
 
 describe("rollups stay exactly equal to the plain aggregates", () => {
-  let database: TestDatabase;
-  let handle: DatabaseHandle;
+  const context = useTestDatabase();
   const next = random(20261125);
   const jobIds: string[] = [];
 
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    handle = await database.open();
-  });
-  afterAll(async () => {
-    await handle?.close();
-    await database?.dispose();
-  });
-
   async function expectViewsEqualPlain() {
-    const rows = (statement: SQL) => handle.query(statement);
+    const rows = (statement: SQL) => context.handle.query(statement);
     expect(await rows(sql`SELECT * FROM job_metrics_by_bot ORDER BY 1`)).toEqual(
       await rows(plainMetrics),
     );
@@ -88,14 +77,14 @@ describe("rollups stay exactly equal to the plain aggregates", () => {
         sql`(${jobId}, ${`bot-${Math.floor(next() * 6)}`}, ${state}, ${iso(accepted)}::timestamptz, ${iso(started)}::timestamptz, ${iso(finished)}::timestamptz)`,
       );
     }
-    await handle.query(sql`
+    await context.handle.query(sql`
       INSERT INTO jobs (job_id, bot_id, state, accepted_at, started_at, finished_at)
       SELECT job_id::uuid, bot_id, state, accepted_at, started_at,
              CASE WHEN finished_at IS NULL THEN NULL ELSE GREATEST(finished_at, COALESCE(started_at, accepted_at)) END
       FROM (VALUES ${sql.join(values, sql`, `)}) AS v(job_id, bot_id, state, accepted_at, started_at, finished_at)
       -- Microsecond jitter can put started before accepted: keep the row valid.
       WHERE started_at IS NULL OR started_at >= accepted_at`);
-    await handle.query(sql`
+    await context.handle.query(sql`
       INSERT INTO job_stages (job_id, stage_name, started_at, ended_at, status)
       SELECT j.job_id, s.name, j.accepted_at + s.offset_ms * interval '1 millisecond',
              CASE WHEN (hashtext(j.job_id::text || s.name) & 7) = 0 THEN NULL
@@ -108,48 +97,52 @@ describe("rollups stay exactly equal to the plain aggregates", () => {
   });
 
   it("after updates that move jobs between states and bots", async () => {
-    await handle.query(sql`
+    await context.handle.query(sql`
       UPDATE jobs SET state = 'running', started_at = accepted_at + interval '1 second'
       WHERE state = 'queued' AND (hashtext(job_id::text) & 1) = 0`);
-    await handle.query(sql`
+    await context.handle.query(sql`
       UPDATE jobs SET state = 'succeeded', finished_at = started_at + interval '42.123456 seconds'
       WHERE state = 'running'`);
-    await handle.query(sql`UPDATE jobs SET bot_id = 'bot-renamed' WHERE bot_id = 'bot-1'`);
-    await handle.query(sql`
+    await context.handle.query(sql`UPDATE jobs SET bot_id = 'bot-renamed' WHERE bot_id = 'bot-1'`);
+    await context.handle.query(sql`
       UPDATE job_stages SET status = 'fail', ended_at = started_at + interval '3.5 seconds'
       WHERE stage_name = 'submit' AND ended_at IS NULL`);
     await expectViewsEqualPlain();
   });
 
   it("after deletes, including jobs whose stages go by cascade", async () => {
-    await handle.query(
+    await context.handle.query(
       sql`DELETE FROM jobs WHERE job_id = ANY(${`{${jobIds.slice(0, 120).join(",")}}`}::uuid[])`,
     );
-    await handle.query(sql`DELETE FROM job_stages WHERE stage_name = 'login' AND status = 'fail'`);
-    await handle.query(sql`DELETE FROM jobs WHERE bot_id = 'bot-0'`);
+    await context.handle.query(
+      sql`DELETE FROM job_stages WHERE stage_name = 'login' AND status = 'fail'`,
+    );
+    await context.handle.query(sql`DELETE FROM jobs WHERE bot_id = 'bot-0'`);
     await expectViewsEqualPlain();
-    const [gone] = await handle.query<{ rows: number }>(
+    const [gone] = await context.handle.query<{ rows: number }>(
       sql`SELECT count(*)::int AS rows FROM job_metrics_by_bot WHERE bot_id = 'bot-0'`,
     );
     expect(gone?.rows).toBe(0);
   });
 
   it("inside a transaction that rolls back, the rollups roll back too", async () => {
-    const before = await handle.query(sql`SELECT * FROM job_metrics_by_bot ORDER BY 1`);
+    const before = await context.handle.query(sql`SELECT * FROM job_metrics_by_bot ORDER BY 1`);
     await expect(
-      handle.db.transaction(async (tx) => {
+      context.db.transaction(async (tx) => {
         await tx.execute(sql`DELETE FROM jobs`);
         throw new Error("abandon");
       }),
     ).rejects.toThrow("abandon");
-    expect(await handle.query(sql`SELECT * FROM job_metrics_by_bot ORDER BY 1`)).toEqual(before);
+    expect(await context.handle.query(sql`SELECT * FROM job_metrics_by_bot ORDER BY 1`)).toEqual(
+      before,
+    );
   });
 
   it("after TRUNCATE, which fires no row trigger", async () => {
-    await handle.query(sql`TRUNCATE job_stages`);
+    await context.handle.query(sql`TRUNCATE job_stages`);
     await expectViewsEqualPlain();
-    await handle.query(sql`TRUNCATE jobs CASCADE`);
+    await context.handle.query(sql`TRUNCATE jobs CASCADE`);
     await expectViewsEqualPlain();
-    expect(await handle.query(sql`SELECT * FROM job_metrics_by_bot`)).toEqual([]);
+    expect(await context.handle.query(sql`SELECT * FROM job_metrics_by_bot`)).toEqual([]);
   });
 });

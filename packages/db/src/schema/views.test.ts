@@ -1,7 +1,6 @@
 import { asc, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DatabaseHandle } from "../client/handle.ts";
-import { createTestDatabase, type TestDatabase } from "../testing/index.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { useTestDatabase } from "../testing/index.ts";
 import { botMetrics, latestJobs, stageMetrics } from "./aliases.ts";
 import { jobStages } from "./job-stages.ts";
 import { jobs, type NewJob } from "./jobs.ts";
@@ -93,21 +92,17 @@ const fixtureStages = [
 ];
 
 describe("views on hand-worked fixture data", () => {
-  let database: TestDatabase;
-  let handle: DatabaseHandle;
+  const context = useTestDatabase();
   beforeAll(async () => {
-    database = await createTestDatabase();
-    handle = await database.open();
-    await handle.db.insert(jobs).values(fixtureJobs);
-    await handle.db.insert(jobStages).values(fixtureStages);
-  });
-  afterAll(async () => {
-    await handle?.close();
-    await database?.dispose();
+    await context.db.insert(jobs).values(fixtureJobs);
+    await context.db.insert(jobStages).values(fixtureStages);
   });
 
   it("job_metrics_by_bot counts states, averages durations and leaves canceled jobs out of the rate", async () => {
-    const rows = await handle.db.select().from(jobMetricsByBot).orderBy(asc(jobMetricsByBot.botId));
+    const rows = await context.db
+      .select()
+      .from(jobMetricsByBot)
+      .orderBy(asc(jobMetricsByBot.botId));
     expect(rows).toEqual([
       // avg over j1, j2, j3 = (30 + 10 + 20) / 3; rate = 2 succeeded / (2 + 1 failed)
       {
@@ -131,7 +126,7 @@ describe("views on hand-worked fixture data", () => {
   });
 
   it("job_stage_summary counts runs and failures and averages milliseconds", async () => {
-    const rows = await handle.db
+    const rows = await context.db
       .select()
       .from(jobStageSummary)
       .orderBy(asc(jobStageSummary.stageName));
@@ -144,7 +139,7 @@ describe("views on hand-worked fixture data", () => {
   });
 
   it("recent_jobs lists newest first with duration_seconds and stage_count", async () => {
-    const rows = await handle.db.select().from(recentJobs);
+    const rows = await context.db.select().from(recentJobs);
     expect(
       rows.map((row) => [row.jobId, row.durationSeconds, row.durationMs, row.stageCount]),
     ).toEqual([
@@ -171,14 +166,18 @@ describe("views on hand-worked fixture data", () => {
       ["stage_metrics", "job_stage_summary"],
     ] as const;
     for (const [alias, view] of pairs) {
-      const aliasRows = await handle.query(sql`SELECT * FROM ${sql.identifier(alias)} ORDER BY 1`);
-      const viewRows = await handle.query(sql`SELECT * FROM ${sql.identifier(view)} ORDER BY 1`);
+      const aliasRows = await context.handle.query(
+        sql`SELECT * FROM ${sql.identifier(alias)} ORDER BY 1`,
+      );
+      const viewRows = await context.handle.query(
+        sql`SELECT * FROM ${sql.identifier(view)} ORDER BY 1`,
+      );
       expect(aliasRows.length).toBeGreaterThan(0);
       expect(aliasRows).toEqual(viewRows);
     }
-    expect(await handle.db.select().from(botMetrics)).toHaveLength(2);
-    expect(await handle.db.select().from(latestJobs)).toHaveLength(7);
-    expect(await handle.db.select().from(stageMetrics)).toHaveLength(4);
+    expect(await context.db.select().from(botMetrics)).toHaveLength(2);
+    expect(await context.db.select().from(latestJobs)).toHaveLength(7);
+    expect(await context.db.select().from(stageMetrics)).toHaveLength(4);
   });
 
   it("recent_jobs keeps only the 100 newest", async () => {
@@ -188,8 +187,8 @@ describe("views on hand-worked fixture data", () => {
       botId: "bot-bulk",
       acceptedAt: new Date(Date.UTC(2026, 2, 2, 0, 0, n)),
     }));
-    await handle.db.insert(jobs).values(newer);
-    const rows = await handle.db.select({ jobId: recentJobs.jobId }).from(recentJobs);
+    await context.db.insert(jobs).values(newer);
+    const rows = await context.db.select({ jobId: recentJobs.jobId }).from(recentJobs);
     expect(rows).toHaveLength(100);
     expect(rows[0]?.jobId).toBe(id(1100));
     expect(rows[99]?.jobId).toBe(id(1001));

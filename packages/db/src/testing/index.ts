@@ -5,3 +5,4 @@ export {
   createTestDatabase,
   type TestDatabase,
 } from "./test-database.ts";
+export { type TestDatabaseContext, useTestDatabase } from "./use-test-database.ts";

@@ -50,6 +50,73 @@ function decodeCursor(text: string): JobKey {
   return { acceptedAtMicros: micros, jobId: id.data };
 }
 
+/** Which filters a page applies: each combination is its own statement. */
+interface PageShape {
+  byBot: boolean;
+  byState: boolean;
+  afterCursor: boolean;
+}
+
+/**
+ * The page query of one filter shape, its values left as placeholders so that one statement
+ * serves every bot, state, cursor and limit. Prepared and kept, drizzle builds its SQL once and
+ * PostgreSQL parses it once per connection: at 1M jobs, building and parsing at every call cost
+ * about 0.5 ms of a page that otherwise reads in about 1.5.
+ */
+function prepareRecentJobsQuery(db: AuditDb, shape: PageShape, name: string) {
+  return db
+    .select({
+      ...getTableColumns(jobs),
+      durationSeconds: jobDurationSeconds(),
+      // Written out: drizzle leaves columns unqualified in a one-table select, which would
+      // turn the correlation into job_stages.job_id = job_stages.job_id. Evaluated above the
+      // LIMIT, so one index probe per row of the page; a grouped count over the page's ids
+      // makes the same probes and costs a second round trip.
+      stageCount:
+        sql<number>`(SELECT count(*) FROM job_stages s WHERE s.job_id = jobs.job_id)::integer`.mapWith(
+          Number,
+        ),
+      acceptedAtMicros,
+    })
+    .from(jobs)
+    .where(
+      and(
+        shape.byBot ? eq(jobs.botId, sql.placeholder("botId")) : undefined,
+        shape.byState ? eq(jobs.state, sql.placeholder("state")) : undefined,
+        shape.afterCursor
+          ? olderThan({
+              acceptedAtMicros: sql.placeholder("afterMicros"),
+              jobId: sql.placeholder("afterJobId"),
+            })
+          : undefined,
+      ),
+    )
+    .orderBy(desc(jobs.acceptedAt), desc(jobs.jobId))
+    .limit(sql.placeholder("limit"))
+    .prepare(name);
+}
+
+type RecentJobsQuery = ReturnType<typeof prepareRecentJobsQuery>;
+
+/** A prepared query runs on the handle (or transaction) it was built on; it goes with it. */
+const preparedQueries = new WeakMap<AuditDb, Map<string, RecentJobsQuery>>();
+
+function recentJobsQuery(db: AuditDb, shape: PageShape): RecentJobsQuery {
+  const filters = [shape.byBot && "bot", shape.byState && "state", shape.afterCursor && "after"];
+  const name = ["recent_jobs", ...filters.filter(Boolean)].join("_");
+  let queries = preparedQueries.get(db);
+  if (!queries) {
+    queries = new Map();
+    preparedQueries.set(db, queries);
+  }
+  let query = queries.get(name);
+  if (!query) {
+    query = prepareRecentJobsQuery(db, shape, name);
+    queries.set(name, query);
+  }
+  return query;
+}
+
 /**
  * Jobs newest first (accepted_at, then job_id, descending: the view's order), filtered by bot and
  * state, a page at a time; keyset pagination goes back past the view's 100 rows.
@@ -60,30 +127,20 @@ export async function getRecentJobs(
 ): Promise<RecentJobsPage> {
   const { botId, state, limit, before } = parseWith(recentJobsOptionsSchema, options);
   const after = before === undefined ? undefined : decodeCursor(before);
+  const query = recentJobsQuery(db, {
+    byBot: botId !== undefined,
+    byState: state !== undefined,
+    afterCursor: after !== undefined,
+  });
   const rows = await withDatabaseErrors(() =>
-    db
-      .select({
-        ...getTableColumns(jobs),
-        durationSeconds: jobDurationSeconds(),
-        // Written out: drizzle leaves columns unqualified in a one-table select, which would
-        // turn the correlation into job_stages.job_id = job_stages.job_id.
-        stageCount:
-          sql<number>`(SELECT count(*) FROM job_stages s WHERE s.job_id = jobs.job_id)::integer`.mapWith(
-            Number,
-          ),
-        acceptedAtMicros,
-      })
-      .from(jobs)
-      .where(
-        and(
-          botId === undefined ? undefined : eq(jobs.botId, botId),
-          state === undefined ? undefined : eq(jobs.state, state),
-          after === undefined ? undefined : olderThan(after),
-        ),
-      )
-      .orderBy(desc(jobs.acceptedAt), desc(jobs.jobId))
+    query.execute({
+      botId,
+      state,
+      afterMicros: after?.acceptedAtMicros,
+      afterJobId: after?.jobId,
       // One more than asked: whether it comes back says if there is a next page.
-      .limit(limit + 1),
+      limit: limit + 1,
+    }),
   );
   const page = rows.slice(0, limit);
   const last = page.at(-1);

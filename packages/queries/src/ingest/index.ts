@@ -1,6 +1,10 @@
+export { type EventBatch, writeEventBatches } from "./write-event-batches.ts";
 export {
   type BatchItem,
   type BatchReport,
   type RejectedEvent,
+  type ValidatedBatch,
+  validateBatch,
   writeEvents,
+  writeValidatedBatch,
 } from "./write-events.ts";

@@ -1,11 +1,9 @@
 import { randomUUID } from "node:crypto";
-import type { AuditDb, DatabaseHandle } from "@forusbots/db";
-import * as schema from "@forusbots/db/schema";
 import { jobStages, jobs, MAX_DURATION_MS } from "@forusbots/db/schema";
 import { asc, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
-import { at, useAuditDatabase } from "../testing/audit-database.ts";
+import { at, statementLoggingDatabase, useAuditDatabase } from "../testing/audit-database.ts";
 import { type BatchItem, writeEvents } from "./write-events.ts";
 
 const context = useAuditDatabase();
@@ -19,18 +17,6 @@ const iso = (date: Date) => date.toISOString();
 async function storedJob(jobId: string) {
   const [row] = await context.db.select().from(jobs).where(eq(jobs.jobId, jobId));
   return row;
-}
-
-/** A drizzle database on the same connection that logs every statement it sends. */
-async function countingDatabase(handle: DatabaseHandle): Promise<{ db: AuditDb; sent: string[] }> {
-  const sent: string[] = [];
-  const logger = { logQuery: (query: string) => void sent.push(query) };
-  if (handle.driver.engine === "postgres") {
-    const { drizzle } = await import("drizzle-orm/postgres-js");
-    return { db: drizzle(handle.driver.sql, { schema, logger }), sent };
-  }
-  const { drizzle } = await import("drizzle-orm/pglite");
-  return { db: drizzle(handle.driver.client, { schema, logger }), sent };
 }
 
 describe("the batch path", () => {
@@ -244,6 +230,31 @@ describe("the batch path", () => {
     expect(await storedJob(L)).toMatchObject({ state: "succeeded", durationMs: 60_000 });
   });
 
+  it("writes a replayed acceptance's start before a finish that could not ride with it", async () => {
+    const M = randomUUID();
+    await writeEvents(
+      context.db,
+      numbered([{ type: "job.accepted", jobId: M, botId: "bot-5", at: iso(at(0)) }]),
+    );
+    // One at a time in lifecycle order: the start applies (queued → running at minute 2), so
+    // the cancel at minute 1 comes before the start and is refused. Written the other way round
+    // the cancel would have applied to the queued job and the start been refused.
+    const report = await writeEvents(
+      context.db,
+      numbered([
+        { type: "job.accepted", jobId: M, botId: "bot-5", at: iso(at(0)) },
+        { type: "job.started", jobId: M, at: iso(at(2)) },
+        { type: "job.finished", jobId: M, state: "canceled", at: iso(at(1)) },
+      ]),
+    );
+    expect(report.stored).toBe(1);
+    expect(report.unchanged).toBe(1);
+    expect(report.rejected.map(({ position, reason }) => [position, reason])).toEqual([
+      [3, `at: before the job started (${iso(at(2))})`],
+    ]);
+    expect(await storedJob(M)).toMatchObject({ state: "running", startedAt: at(2) });
+  });
+
   it("reports an empty batch as nothing done", async () => {
     expect(await writeEvents(context.db, [])).toEqual({ stored: 0, unchanged: 0, rejected: [] });
   });
@@ -273,7 +284,7 @@ describe("round trips", () => {
   }
 
   it("are one statement per event kind, whatever the batch size", async () => {
-    const { db, sent } = await countingDatabase(context.handle);
+    const { db, sent } = await statementLoggingDatabase(context.handle);
     const batch = bigBatch();
     expect(await writeEvents(db, batch)).toEqual({ stored: 600, unchanged: 0, rejected: [] });
     // New jobs: one INSERT holds each whole lifecycle, one more the stages; nothing to classify.

@@ -1,4 +1,5 @@
-import type { AuditDb } from "@forusbots/db";
+import type { AuditDb, DatabaseHandle } from "@forusbots/db";
+import * as schema from "@forusbots/db/schema";
 import { type TestDatabaseContext, useTestDatabase } from "@forusbots/db/testing";
 import { sql } from "drizzle-orm";
 
@@ -15,3 +16,17 @@ export async function clearAuditTables(db: AuditDb): Promise<void> {
 /** A fixed instant plus `minutes`, so expected durations are worked out from round numbers. */
 export const at = (minutes: number, seconds = 0): Date =>
   new Date(Date.UTC(2024, 0, 15, 10, 0, 0) + minutes * 60_000 + seconds * 1000);
+
+/** A drizzle database on the handle's connection that logs every statement it sends. */
+export async function statementLoggingDatabase(
+  handle: DatabaseHandle,
+): Promise<{ db: AuditDb; sent: string[] }> {
+  const sent: string[] = [];
+  const logger = { logQuery: (query: string) => void sent.push(query) };
+  if (handle.driver.engine === "postgres") {
+    const { drizzle } = await import("drizzle-orm/postgres-js");
+    return { db: drizzle(handle.driver.sql, { schema, logger }), sent };
+  }
+  const { drizzle } = await import("drizzle-orm/pglite");
+  return { db: drizzle(handle.driver.client, { schema, logger }), sent };
+}

@@ -11,7 +11,7 @@ describe("bench arguments", () => {
         days: 90,
         runs: 50,
         pgliteJobs: 100_000,
-        batchSize: 1_000,
+        batchSize: 5_000,
         spawnRuns: 5,
         seed: 20_261_125,
         databaseUrl: undefined,

@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { AuditError } from "@forusbots/db";
+import { INGEST_BATCH_SIZE } from "@forusbots/queries";
 
 export const BENCH_USAGE = `Usage: pnpm bench [options]
 
@@ -15,7 +16,7 @@ Options:
   --runs N            measured runs of each read (default 50)
   --pglite-jobs N     jobs loaded into the in-memory PGlite for its reads (default 100000,
                       or --jobs when that is smaller)
-  --batch-size N      events per writeEvents batch (default 1000)
+  --batch-size N      events per writeEventBatches batch (default ${INGEST_BATCH_SIZE}, as forus-audit ingest)
   --spawn-runs N      measured runs of each spawned command (default 5)
   --seed N            seed of the data generator (default 20261125)
   --database-url URL  PostgreSQL server to create the bench databases on
@@ -48,7 +49,7 @@ const COUNTS = {
   days: 90,
   runs: 50,
   "pglite-jobs": 100_000,
-  "batch-size": 1_000,
+  "batch-size": INGEST_BATCH_SIZE,
   "spawn-runs": 5,
   seed: 20_261_125,
 } as const;

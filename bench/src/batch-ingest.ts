@@ -1,5 +1,5 @@
 import type { AuditDb } from "@forusbots/db";
-import { type BatchItem, writeEvents } from "@forusbots/queries";
+import { type BatchItem, writeEventBatches } from "@forusbots/queries";
 import { type DatasetShape, generateJobs } from "./generate-jobs.ts";
 import { jobToEvents } from "./job-events.ts";
 
@@ -43,9 +43,19 @@ export function* eventBatches(
   if (items.length > 0) yield { items, jobs, stages };
 }
 
+/** The first `count` items (all of them when `count` is infinite). */
+function* take<T>(items: Iterable<T>, count: number): Generator<T> {
+  let taken = 0;
+  for (const item of items) {
+    if (taken++ === count) return;
+    yield item;
+  }
+}
+
 /**
- * The dataset through `writeEvents`, the queries package's batch path (validation, state
- * machine, idempotency), batch after batch as `forus-audit ingest` sends them. `maxBatches`
+ * The dataset through `writeEventBatches`, the queries package's batch path (validation, state
+ * machine, idempotency), batch after batch as `forus-audit ingest` sends them, the next batch
+ * validated while the previous one is written. `maxBatches`
  * stops early: the replay check sends the first batches again.
  */
 export async function ingestThroughBatches(
@@ -67,9 +77,7 @@ export async function ingestThroughBatches(
   };
   const started = performance.now();
   let sent = 0;
-  for (const batch of eventBatches(shape, batchSize)) {
-    if (sent++ === maxBatches) break;
-    const report = await writeEvents(db, batch.items);
+  await writeEventBatches(db, take(eventBatches(shape, batchSize), maxBatches), (batch, report) => {
     result.events += batch.items.length;
     result.jobRows += batch.jobs;
     result.stageRows += batch.stages;
@@ -80,8 +88,8 @@ export async function ingestThroughBatches(
     if (first && result.firstRejection === null) {
       result.firstRejection = `event ${first.position}: ${first.reason}`;
     }
-    if (sent % PROGRESS_EVERY_BATCHES === 0) onProgress(result.jobRows);
-  }
+    if (++sent % PROGRESS_EVERY_BATCHES === 0) onProgress(result.jobRows);
+  });
   result.milliseconds = performance.now() - started;
   return result;
 }

@@ -122,7 +122,7 @@ describe("pnpm bench, small mode", () => {
     const phases = summary.phaseLoads as { phase: string; load1: number }[];
     expect(phases.map(({ phase }) => phase)).toEqual(
       expect.arrayContaining([
-        "ingest through writeEvents",
+        "ingest through writeEventBatches",
         "ingest through COPY",
         "reads, 5 runs each",
       ]),
@@ -143,7 +143,7 @@ describe("pnpm bench, small mode", () => {
   });
 
   it("prints the table before the JSON line", () => {
-    expect(result.stdout).toMatch(/\| writeEvents, batches of 1000 +\|/);
+    expect(result.stdout).toMatch(/\| writeEventBatches, batches of 5000 +\|/);
     expect(result.stdout).toMatch(/\| getBotMetrics \(all bots, no percentiles\) +\|/);
   });
 
@@ -166,7 +166,7 @@ describe("pnpm bench, interrupted", () => {
       child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
         stderr += chunk;
         // Past this line the first bench database exists and is being written.
-        if (stderr.includes("ingest through writeEvents")) resolve();
+        if (stderr.includes("ingest through writeEventBatches")) resolve();
       });
     });
     const prefix = runPrefix(stderr);

@@ -127,7 +127,7 @@ export function formatReport(result: BenchResult): string {
       ["ingest", "rows", "seconds", "rows/s", "vs COPY"],
       [
         [
-          `writeEvents, batches of ${result.options.batchSize}`,
+          `writeEventBatches, batches of ${result.options.batchSize}`,
           String(batchRows),
           String(round(batch.milliseconds / 1000, 1)),
           String(rowsPerSecond(batchRows, batch.milliseconds)),
@@ -143,7 +143,7 @@ export function formatReport(result: BenchResult): string {
       ],
     ),
     `  generating the data in Node alone: ${round(result.generationMs / 1000, 1)} s (inside both timings)`,
-    `  writeEvents: ${batch.stored} stored, ${batch.unchanged} unchanged, ${batch.rejected} rejected${batch.firstRejection ? ` (first: ${batch.firstRejection})` : ""}`,
+    `  writeEventBatches: ${batch.stored} stored, ${batch.unchanged} unchanged, ${batch.rejected} rejected${batch.firstRejection ? ` (first: ${batch.firstRejection})` : ""}`,
     `  replay of the first ${replay.events} events: ${replay.stored} stored, ${replay.unchanged} unchanged, ${rowsPerSecond(replay.events, replay.milliseconds)} events/s`,
     `  same rows in both databases: ${result.sameRows ? "yes" : "NO"}`,
     "",
@@ -163,7 +163,7 @@ export function formatReport(result: BenchResult): string {
           "",
         ],
         [
-          "migrate, nothing pending (node --import tsx src/bin/migrate.ts), p50",
+          "migrate, nothing pending (node bin/migrate.js: the bundle), p50",
           ms(result.migrateNoop.p50),
         ],
         ["forus-audit migrate, nothing pending, p50", ms(result.cli.migrateNoop?.p50)],
@@ -184,7 +184,7 @@ export function formatReport(result: BenchResult): string {
     ),
     ...(result.cli.note ? [`  ${result.cli.note}`] : []),
     "",
-    `PGlite in memory, ${result.options.pgliteJobs} jobs, loaded through writeEvents at ${rowsPerSecond(result.pglite.ingest.jobRows + result.pglite.ingest.stageRows, result.pglite.ingest.milliseconds)} rows/s (${result.pglite.ingest.rejected} rejected)`,
+    `PGlite in memory, ${result.options.pgliteJobs} jobs, loaded through writeEventBatches at ${rowsPerSecond(result.pglite.ingest.jobRows + result.pglite.ingest.stageRows, result.pglite.ingest.milliseconds)} rows/s (${result.pglite.ingest.rejected} rejected)`,
     table(readHeader, readRows(result.pglite.reads)),
     `  getBotMetrics equals the plain aggregate: ${result.pglite.exactness.getBotMetrics ? "yes" : "NO"}; job_metrics_by_bot equals it: ${result.pglite.exactness.view ? "yes" : "NO"}`,
   ];

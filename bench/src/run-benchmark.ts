@@ -111,7 +111,7 @@ export async function runBenchmark(
     progress(`generating ${options.jobs} jobs once to time the generator alone`);
     const generationMs = measureGeneration(shape);
     await runMigrations(batchDb.target);
-    progress("ingest through writeEvents");
+    progress("ingest through writeEventBatches");
     const { machine, batch, replay } = await withHandle(batchDb.target.url, async (handle) => {
       const machine = await describeMachine(handle);
       const batch = await ingestThroughBatches(

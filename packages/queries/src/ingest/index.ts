@@ -1,4 +1,4 @@
-export { type EventBatch, writeEventBatches } from "./write-event-batches.ts";
+export { type EventBatch, INGEST_BATCH_SIZE, writeEventBatches } from "./write-event-batches.ts";
 export {
   type BatchItem,
   type BatchReport,

@@ -7,6 +7,14 @@ import {
   writeValidatedBatch,
 } from "./write-events.ts";
 
+/**
+ * The batch size bulk ingest uses unless told otherwise. Each batch pays for a transaction and
+ * for the rollup triggers once per statement: measured at 30,000 jobs on PostgreSQL 15, the
+ * server's CPU per stored row falls by a quarter from batches of 1,000 events to 5,000, and by
+ * under a tenth more at 20,000, which holds four times the memory.
+ */
+export const INGEST_BATCH_SIZE = 5_000;
+
 /** A batch of events and whatever the caller wants back with its report (line numbers, counts). */
 export interface EventBatch {
   items: readonly BatchItem[];

@@ -1,0 +1,1 @@
+export { type BundleOptions, bundle } from "./bundle.ts";

@@ -1,11 +1,19 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { MigrationError } from "../errors.ts";
 
-/** The migrations drizzle-kit generated for this package (`packages/db/migrations`). */
-export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../../migrations", import.meta.url));
+/**
+ * The migrations drizzle-kit generated for this package (`packages/db/migrations`). Found through
+ * the package's name, not relative to this module: bundled, this code runs from a file elsewhere
+ * (packages/db/dist/, apps/cli/dist/) whose import.meta.url is its own, and the name resolves to
+ * this package from either place, as it does from the sources.
+ */
+export const MIGRATIONS_FOLDER = join(
+  dirname(createRequire(import.meta.url).resolve("@forusbots/db/package.json")),
+  "migrations",
+);
 
 const STATEMENT_BREAKPOINT = "--> statement-breakpoint";
 

@@ -1,3 +1,7 @@
+import { spawnSync } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../src/testing/index.ts";
 import { runMigrateBin } from "./run-migrate-bin.ts";
@@ -28,6 +32,23 @@ describe("pnpm db:migrate", () => {
     const second = await dbMigrate(database.env);
     expect(second.code).toBe(0);
     expect(second.stdout).toContain("Already up to date (6 migrations applied).");
+  });
+
+  it("in a checkout never built, says in one line to run pnpm build", () => {
+    const checkout = mkdtempSync(join(tmpdir(), "forusbots-unbuilt-"));
+    try {
+      mkdirSync(join(checkout, "bin"));
+      writeFileSync(join(checkout, "package.json"), '{ "type": "module" }\n');
+      copyFileSync(new URL("../bin/migrate.js", import.meta.url), join(checkout, "bin/migrate.js"));
+      const outcome = spawnSync(process.execPath, ["bin/migrate.js"], {
+        cwd: checkout,
+        encoding: "utf8",
+      });
+      expect(outcome.status).toBe(2);
+      expect(outcome.stderr).toBe("db:migrate: dist/migrate.js is not built: run `pnpm build`\n");
+    } finally {
+      rmSync(checkout, { recursive: true, force: true });
+    }
   });
 
   const failures: [string, string, RegExp, number][] = [

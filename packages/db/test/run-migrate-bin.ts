@@ -9,12 +9,16 @@ export interface BinOutcome {
   stderr: string;
 }
 
-/** Runs `pnpm db:migrate`'s script in a process of its own, with only the given variables added. */
+/**
+ * Runs `pnpm db:migrate`'s command, `node bin/migrate.js`, which runs the bundle `pnpm build`
+ * wrote (turbo builds it before the tests), in a process of its own with only the given
+ * variables added.
+ */
 export function runMigrateBin(args: string[], env: Record<string, string>): Promise<BinOutcome> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ["--import", "tsx", "src/bin/migrate.ts", ...args],
+      ["bin/migrate.js", ...args],
       {
         cwd: packageDir,
         env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },

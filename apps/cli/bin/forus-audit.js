@@ -1,7 +1,14 @@
 #!/usr/bin/env node
-// The CLI is TypeScript run from source (no build step in this workspace): tsx's loader is
-// registered here, relative to this package, so the binary works from any working directory.
-import { register } from "tsx/esm/api";
+// forus-audit runs as the esbuild bundle of src/main.ts that `pnpm build` writes (`pnpm cli` builds
+// it first): plain node loads it several times faster than tsx compiles the sources. The bundle
+// refuses to run when older than its sources; this file covers what the bundle cannot, never
+// having been built.
+import { existsSync } from "node:fs";
 
-register();
-await import("../src/main.ts");
+const bundle = new URL("../dist/forus-audit.js", import.meta.url);
+if (existsSync(bundle)) {
+  await import(bundle.href);
+} else {
+  console.error("forus-audit: dist/forus-audit.js is not built: run `pnpm build`");
+  process.exitCode = 2;
+}

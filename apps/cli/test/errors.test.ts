@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTestDatabase, type TestDatabase } from "@forusbots/db/testing";
@@ -19,6 +20,24 @@ function expectOneLineError(run: CliRun, status: number, text: string) {
 }
 
 describe("usage errors (exit 2)", () => {
+  it("the binary in a checkout never built says to run pnpm build", () => {
+    const checkout = mkdtempSync(join(tmpdir(), "forusbots-unbuilt-"));
+    try {
+      mkdirSync(join(checkout, "bin"));
+      writeFileSync(join(checkout, "package.json"), '{ "type": "module" }\n');
+      copyFileSync(
+        new URL("../bin/forus-audit.js", import.meta.url),
+        join(checkout, "bin/forus-audit.js"),
+      );
+      const run = spawnSync(process.execPath, [join(checkout, "bin/forus-audit.js"), "status"], {
+        encoding: "utf8",
+      });
+      expectOneLineError(run, 2, "dist/forus-audit.js is not built: run `pnpm build`");
+    } finally {
+      rmSync(checkout, { recursive: true, force: true });
+    }
+  });
+
   it("an unknown command", async () => {
     const run = await runCli(["frobnicate"]);
     expect(run.status).toBe(2);

@@ -1,9 +1,8 @@
-import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { type ChildEnv, timeProcess } from "./spawn-timing.ts";
 import type { Timing } from "./timing.ts";
 
-/** The operator's binary, as installed in the workspace (apps/cli/bin/forus-audit.js). */
+/** The operator's binary, as installed in the workspace: it runs the CLI's built bundle. */
 const CLI_BIN = fileURLToPath(new URL("../../apps/cli/bin/forus-audit.js", import.meta.url));
 
 export interface CliFigures {
@@ -20,14 +19,6 @@ export interface CliFigures {
  * a user runs them.
  */
 export async function measureCli(runs: number, env: ChildEnv): Promise<CliFigures> {
-  if (!existsSync(CLI_BIN)) {
-    return {
-      status: null,
-      metricsJson: null,
-      migrateNoop: null,
-      note: `not measured: ${CLI_BIN} does not exist yet`,
-    };
-  }
   const options = { cwd: fileURLToPath(new URL("../..", import.meta.url)), env };
   try {
     return {

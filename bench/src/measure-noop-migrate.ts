@@ -15,9 +15,9 @@ const drizzleKitBin = join(
   "bin.cjs",
 );
 
-/** `migrate` with nothing pending, as `pnpm db:migrate` runs it (node + tsx + the script). */
+/** `migrate` with nothing pending, as `pnpm db:migrate` runs it (node + the built bundle). */
 export function timeOurMigrateNoop(runs: number, env: ChildEnv): Promise<Timing> {
-  return timeProcess(runs, process.execPath, ["--import", "tsx", "src/bin/migrate.ts"], {
+  return timeProcess(runs, process.execPath, ["bin/migrate.js"], {
     cwd: dbPackageDir,
     env,
   });

@@ -4,7 +4,7 @@ import { and, eq, type SQL, sql } from "drizzle-orm";
 import { withDatabaseErrors } from "../errors.ts";
 import { parseWith } from "../events/parse.ts";
 import { byteOrder, type RangeFilter, rangeConditions, rangeFilterSchema } from "./filters.ts";
-import { isWholeHour, type ReadOptions } from "./read-options.ts";
+import { isOnWholeHours, type ReadOptions } from "./read-options.ts";
 
 /** One bot's figures: the `job_metrics_by_bot` view's columns, plus duration percentiles. */
 export interface BotMetrics {
@@ -85,7 +85,7 @@ function readCounts(
       .where(botId === undefined ? undefined : eq(jobMetricsByBot.botId, botId))
       .orderBy(byteOrder(jobMetricsByBot.botId));
   }
-  if (isWholeHour(range.from) && isWholeHour(range.to)) {
+  if (isOnWholeHours(range)) {
     const h = botJobHourly;
     const total = sql`sum(${h.queuedJobs} + ${h.runningJobs} + ${h.succeededJobs} + ${h.failedJobs} + ${h.canceledJobs})`;
     return db

@@ -9,6 +9,9 @@ export interface ReadOptions {
 
 const HOUR_MS = 3_600_000;
 
-/** Open, or on a whole UTC hour: a bound the hourly rollup can answer exactly. */
-export const isWholeHour = (bound: Date | undefined): boolean =>
+const isWholeHour = (bound: Date | undefined): boolean =>
   bound === undefined || bound.getTime() % HOUR_MS === 0;
+
+/** Each bound open or on a whole UTC hour: a range the hourly rollup answers exactly. */
+export const isOnWholeHours = (range: { from?: Date; to?: Date }): boolean =>
+  isWholeHour(range.from) && isWholeHour(range.to);

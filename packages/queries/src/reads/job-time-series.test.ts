@@ -1,23 +1,22 @@
 import { randomUUID } from "node:crypto";
-import { jobs, type NewJob } from "@forusbots/db/schema";
-import { sql } from "drizzle-orm";
+import { botJobHourly, jobs, type NewJob } from "@forusbots/db/schema";
+import { eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useAuditDatabase } from "../testing/audit-database.ts";
-import { getJobTimeSeries, listBucketStarts } from "./job-time-series.ts";
+import { getJobTimeSeries, listBucketStarts, type TimelineBucket } from "./job-time-series.ts";
 
 const context = useAuditDatabase();
 
 const utc = (text: string) => new Date(`${text}Z`);
 const job = (botId: string, state: NewJob["state"], acceptedAt: string): NewJob => {
   const accepted = utc(acceptedAt);
-  const finished = state === "succeeded" || state === "failed";
   return {
     jobId: randomUUID(),
     botId,
     state,
     acceptedAt: accepted,
-    startedAt: finished ? accepted : null,
-    finishedAt: finished ? accepted : null,
+    startedAt: state === "queued" ? null : accepted,
+    finishedAt: state === "queued" || state === "running" ? null : accepted,
   };
 };
 
@@ -111,6 +110,103 @@ describe("getJobTimeSeries", () => {
     await expect(
       getJobTimeSeries(context.db, { bucket: "hour", from, to: utc("2026-01-15T00:00:00") }),
     ).rejects.toThrow("to: spans more than 10000 buckets");
+  });
+});
+
+describe("getJobTimeSeries on whole hours, from the hourly rollup", () => {
+  // One millisecond before a whole-hour `from`: the same jobs, but counted from `jobs`.
+  const justBefore = (time: Date) => new Date(time.getTime() - 1);
+
+  /** The series of a range on whole hours, and of the same range read from `jobs`. */
+  const seriesBothWays = async (range: {
+    bucket: TimelineBucket;
+    from: Date;
+    to: Date;
+    botId?: string;
+  }) => ({
+    fromRollup: await getJobTimeSeries(context.db, range),
+    fromJobs: await getJobTimeSeries(context.db, { ...range, from: justBefore(range.from) }),
+  });
+
+  it("gives the same points as counting jobs, per bucket and bot", async () => {
+    const from = utc("2024-01-15T00:00:00");
+    const to = utc("2024-01-17T00:00:00");
+    for (const bucket of ["hour", "day"] as const) {
+      for (const botId of [undefined, "alpha", "beta"]) {
+        const { fromRollup, fromJobs } = await seriesBothWays({ bucket, from, to, botId });
+        expect(fromRollup).toEqual(fromJobs);
+        expect(fromRollup.length).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it("reads bot_job_hourly for a range on whole hours, and jobs for one that cuts an hour", async () => {
+    // A rollup row with no job behind it shows which table answered.
+    const marker = { botId: "rollup-only", hour: utc("2024-03-01T12:00:00"), queuedJobs: 3 };
+    await context.db.insert(botJobHourly).values(marker);
+    try {
+      const { fromRollup, fromJobs } = await seriesBothWays({
+        bucket: "hour",
+        from: utc("2024-03-01T00:00:00"),
+        to: utc("2024-03-02T00:00:00"),
+        botId: "rollup-only",
+      });
+      expect(fromRollup).toEqual([
+        { bucketStart: marker.hour, botId: "rollup-only", state: "queued", jobs: 3 },
+      ]);
+      expect(fromJobs).toEqual([]);
+    } finally {
+      await context.db.delete(botJobHourly).where(eq(botJobHourly.botId, "rollup-only"));
+    }
+  });
+
+  it("follows updates and deletes of jobs, leaving out hours emptied to zero", async () => {
+    const queuedEarly = job("gamma", "queued", "2024-02-01T09:15:00.000");
+    const queuedLate = job("gamma", "queued", "2024-02-01T09:45:00.000");
+    const running = job("gamma", "running", "2024-02-01T10:05:00.000");
+    const succeeded = job("gamma", "succeeded", "2024-02-01T10:30:00.000");
+    const failed = job("gamma", "failed", "2024-02-01T23:10:00.000");
+    await context.db.insert(jobs).values([queuedEarly, queuedLate, running, succeeded, failed]);
+    // 09:00 loses its queued jobs (one starts, one is deleted), 10:00's success becomes a
+    // failure, and the 23:10 failure moves to the next day.
+    await context.db
+      .update(jobs)
+      .set({ state: "running", startedAt: utc("2024-02-01T09:20:00") })
+      .where(eq(jobs.jobId, queuedEarly.jobId));
+    await context.db.delete(jobs).where(eq(jobs.jobId, queuedLate.jobId));
+    await context.db.update(jobs).set({ state: "failed" }).where(eq(jobs.jobId, succeeded.jobId));
+    const nextDay = utc("2024-02-02T00:10:00");
+    await context.db
+      .update(jobs)
+      .set({ acceptedAt: nextDay, startedAt: nextDay, finishedAt: nextDay })
+      .where(eq(jobs.jobId, failed.jobId));
+
+    const hours = await seriesBothWays({
+      bucket: "hour",
+      from: utc("2024-02-01T09:00:00"),
+      to: utc("2024-02-03T00:00:00"),
+    });
+    const hourPoints = [
+      { bucketStart: utc("2024-02-01T09:00:00"), botId: "gamma", state: "running", jobs: 1 },
+      { bucketStart: utc("2024-02-01T10:00:00"), botId: "gamma", state: "failed", jobs: 1 },
+      { bucketStart: utc("2024-02-01T10:00:00"), botId: "gamma", state: "running", jobs: 1 },
+      { bucketStart: utc("2024-02-02T00:00:00"), botId: "gamma", state: "failed", jobs: 1 },
+    ];
+    expect(hours.fromRollup).toEqual(hourPoints);
+    expect(hours.fromJobs).toEqual(hourPoints);
+
+    const days = await seriesBothWays({
+      bucket: "day",
+      from: utc("2024-02-01T00:00:00"),
+      to: utc("2024-02-03T00:00:00"),
+    });
+    const dayPoints = [
+      { bucketStart: utc("2024-02-01T00:00:00"), botId: "gamma", state: "failed", jobs: 1 },
+      { bucketStart: utc("2024-02-01T00:00:00"), botId: "gamma", state: "running", jobs: 2 },
+      { bucketStart: utc("2024-02-02T00:00:00"), botId: "gamma", state: "failed", jobs: 1 },
+    ];
+    expect(days.fromRollup).toEqual(dayPoints);
+    expect(days.fromJobs).toEqual(dayPoints);
   });
 });
 

@@ -13,7 +13,13 @@ import {
 import { safeParseAuditEvent } from "../events/parse.ts";
 import type { AuditEvent } from "../events/schemas.ts";
 import type { PositionedEvent } from "../recorder/apply.ts";
-import { applyEvents, type EventOutcome } from "../recorder/apply-events.ts";
+import {
+  applyEvents,
+  applyPlan,
+  type EventOutcome,
+  type EventPlan,
+  planEvents,
+} from "../recorder/apply-events.ts";
 import { LIFECYCLE_ORDER } from "../recorder/phases.ts";
 
 /** One event of a batch; `position` is the caller's (the CLI passes the line number). */
@@ -67,24 +73,24 @@ export interface WriteBatchOptions {
 
 async function writeInTransaction(
   db: AuditDb,
-  events: readonly PositionedEvent<AuditEvent>[],
+  plan: EventPlan,
   { waitForFlush = true }: WriteBatchOptions,
 ): Promise<Map<number, EventOutcome>> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await db.transaction(async (tx) => {
-        if (waitForFlush) return applyEvents(tx, events);
+        if (waitForFlush) return applyPlan(tx, plan);
         // Sent with the batch's statements, not before them: no round trip of its own.
         const [, outcomes] = await Promise.all([
           tx.execute(sql`SET LOCAL synchronous_commit = off`),
-          applyEvents(tx, events),
+          applyPlan(tx, plan),
         ]);
         return outcomes;
       });
     } catch (error) {
       const code = databaseErrorCode(error);
       if (RETRYABLE_CODES.has(code ?? "") && attempt < ATTEMPTS) continue;
-      if (isDataError(code)) return writeOneByOne(db, events);
+      if (isDataError(code)) return writeOneByOne(db, plan.events);
       throw translateDatabaseError(error);
     }
   }
@@ -125,10 +131,14 @@ export async function waitForCommittedWrites(db: AuditDb): Promise<void> {
   );
 }
 
-/** A batch checked against the event schemas, ready to be written: no database involved yet. */
+/**
+ * A batch checked against the event schemas and planned (`planEvents`), ready to be written: no
+ * database involved yet.
+ */
 export interface ValidatedBatch {
   items: readonly BatchItem[];
-  valid: PositionedEvent<AuditEvent>[];
+  /** The valid events' writes; `plan.events` holds them, by index in `items`. */
+  plan: EventPlan;
   /** The invalid events' errors, by index in `items`. */
   invalid: Map<number, EventError>;
 }
@@ -137,24 +147,25 @@ export interface ValidatedBatch {
 const VALIDATE_BETWEEN_YIELDS = 100;
 
 /**
- * Validates every event of a batch. With `yieldToWrites`, it gives the event loop a turn every
- * hundred events: a write in flight then gets its answers handled (and its next statement sent)
- * within a fraction of a millisecond instead of after the whole batch.
+ * Validates every event of a batch and plans its writes. With `yieldToWrites`, it gives the event
+ * loop a turn every hundred events: a write in flight then gets its answers handled (and its
+ * next statement sent) within a fraction of a millisecond instead of after the whole batch.
  */
 export async function validateBatch(
   items: readonly BatchItem[],
   { yieldToWrites = false } = {},
 ): Promise<ValidatedBatch> {
-  const batch: ValidatedBatch = { items, valid: [], invalid: new Map() };
+  const valid: PositionedEvent<AuditEvent>[] = [];
+  const invalid = new Map<number, EventError>();
   for (let index = 0; index < items.length; index++) {
     const parsed = safeParseAuditEvent(items[index]?.event);
-    if (parsed.ok) batch.valid.push({ index, event: parsed.value });
-    else batch.invalid.set(index, parsed.error);
+    if (parsed.ok) valid.push({ index, event: parsed.value });
+    else invalid.set(index, parsed.error);
     if (yieldToWrites && index % VALIDATE_BETWEEN_YIELDS === VALIDATE_BETWEEN_YIELDS - 1) {
       await setImmediate();
     }
   }
-  return batch;
+  return { items, plan: planEvents(valid), invalid };
 }
 
 /** Writes the valid events of a validated batch and reports on every event of it. */
@@ -164,8 +175,8 @@ export async function writeValidatedBatch(
   options: WriteBatchOptions = {},
 ): Promise<BatchReport> {
   const outcomes = new Map<number, EventOutcome>(batch.invalid);
-  if (batch.valid.length > 0) {
-    for (const [index, outcome] of await writeInTransaction(db, batch.valid, options)) {
+  if (batch.plan.events.length > 0) {
+    for (const [index, outcome] of await writeInTransaction(db, batch.plan, options)) {
       outcomes.set(index, outcome);
     }
   }

@@ -1,12 +1,17 @@
 import type { AuditDb } from "@forusbots/db";
 import type { EventError } from "../errors.ts";
-import type { AuditEvent } from "../events/schemas.ts";
+import type { AuditEvent, JobFinishedEvent, JobStartedEvent } from "../events/schemas.ts";
 import {
+  acceptRows,
   applyAccepts,
   applyFinishes,
   applyStages,
   applyStarts,
+  finishRows,
   type PositionedEvent,
+  stageRows,
+  startRows,
+  type WriteRows,
 } from "./apply.ts";
 import {
   classifyAccept,
@@ -17,7 +22,7 @@ import {
   readStoredStages,
   stageKey,
 } from "./classify.ts";
-import { splitIntoPhases } from "./phases.ts";
+import { type AcceptWithLifecycle, splitIntoPhases } from "./phases.ts";
 
 /** [matching, the rest], each in the order given. */
 function partition<T>(items: readonly T[], matches: (item: T) => boolean): [T[], T[]] {
@@ -31,39 +36,73 @@ function partition<T>(items: readonly T[], matches: (item: T) => boolean): [T[],
 export type EventOutcome = "stored" | "unchanged" | EventError;
 
 /**
+ * What a set of validated events will write, worked out before any database is touched: the
+ * phases, and the JSON rows of the first round's four statements. Planning is Node's work only,
+ * so the batch path plans the next batch while the database writes the previous one.
+ */
+export interface EventPlan {
+  events: readonly PositionedEvent<AuditEvent>[];
+  accepts: readonly AcceptWithLifecycle[];
+  acceptRows: WriteRows;
+  startRows: WriteRows;
+  stageRows: WriteRows;
+  finishRows: WriteRows;
+  /** Starts and finishes of jobs accepted in this batch: written once the INSERT has answered. */
+  startsAfterAccept: readonly PositionedEvent<JobStartedEvent>[];
+  finishesAfterAccept: readonly PositionedEvent<JobFinishedEvent>[];
+}
+
+export function planEvents(events: readonly PositionedEvent<AuditEvent>[]): EventPlan {
+  const phases = splitIntoPhases(events);
+  const acceptedHere = new Set(phases.accepts.map(({ event }) => event.jobId));
+  const waitsForAccept = ({ event }: PositionedEvent<AuditEvent>) => acceptedHere.has(event.jobId);
+  const [startsAfterAccept, otherStarts] = partition(phases.starts, waitsForAccept);
+  const [finishesAfterAccept, otherFinishes] = partition(phases.finishes, waitsForAccept);
+  return {
+    events,
+    accepts: phases.accepts,
+    acceptRows: acceptRows(phases.accepts),
+    startRows: startRows(otherStarts),
+    stageRows: stageRows(phases.stages),
+    finishRows: finishRows(otherFinishes),
+    startsAfterAccept,
+    finishesAfterAccept,
+  };
+}
+
+/**
  * Writes validated events with one statement per kind, in lifecycle order (a new job's start and
  * finish ride in its INSERT when the batch holds them), then classifies those that did not apply
  * with at most two reads. Runs in the caller's transaction, if any: the batch
  * path wraps it in one, a single recorder call needs none (its write is one statement).
- *
- * The four statements are sent together, without waiting for one answer before sending the next
- * (postgres.js pipelines them on the transaction's connection), so a batch costs one round trip
- * instead of four. That is safe because no statement depends on another's answer except for one
- * case: the start and finish of a job whose acceptance is in the batch. Those wait for a second
- * round, after the INSERT has said whether the job was new: for a new job they were written with
- * it (folded) or go through the UPDATEs now, in lifecycle order; for a job that already existed
- * they go through the UPDATEs like any other start or finish.
  */
 export async function applyEvents(
   db: AuditDb,
   events: readonly PositionedEvent<AuditEvent>[],
 ): Promise<Map<number, EventOutcome>> {
-  const phases = splitIntoPhases(events);
-  const acceptedHere = new Set(phases.accepts.map(({ event }) => event.jobId));
-  const [waitForAccept, independentStarts] = partition(phases.starts, ({ event }) =>
-    acceptedHere.has(event.jobId),
-  );
-  const [waitForAcceptFinishes, independentFinishes] = partition(phases.finishes, ({ event }) =>
-    acceptedHere.has(event.jobId),
-  );
+  return applyPlan(db, planEvents(events));
+}
+
+/**
+ * Carries out a plan. The first round's four statements are sent together, without waiting for
+ * one answer before sending the next (postgres.js pipelines them on the transaction's
+ * connection), so they cost one round trip instead of four. No statement of that round depends
+ * on another's answer; the starts and finishes of jobs accepted in the same batch do, and wait
+ * for a second round, after the INSERT has said whether each job was new: for a new job they
+ * were written with it (folded) or go through the UPDATEs now, in lifecycle order; for a job that
+ * already existed they go through the UPDATEs like any other start or finish.
+ */
+export async function applyPlan(db: AuditDb, plan: EventPlan): Promise<Map<number, EventOutcome>> {
   const [inserted, startedFirst, stagesStored, finishedFirst] = await Promise.all([
-    applyAccepts(db, phases.accepts),
-    applyStarts(db, independentStarts),
-    applyStages(db, phases.stages),
-    applyFinishes(db, independentFinishes),
+    applyAccepts(db, plan.acceptRows),
+    applyStarts(db, plan.startRows),
+    applyStages(db, plan.stageRows),
+    applyFinishes(db, plan.finishRows),
   ]);
   const applied = new Set([...startedFirst, ...stagesStored, ...finishedFirst]);
-  for (const { index, start, finish } of phases.accepts) {
+  const startsAfterAccept = [...plan.startsAfterAccept];
+  const finishesAfterAccept = [...plan.finishesAfterAccept];
+  for (const { index, start, finish } of plan.accepts) {
     if (inserted.has(index)) {
       // The new row holds the folded start and finish too.
       for (const step of [index, start?.index, finish?.index]) {
@@ -71,13 +110,14 @@ export async function applyEvents(
       }
     } else {
       // The job existed: its start and finish go through the conditional UPDATEs.
-      if (start) waitForAccept.push(start);
-      if (finish) waitForAcceptFinishes.push(finish);
+      if (start) startsAfterAccept.push(start);
+      if (finish) finishesAfterAccept.push(finish);
     }
   }
-  for (const index of await applyStarts(db, waitForAccept)) applied.add(index);
-  for (const index of await applyFinishes(db, waitForAcceptFinishes)) applied.add(index);
+  for (const index of await applyStarts(db, startRows(startsAfterAccept))) applied.add(index);
+  for (const index of await applyFinishes(db, finishRows(finishesAfterAccept))) applied.add(index);
 
+  const { events } = plan;
   const outcomes = new Map<number, EventOutcome>();
   const pending: PositionedEvent<AuditEvent>[] = [];
   for (const positioned of events) {

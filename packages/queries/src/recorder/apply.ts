@@ -32,15 +32,22 @@ type AppliedRow = { i: number } & Record<string, unknown>;
 const appliedPositions = (rows: AppliedRow[]): Set<number> => new Set(rows.map((row) => row.i));
 
 /**
+ * A write's rows as its one JSON parameter, or null when there is nothing to write. Built apart
+ * from the statement so that a batch can be serialized ahead, while the one before it is being
+ * written (`planEvents`).
+ */
+export type WriteRows = string | null;
+
+function rowsParameter<E>(events: readonly E[], toRow: (event: E) => object): WriteRows {
+  return events.length === 0 ? null : jsonParameter(events.map(toRow));
+}
+
+/**
  * New jobs, queued, or already running or finished when their start and finish were folded in
  * (`phases.ts`). An existing job is left as it is (ON CONFLICT DO NOTHING).
  */
-export async function applyAccepts(
-  db: AuditDb,
-  events: readonly AcceptWithLifecycle[],
-): Promise<Set<number>> {
-  if (events.length === 0) return new Set();
-  const rows = events.map(({ index, event, start, finish }) => ({
+export const acceptRows = (events: readonly AcceptWithLifecycle[]): WriteRows =>
+  rowsParameter(events, ({ index, event, start, finish }) => ({
     i: index,
     job_id: event.jobId,
     bot_id: event.botId,
@@ -53,12 +60,15 @@ export async function applyAccepts(
     result: finish?.event.result ?? null,
     error_message: finish?.event.errorMessage ?? null,
   }));
+
+export async function applyAccepts(db: AuditDb, rows: WriteRows): Promise<Set<number>> {
+  if (rows === null) return new Set();
   return appliedPositions(
     await queryRows<AppliedRow>(
       db,
       sql`
         WITH e AS (
-          SELECT * FROM jsonb_to_recordset(${jsonParameter(rows)}::jsonb)
+          SELECT * FROM jsonb_to_recordset(${rows}::jsonb)
             AS e(i integer, job_id uuid, bot_id text, state text, accepted_at timestamptz,
                  started_at timestamptz, finished_at timestamptz, meta jsonb, created_by jsonb,
                  result jsonb, error_message text)
@@ -77,22 +87,21 @@ export async function applyAccepts(
 }
 
 /** queued → running, when the start is not before the acceptance. */
-export async function applyStarts(
-  db: AuditDb,
-  events: readonly PositionedEvent<JobStartedEvent>[],
-): Promise<Set<number>> {
-  if (events.length === 0) return new Set();
-  const rows = events.map(({ index, event }) => ({
+export const startRows = (events: readonly PositionedEvent<JobStartedEvent>[]): WriteRows =>
+  rowsParameter(events, ({ index, event }) => ({
     i: index,
     job_id: event.jobId,
     at: event.at.toISOString(),
   }));
+
+export async function applyStarts(db: AuditDb, rows: WriteRows): Promise<Set<number>> {
+  if (rows === null) return new Set();
   return appliedPositions(
     await queryRows<AppliedRow>(
       db,
       sql`
         UPDATE jobs SET state = 'running', started_at = e.at
-        FROM jsonb_to_recordset(${jsonParameter(rows)}::jsonb) AS e(i integer, job_id uuid, at timestamptz)
+        FROM jsonb_to_recordset(${rows}::jsonb) AS e(i integer, job_id uuid, at timestamptz)
         WHERE jobs.job_id = e.job_id
           AND ${mayStart(sql`jobs.state`)}
           AND e.at >= jobs.accepted_at
@@ -105,12 +114,8 @@ export async function applyStarts(
  * Stages of known jobs. Those of an unknown job are filtered out here rather than left to the
  * foreign key, whose violation would abort the whole statement and with it the batch.
  */
-export async function applyStages(
-  db: AuditDb,
-  events: readonly PositionedEvent<StageEvent>[],
-): Promise<Set<number>> {
-  if (events.length === 0) return new Set();
-  const rows = events.map(({ index, event }) => ({
+export const stageRows = (events: readonly PositionedEvent<StageEvent>[]): WriteRows =>
+  rowsParameter(events, ({ index, event }) => ({
     i: index,
     job_id: event.jobId,
     stage_name: event.stageName,
@@ -120,12 +125,15 @@ export async function applyStages(
     meta: event.meta ?? {},
     error: event.error ?? null,
   }));
+
+export async function applyStages(db: AuditDb, rows: WriteRows): Promise<Set<number>> {
+  if (rows === null) return new Set();
   return appliedPositions(
     await queryRows<AppliedRow>(
       db,
       sql`
         WITH e AS (
-          SELECT * FROM jsonb_to_recordset(${jsonParameter(rows)}::jsonb)
+          SELECT * FROM jsonb_to_recordset(${rows}::jsonb)
             AS e(i integer, job_id uuid, stage_name text, started_at timestamptz,
                  ended_at timestamptz, status text, meta jsonb, error jsonb)
         ), stored AS (
@@ -146,12 +154,8 @@ export async function applyStages(
  * running → succeeded | failed | canceled, queued → canceled; the finish not before the start
  * (or the acceptance of a job that never started), and the run short enough for duration_ms.
  */
-export async function applyFinishes(
-  db: AuditDb,
-  events: readonly PositionedEvent<JobFinishedEvent>[],
-): Promise<Set<number>> {
-  if (events.length === 0) return new Set();
-  const rows = events.map(({ index, event }) => ({
+export const finishRows = (events: readonly PositionedEvent<JobFinishedEvent>[]): WriteRows =>
+  rowsParameter(events, ({ index, event }) => ({
     i: index,
     job_id: event.jobId,
     state: event.state,
@@ -159,13 +163,16 @@ export async function applyFinishes(
     result: event.result ?? null,
     error_message: event.errorMessage ?? null,
   }));
+
+export async function applyFinishes(db: AuditDb, rows: WriteRows): Promise<Set<number>> {
+  if (rows === null) return new Set();
   return appliedPositions(
     await queryRows<AppliedRow>(
       db,
       sql`
         UPDATE jobs
         SET state = e.state, finished_at = e.at, result = e.result, error_message = e.error_message
-        FROM jsonb_to_recordset(${jsonParameter(rows)}::jsonb)
+        FROM jsonb_to_recordset(${rows}::jsonb)
           AS e(i integer, job_id uuid, state text, at timestamptz, result jsonb, error_message text)
         WHERE jobs.job_id = e.job_id
           AND ${mayFinish(sql`e.state`, sql`jobs.state`)}

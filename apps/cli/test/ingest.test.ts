@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTestDatabase, type TestDatabase } from "@forusbots/db/testing";
+import { INGEST_BATCH_SIZE } from "@forusbots/queries";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "./cli-process.ts";
 import { readAllRows } from "./table-rows.ts";
@@ -160,5 +161,11 @@ describe("ingest", () => {
       unchanged: 2,
       rejected: 0,
     });
+  });
+
+  it("--help gives the queries package's batch size as the default", async () => {
+    const run = await runCli(["ingest", "--help"]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain(`(default ${INGEST_BATCH_SIZE})`);
   });
 });

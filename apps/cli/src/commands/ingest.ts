@@ -7,8 +7,6 @@ import { readLines } from "../ingest/read-lines.ts";
 import { parsePositiveInteger } from "../options.ts";
 import { formatCount } from "../output/format.ts";
 
-const DEFAULT_BATCH_SIZE = 1000;
-
 export function registerIngest(program: Command, cli: CliContext): void {
   program
     .command("ingest")
@@ -16,11 +14,12 @@ export function registerIngest(program: Command, cli: CliContext): void {
       "store audit events from a JSON Lines file, one event per line (- reads standard input)",
     )
     .argument("<file>", "JSON Lines file of events, or - for standard input")
+    // No commander default: the default is INGEST_BATCH_SIZE of @forusbots/queries, which is
+    // loaded only once a command needs it (start-up of every other command stays light).
     .option(
       "--batch-size <n>",
-      "events written per round trip",
+      "events written per transaction (default 5000)",
       parsePositiveInteger,
-      DEFAULT_BATCH_SIZE,
     )
     .option("--json", "print the summary as JSON")
     .addHelpText(
@@ -30,12 +29,12 @@ export function registerIngest(program: Command, cli: CliContext): void {
     .action(async (file, options) => {
       const input = await openEventsInput(cli, file);
       const summary = await cli.withDatabase(async (handle) => {
-        const { writeEvents } = await import("@forusbots/queries");
+        const { INGEST_BATCH_SIZE, writeEventBatches } = await import("@forusbots/queries");
         const progress = cli.progress("ingesting", input.size);
         try {
           return await ingestLines(readLines(input.stream), {
-            batchSize: options.batchSize,
-            write: (items) => writeEvents(handle.db, items),
+            batchSize: options.batchSize ?? INGEST_BATCH_SIZE,
+            writeBatches: (batches, onWritten) => writeEventBatches(handle.db, batches, onWritten),
             onRejected: ({ position, reason }) => {
               progress.finish();
               cli.warn(cli.err.red(`line ${position}: ${reason}`));

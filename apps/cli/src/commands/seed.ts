@@ -5,7 +5,6 @@ import { formatCount, formatTimestamp } from "../output/format.ts";
 import { createRandom, seedFromText } from "../seed/random.ts";
 import { type SampleEvent, sampleJobs } from "../seed/sample-jobs.ts";
 
-const BATCH_SIZE = 2000;
 const DAY_MS = 86_400_000;
 
 /** Midnight UTC today: the default end, so one seed gives the same data all day long. */
@@ -36,37 +35,40 @@ export function registerSeed(program: Command, cli: CliContext): void {
       const end = options.end ?? startOfTodayUtc();
       const random = createRandom(seedFromText(options.seed));
       const result = await cli.withDatabase(async (handle) => {
-        const { writeEvents } = await import("@forusbots/queries");
+        const { INGEST_BATCH_SIZE, writeEventBatches } = await import("@forusbots/queries");
         const progress = cli.progress("seeding", options.jobs);
-        let batch: { position: number; event: SampleEvent }[] = [];
         let jobs = 0;
         let events = 0;
         const totals = { stored: 0, unchanged: 0 };
-        const flush = async () => {
-          const written = await writeEvents(handle.db, batch);
-          const [first] = written.rejected;
-          if (first) {
-            // Sample data the write path refuses is a bug in the generator, not a user error.
-            throw new Error(`seed event ${first.position} was rejected: ${first.reason}`);
-          }
-          totals.stored += written.stored;
-          totals.unchanged += written.unchanged;
-          batch = [];
-        };
-        try {
+        function* batches(): Generator<{ items: { position: number; event: SampleEvent }[] }> {
+          let items: { position: number; event: SampleEvent }[] = [];
           for (const jobEvents of sampleJobs(random, {
             jobs: options.jobs,
             bots: options.bots,
             end,
             days: options.days,
           })) {
-            for (const event of jobEvents) batch.push({ position: ++events, event });
+            for (const event of jobEvents) items.push({ position: ++events, event });
             jobs++;
             // Checked after whole jobs: a job's events never straddle two batches.
-            if (batch.length >= BATCH_SIZE) await flush();
+            if (items.length >= INGEST_BATCH_SIZE) {
+              yield { items };
+              items = [];
+            }
             progress.update(jobs, `${formatCount(jobs)} of ${formatCount(options.jobs)} jobs`);
           }
-          if (batch.length > 0) await flush();
+          if (items.length > 0) yield { items };
+        }
+        try {
+          await writeEventBatches(handle.db, batches(), (_batch, written) => {
+            const [first] = written.rejected;
+            if (first) {
+              // Sample data the write path refuses is a bug in the generator, not a user error.
+              throw new Error(`seed event ${first.position} was rejected: ${first.reason}`);
+            }
+            totals.stored += written.stored;
+            totals.unchanged += written.unchanged;
+          });
         } finally {
           progress.finish();
         }

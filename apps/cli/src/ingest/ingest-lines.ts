@@ -25,9 +25,22 @@ export interface IngestSummary {
   rejected: number;
 }
 
+/** The events of up to `batchSize` lines, and the lines among them that were not events. */
+export interface LineBatch {
+  items: EventItem[];
+  unparsed: Rejection[];
+}
+
 export interface IngestOptions {
   batchSize: number;
-  write: (items: readonly EventItem[]) => Promise<BatchResult>;
+  /**
+   * Writes the batches in order and calls back with each one's result (`writeEventBatches` of
+   * @forusbots/queries, which reads the next batch while the previous one is written).
+   */
+  writeBatches: (
+    batches: AsyncIterable<LineBatch>,
+    onWritten: (batch: LineBatch, result: BatchResult) => void,
+  ) => Promise<void>;
   /** Called once per bad line, in line order. */
   onRejected: (rejection: Rejection) => void;
   onProgress?: (line: Line, summary: IngestSummary) => void;
@@ -49,39 +62,41 @@ function parseLine(text: string): { event: unknown } | { reason: string } {
 }
 
 /**
- * Reads events line by line and writes them in batches: a batch is written before the next is
- * read, so memory holds one batch whatever the file size, and a line may refer to a job
- * accepted on any earlier line. Only counters survive a batch.
+ * Reads events line by line and writes them in batches. The writer pulls a batch only when the
+ * one before the last is written, so memory holds two batches whatever the file size, and a
+ * line may refer to a job accepted on any earlier line. Only counters survive a batch.
  */
 export async function ingestLines(
   lines: AsyncIterable<Line>,
   options: IngestOptions,
 ): Promise<IngestSummary> {
   const summary: IngestSummary = { events: 0, stored: 0, unchanged: 0, rejected: 0 };
-  let batch: EventItem[] = [];
-  let unparsed: Rejection[] = [];
 
-  const flush = async () => {
-    const result =
-      batch.length === 0 ? { stored: 0, unchanged: 0, rejected: [] } : await options.write(batch);
+  async function* batches(): AsyncGenerator<LineBatch> {
+    let batch: LineBatch = { items: [], unparsed: [] };
+    for await (const line of lines) {
+      if (line.text.trim() === "") continue;
+      summary.events++;
+      const parsed = parseLine(line.text);
+      if ("reason" in parsed) batch.unparsed.push({ position: line.number, reason: parsed.reason });
+      else batch.items.push({ position: line.number, event: parsed.event });
+      if (batch.items.length + batch.unparsed.length >= options.batchSize) {
+        yield batch;
+        batch = { items: [], unparsed: [] };
+      }
+      options.onProgress?.(line, summary);
+    }
+    if (batch.items.length + batch.unparsed.length > 0) yield batch;
+  }
+
+  await options.writeBatches(batches(), (batch, result) => {
     summary.stored += result.stored;
     summary.unchanged += result.unchanged;
-    const rejected = [...unparsed, ...result.rejected].sort((a, b) => a.position - b.position);
+    const rejected = [...batch.unparsed, ...result.rejected].sort(
+      (a, b) => a.position - b.position,
+    );
     summary.rejected += rejected.length;
     for (const rejection of rejected) options.onRejected(rejection);
-    batch = [];
-    unparsed = [];
-  };
-
-  for await (const line of lines) {
-    if (line.text.trim() === "") continue;
-    summary.events++;
-    const parsed = parseLine(line.text);
-    if ("reason" in parsed) unparsed.push({ position: line.number, reason: parsed.reason });
-    else batch.push({ position: line.number, event: parsed.event });
-    if (batch.length + unparsed.length >= options.batchSize) await flush();
-    options.onProgress?.(line, summary);
-  }
-  await flush();
+  });
   return summary;
 }

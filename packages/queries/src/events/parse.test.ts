@@ -139,6 +139,28 @@ describe("event validation", () => {
     expect(refusal({ ...accepted, meta: { note: "a\u0000b" } })).toEqual([`meta: ${message}`]);
   });
 
+  it("names the place in a JSON column that holds what JSON cannot", () => {
+    expect(refusal({ ...accepted, meta: { when: new Date(0) } })).toEqual([
+      "meta.when: not a JSON value (a Date)",
+    ]);
+    expect(refusal({ ...accepted, meta: { ratio: Number.NaN } })).toEqual([
+      "meta.ratio: not a JSON value (NaN)",
+    ]);
+    expect(refusal({ ...accepted, meta: { steps: [1, { run: () => 1 }] } })).toEqual([
+      "meta.steps.1.run: not a JSON value (a function)",
+    ]);
+    expect(refusal({ ...accepted, meta: { missing: undefined } })).toEqual([
+      "meta.missing: not a JSON value (undefined)",
+    ]);
+    expect(refusal({ ...accepted, meta: new Map() })).toEqual(["meta: must be a JSON object"]);
+  });
+
+  it("describes a type it cannot print as JSON instead of failing", () => {
+    expect(refusal({ ...accepted, type: 10n })).toEqual([
+      "type: unknown event type 10 (expected one of job.accepted, job.started, stage, job.finished)",
+    ]);
+  });
+
   it("refuses unknown fields rather than dropping them", () => {
     expect(refusal({ ...accepted, errorMesage: "typo" })).toEqual([
       "errorMesage: not a field of this event",

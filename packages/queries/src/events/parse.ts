@@ -11,6 +11,15 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   return current;
 }
 
+/** A value as JSON where it can be (a BigInt or a cycle cannot), else as text. */
+function describeValue(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
 const fieldName = (path: readonly PropertyKey[]): string =>
   path.length === 0 ? "event" : path.map(String).join(".");
 
@@ -38,7 +47,7 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[], input: unkno
         return [
           {
             field,
-            message: `unknown event type ${JSON.stringify(value)} (expected one of ${AUDIT_EVENT_TYPES.join(", ")})`,
+            message: `unknown event type ${describeValue(value)} (expected one of ${AUDIT_EVENT_TYPES.join(", ")})`,
           },
         ];
       }

@@ -63,7 +63,7 @@ export function planEvents(events: readonly PositionedEvent<AuditEvent>[]): Even
     accepts: phases.accepts,
     acceptRows: acceptRows(phases.accepts),
     startRows: startRows(otherStarts),
-    stageRows: stageRows(phases.stages),
+    stageRows: stageRows(phases.stages, acceptedHere),
     finishRows: finishRows(otherFinishes),
     startsAfterAccept,
     finishesAfterAccept,

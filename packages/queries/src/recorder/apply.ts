@@ -112,11 +112,18 @@ export async function applyStarts(db: AuditDb, rows: WriteRows): Promise<Set<num
 
 /**
  * Stages of known jobs. Those of an unknown job are filtered out here rather than left to the
- * foreign key, whose violation would abort the whole statement and with it the batch.
+ * foreign key, whose violation would abort the whole statement and with it the batch. A job
+ * accepted earlier in the same transaction (`acceptedFirst`: its acceptance is in the batch, and
+ * the accepts' INSERT runs first) exists by then, inserted or found: its stages skip the lookup,
+ * a random probe of the jobs' primary key per stage that bulk ingest would mostly pay for nothing.
  */
-export const stageRows = (events: readonly PositionedEvent<StageEvent>[]): WriteRows =>
+export const stageRows = (
+  events: readonly PositionedEvent<StageEvent>[],
+  acceptedFirst: ReadonlySet<string> = new Set(),
+): WriteRows =>
   rowsParameter(events, ({ index, event }) => ({
     i: index,
+    known: acceptedFirst.has(event.jobId),
     job_id: event.jobId,
     stage_name: event.stageName,
     started_at: event.startedAt.toISOString(),
@@ -134,13 +141,13 @@ export async function applyStages(db: AuditDb, rows: WriteRows): Promise<Set<num
       sql`
         WITH e AS (
           SELECT * FROM jsonb_to_recordset(${rows}::jsonb)
-            AS e(i integer, job_id uuid, stage_name text, started_at timestamptz,
+            AS e(i integer, known boolean, job_id uuid, stage_name text, started_at timestamptz,
                  ended_at timestamptz, status text, meta jsonb, error jsonb)
         ), stored AS (
           INSERT INTO job_stages (job_id, stage_name, started_at, ended_at, status, meta, error)
           SELECT e.job_id, e.stage_name, e.started_at, e.ended_at, e.status, e.meta, e.error
           FROM e
-          WHERE EXISTS (SELECT 1 FROM jobs WHERE jobs.job_id = e.job_id)
+          WHERE e.known OR EXISTS (SELECT 1 FROM jobs WHERE jobs.job_id = e.job_id)
           ORDER BY e.job_id
           ON CONFLICT (job_id, stage_name, started_at) DO NOTHING
           RETURNING job_id, stage_name, started_at

@@ -26,12 +26,13 @@ describe("pnpm db:migrate", () => {
       "0003_ms_durations",
       "0004_job_stages_dedupe",
       "0005_job_rollups",
+      "0006_bot_job_hourly_hour_index",
     ]) {
       expect(first.stdout).toMatch(new RegExp(`applied ${tag} \\(\\d+ statements, \\d+ ms\\)`));
     }
     const second = await dbMigrate(database.env);
     expect(second.code).toBe(0);
-    expect(second.stdout).toContain("Already up to date (6 migrations applied).");
+    expect(second.stdout).toContain("Already up to date (7 migrations applied).");
   });
 
   it("in a checkout never built, says in one line to run pnpm build", () => {

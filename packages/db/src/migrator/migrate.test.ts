@@ -21,6 +21,7 @@ describe("migrations on an empty database", () => {
       "0003_ms_durations",
       "0004_job_stages_dedupe",
       "0005_job_rollups",
+      "0006_bot_job_hourly_hour_index",
     ]);
     const first = await runMigrations(database.target);
     expect(first.applied).toEqual(tags);

@@ -77,6 +77,35 @@ describe("schema in the catalog after migrating", () => {
     });
   });
 
+  it("indexes the rollups by their keys, and bot_job_hourly by hour for ranges over every bot", async () => {
+    const rows = await context.handle.query<{ indexname: string; indexdef: string }>(sql`
+      SELECT indexname, indexdef FROM pg_indexes
+      WHERE schemaname = 'public' AND tablename IN ('bot_job_hourly', 'bot_job_totals', 'stage_totals')
+      ORDER BY indexname`);
+    expect(rows).toEqual([
+      {
+        indexname: "bot_job_hourly_pkey",
+        indexdef:
+          "CREATE UNIQUE INDEX bot_job_hourly_pkey ON public.bot_job_hourly USING btree (bot_id, hour)",
+      },
+      {
+        indexname: "bot_job_totals_pkey",
+        indexdef:
+          "CREATE UNIQUE INDEX bot_job_totals_pkey ON public.bot_job_totals USING btree (bot_id)",
+      },
+      {
+        indexname: "idx_bot_job_hourly_hour",
+        indexdef:
+          "CREATE INDEX idx_bot_job_hourly_hour ON public.bot_job_hourly USING btree (hour)",
+      },
+      {
+        indexname: "stage_totals_pkey",
+        indexdef:
+          "CREATE UNIQUE INDEX stage_totals_pkey ON public.stage_totals USING btree (stage_name)",
+      },
+    ]);
+  });
+
   it("has the primary, foreign, unique and check constraints", async () => {
     const rows = await context.handle.query<{ table: string; name: string; type: string }>(sql`
       SELECT conrelid::regclass::text AS table, conname AS name, contype::text AS type

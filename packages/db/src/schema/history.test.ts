@@ -7,7 +7,8 @@ const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")
 
 /**
  * The seed's evolution, one step at a time (init → views → alias views → ms durations → dedupe),
- * then the rollups: rows written after each step are still there, unchanged, after the later ones.
+ * then the rollups and their index by hour: rows written after each step are still there,
+ * unchanged, after the later ones.
  */
 describe("migration history keeps data from every step", () => {
   const context = useTestDatabase({ migrated: false, connection: { maxConnections: 1 } });
@@ -130,6 +131,23 @@ describe("migration history keeps data from every step", () => {
     expect(stages).toEqual([
       { stage_name: "login", total_runs: 2, avg_duration_ms: 1500 },
       { stage_name: "upload", total_runs: 1, avg_duration_ms: 2000 },
+    ]);
+  });
+
+  it("0006_bot_job_hourly_hour_index: indexes the hourly rollup by hour and leaves its rows as they were", async () => {
+    await migrate(context.handle, { to: "0006_bot_job_hourly_hour_index" });
+    const [index] = await context.handle.query<{ indexdef: string }>(
+      sql`SELECT indexdef FROM pg_indexes WHERE indexname = 'idx_bot_job_hourly_hour'`,
+    );
+    expect(index?.indexdef).toMatch(/ON public\.bot_job_hourly USING btree \(hour\)$/);
+    // Every job was accepted at 08:00 on 1 February and succeeded: bot-a has 2, bot-b 3.
+    const hourly = await context.handle.query<{ bot_id: string; hour: string; jobs: number }>(sql`
+      SELECT bot_id, to_char(hour AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') AS hour,
+             succeeded_jobs AS jobs
+      FROM bot_job_hourly ORDER BY bot_id`);
+    expect(hourly).toEqual([
+      { bot_id: "bot-a", hour: "2026-02-01 08:00", jobs: 2 },
+      { bot_id: "bot-b", hour: "2026-02-01 08:00", jobs: 3 },
     ]);
   });
 });

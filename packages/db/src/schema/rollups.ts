@@ -1,5 +1,6 @@
 import {
   bigint,
+  index,
   integer,
   numeric,
   pgTable,
@@ -44,7 +45,11 @@ export const botJobHourly = pgTable(
     hour: timestamp("hour", { withTimezone: true }).notNull(),
     ...jobStateCounters,
   },
-  (t) => [primaryKey({ name: "bot_job_hourly_pkey", columns: [t.botId, t.hour] })],
+  (t) => [
+    primaryKey({ name: "bot_job_hourly_pkey", columns: [t.botId, t.hour] }),
+    // The key leads with bot_id, so a range of hours over every bot would read the whole history.
+    index("idx_bot_job_hourly_hour").on(t.hour),
+  ],
 );
 
 /** Per stage name, all time: what `job_stage_summary` reads. */

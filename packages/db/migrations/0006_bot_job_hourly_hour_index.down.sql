@@ -1,0 +1,12 @@
+-- Down script of 0006_bot_job_hourly_hour_index (hand-written). The index holds no data: dropping
+-- it only sends whole-hour reads over every bot back to scanning bot_job_hourly.
+--
+-- A plain DROP INDEX in the runner's transaction, so the drop and the removal of the migration's
+-- tracking row commit together. Once granted, its ACCESS EXCLUSIVE lock is held for an instant (no
+-- scan, only the catalog change); while it waits for that lock, reads and writes of bot_job_hourly
+-- queue behind it, but for no longer than the runner's lock_timeout (5 s unless --lock-timeout)
+-- before it gives up and retries. DROP INDEX CONCURRENTLY would let them through while it waits,
+-- at the cost of running outside a transaction, apart from the tracking row, for an operator's
+-- rare, deliberate rollback.
+-- squawk-ignore require-concurrent-index-deletion
+DROP INDEX "idx_bot_job_hourly_hour";

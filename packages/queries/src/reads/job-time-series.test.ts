@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { botJobHourly, jobs, type NewJob } from "@forusbots/db/schema";
-import { eq, sql } from "drizzle-orm";
+import { eq, type SQL, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { useAuditDatabase } from "../testing/audit-database.ts";
+import { queryRows } from "../query-rows.ts";
+import { statementLoggingDatabase, useAuditDatabase } from "../testing/audit-database.ts";
 import { getJobTimeSeries, listBucketStarts, type TimelineBucket } from "./job-time-series.ts";
 
 const context = useAuditDatabase();
@@ -207,6 +208,44 @@ describe("getJobTimeSeries on whole hours, from the hourly rollup", () => {
     ];
     expect(days.fromRollup).toEqual(dayPoints);
     expect(days.fromJobs).toEqual(dayPoints);
+  });
+});
+
+describe("getJobTimeSeries on whole hours over every bot", () => {
+  /**
+   * A statement as drizzle sent it ($1, $2 … and their values) turned back into drizzle SQL, so
+   * it can be EXPLAINed with the same parameters on either driver.
+   */
+  const withParams = (text: string, params: unknown[]): SQL =>
+    sql.join(
+      text
+        .split(/\$(\d+)/)
+        .map((part, index) => (index % 2 === 0 ? sql.raw(part) : sql`${params[Number(part) - 1]}`)),
+    );
+
+  it("can read only the hours asked for, through idx_bot_job_hourly_hour", async () => {
+    const logging = await statementLoggingDatabase(context.handle);
+    await getJobTimeSeries(logging.db, {
+      bucket: "hour",
+      from: utc("2024-01-15T00:00:00"),
+      to: utc("2024-01-16T00:00:00"),
+    });
+    const [statement] = logging.sent;
+    expect(statement).toContain('from "bot_job_hourly"');
+    const plan = await context.db.transaction(async (tx) => {
+      // These few rows fit in one page, which the planner rightly reads whole. With sequential
+      // scans priced out (for this transaction only) it is left the indexes: the plan shows the
+      // range of hours can be read from idx_bot_job_hourly_hour, as the planner chooses by itself
+      // on a long history, rather than through the primary key, which leads with bot_id.
+      await tx.execute(sql`SET LOCAL enable_seqscan = off`);
+      return queryRows<{ "QUERY PLAN": string }>(
+        tx,
+        sql`EXPLAIN ${withParams(statement ?? "", logging.params[0] ?? [])}`,
+      );
+    });
+    const text = plan.map((row) => row["QUERY PLAN"]).join("\n");
+    // An index scan says "using", a bitmap index scan "on"; either reads only the hours asked for.
+    expect(text).toMatch(/Index (Only )?Scan (using|on) idx_bot_job_hourly_hour /);
   });
 });
 

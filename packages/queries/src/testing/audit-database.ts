@@ -17,16 +17,25 @@ export async function clearAuditTables(db: AuditDb): Promise<void> {
 export const at = (minutes: number, seconds = 0): Date =>
   new Date(Date.UTC(2024, 0, 15, 10, 0, 0) + minutes * 60_000 + seconds * 1000);
 
-/** A drizzle database on the handle's connection that logs every statement it sends. */
+/**
+ * A drizzle database on the handle's connection that logs every statement it sends, and beside
+ * it (same index) the statement's parameters.
+ */
 export async function statementLoggingDatabase(
   handle: DatabaseHandle,
-): Promise<{ db: AuditDb; sent: string[] }> {
+): Promise<{ db: AuditDb; sent: string[]; params: unknown[][] }> {
   const sent: string[] = [];
-  const logger = { logQuery: (query: string) => void sent.push(query) };
+  const params: unknown[][] = [];
+  const logger = {
+    logQuery: (query: string, values: unknown[]) => {
+      sent.push(query);
+      params.push(values);
+    },
+  };
   if (handle.driver.engine === "postgres") {
     const { drizzle } = await import("drizzle-orm/postgres-js");
-    return { db: drizzle(handle.driver.sql, { schema, logger }), sent };
+    return { db: drizzle(handle.driver.sql, { schema, logger }), sent, params };
   }
   const { drizzle } = await import("drizzle-orm/pglite");
-  return { db: drizzle(handle.driver.client, { schema, logger }), sent };
+  return { db: drizzle(handle.driver.client, { schema, logger }), sent, params };
 }

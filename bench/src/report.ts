@@ -58,6 +58,7 @@ export function summaryJson(result: BenchResult): Record<string, unknown> {
     migrate0003DataMs: step("0003"),
     migrate0004DataMs: step("0004"),
     migrate0005DataMs: step("0005"),
+    migrate0006DataMs: step("0006"),
     pgliteJobs: result.options.pgliteJobs,
     pgliteIngestRowsPerSec: rowsPerSecond(
       pglite.ingest.jobRows + pglite.ingest.stageRows,

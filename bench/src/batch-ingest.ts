@@ -1,3 +1,4 @@
+import { setImmediate } from "node:timers/promises";
 import type { AuditDb } from "@forusbots/db";
 import { type BatchItem, writeEventBatches } from "@forusbots/queries";
 import { type DatasetShape, generateJobs } from "./generate-jobs.ts";
@@ -18,11 +19,22 @@ export interface BatchIngestResult {
 /** How often a long ingest says how far it got. */
 const PROGRESS_EVERY_BATCHES = 500;
 
-/** The dataset's events in batches of `batchSize`, in the order a recorder would send them. */
-export function* eventBatches(
+/**
+ * Events made between two turns of the event loop: about what one 64 KiB chunk of a JSON Lines
+ * file holds, which is how often `forus-audit ingest` reading a file lets other work run.
+ */
+const EVENTS_PER_READ = 256;
+
+/**
+ * The dataset's events in batches of `batchSize`, in the order a recorder would send them, given
+ * out as a file is read: a turn of the event loop every `EVENTS_PER_READ` events, so that a
+ * write in flight gets its answers handled while the next batch is made, as it would while the
+ * CLI reads the next lines.
+ */
+export async function* eventBatches(
   shape: DatasetShape,
   batchSize: number,
-): Generator<{ items: BatchItem[]; jobs: number; stages: number }> {
+): AsyncGenerator<{ items: BatchItem[]; jobs: number; stages: number }> {
   let items: BatchItem[] = [];
   let jobs = 0;
   let stages = 0;
@@ -32,6 +44,7 @@ export function* eventBatches(
     stages += job.stages.length;
     for (const event of jobToEvents(job)) {
       items.push({ position: ++position, event });
+      if (position % EVENTS_PER_READ === 0) await setImmediate();
       if (items.length === batchSize) {
         yield { items, jobs, stages };
         items = [];
@@ -44,9 +57,9 @@ export function* eventBatches(
 }
 
 /** The first `count` items (all of them when `count` is infinite). */
-function* take<T>(items: Iterable<T>, count: number): Generator<T> {
+async function* take<T>(items: AsyncIterable<T>, count: number): AsyncGenerator<T> {
   let taken = 0;
-  for (const item of items) {
+  for await (const item of items) {
     if (taken++ === count) return;
     yield item;
   }

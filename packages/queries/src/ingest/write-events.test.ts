@@ -255,6 +255,40 @@ describe("the batch path", () => {
     expect(await storedJob(M)).toMatchObject({ state: "running", startedAt: at(2) });
   });
 
+  it("stores the new stages of a job whose acceptance is replayed in the batch", async () => {
+    const N = randomUUID();
+    await writeEvents(
+      context.db,
+      numbered([
+        { type: "job.accepted", jobId: N, botId: "bot-6", at: iso(at(0)) },
+        { type: "job.started", jobId: N, at: iso(at(1)) },
+      ]),
+    );
+    const login = {
+      type: "stage",
+      jobId: N,
+      stageName: "login",
+      startedAt: iso(at(1)),
+      endedAt: iso(at(2)),
+      status: "succeed",
+    };
+    const report = await writeEvents(
+      context.db,
+      numbered([
+        { type: "job.accepted", jobId: N, botId: "bot-6", at: iso(at(0)) },
+        login,
+        login,
+        { type: "job.finished", jobId: N, state: "succeeded", at: iso(at(3)) },
+      ]),
+    );
+    // The acceptance and the second copy of the stage change nothing; the stage and the finish do.
+    expect(report).toEqual({ stored: 2, unchanged: 2, rejected: [] });
+    const stages = await context.db.select().from(jobStages).where(eq(jobStages.jobId, N));
+    expect(stages).toHaveLength(1);
+    expect(stages[0]).toMatchObject({ stageName: "login", durationMs: 60_000 });
+    expect(await storedJob(N)).toMatchObject({ state: "succeeded", durationMs: 120_000 });
+  });
+
   it("reports an empty batch as nothing done", async () => {
     expect(await writeEvents(context.db, [])).toEqual({ stored: 0, unchanged: 0, rejected: [] });
   });
@@ -287,8 +321,9 @@ describe("round trips", () => {
     const { db, sent } = await statementLoggingDatabase(context.handle);
     const batch = bigBatch();
     expect(await writeEvents(db, batch)).toEqual({ stored: 600, unchanged: 0, rejected: [] });
-    // New jobs: one INSERT holds each whole lifecycle, one more the stages; nothing to classify.
-    expect(sent).toHaveLength(2);
+    // New jobs: one statement inserts each whole lifecycle and, with it, the new jobs' stages;
+    // nothing to classify.
+    expect(sent).toHaveLength(1);
 
     sent.length = 0;
     expect(await writeEvents(db, batch)).toEqual({ stored: 0, unchanged: 600, rejected: [] });

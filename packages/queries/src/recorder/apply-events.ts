@@ -1,6 +1,11 @@
 import type { AuditDb } from "@forusbots/db";
 import type { EventError } from "../errors.ts";
-import type { AuditEvent, JobFinishedEvent, JobStartedEvent } from "../events/schemas.ts";
+import type {
+  AuditEvent,
+  JobFinishedEvent,
+  JobStartedEvent,
+  StageEvent,
+} from "../events/schemas.ts";
 import {
   acceptRows,
   applyAccepts,
@@ -44,6 +49,9 @@ export interface EventPlan {
   events: readonly PositionedEvent<AuditEvent>[];
   accepts: readonly AcceptWithLifecycle[];
   acceptRows: WriteRows;
+  /** Stages of the jobs accepted in the batch: stored with their job when it is new. */
+  stagesOfAccepted: readonly PositionedEvent<StageEvent>[];
+  stagesOfAcceptedRows: WriteRows;
   startRows: WriteRows;
   stageRows: WriteRows;
   finishRows: WriteRows;
@@ -55,15 +63,19 @@ export interface EventPlan {
 export function planEvents(events: readonly PositionedEvent<AuditEvent>[]): EventPlan {
   const phases = splitIntoPhases(events);
   const acceptedHere = new Set(phases.accepts.map(({ event }) => event.jobId));
-  const waitsForAccept = ({ event }: PositionedEvent<AuditEvent>) => acceptedHere.has(event.jobId);
-  const [startsAfterAccept, otherStarts] = partition(phases.starts, waitsForAccept);
-  const [finishesAfterAccept, otherFinishes] = partition(phases.finishes, waitsForAccept);
+  const ofJobAcceptedHere = ({ event }: PositionedEvent<AuditEvent>) =>
+    acceptedHere.has(event.jobId);
+  const [startsAfterAccept, otherStarts] = partition(phases.starts, ofJobAcceptedHere);
+  const [stagesOfAccepted, otherStages] = partition(phases.stages, ofJobAcceptedHere);
+  const [finishesAfterAccept, otherFinishes] = partition(phases.finishes, ofJobAcceptedHere);
   return {
     events,
     accepts: phases.accepts,
     acceptRows: acceptRows(phases.accepts),
+    stagesOfAccepted,
+    stagesOfAcceptedRows: stageRows(stagesOfAccepted),
     startRows: startRows(otherStarts),
-    stageRows: stageRows(phases.stages, acceptedHere),
+    stageRows: stageRows(otherStages),
     finishRows: finishRows(otherFinishes),
     startsAfterAccept,
     finishesAfterAccept,
@@ -87,14 +99,14 @@ export async function applyEvents(
  * Carries out a plan. The first round's four statements are sent together, without waiting for
  * one answer before sending the next (postgres.js pipelines them on the transaction's
  * connection), so they cost one round trip instead of four. No statement of that round depends
- * on another's answer; the starts and finishes of jobs accepted in the same batch do, and wait
- * for a second round, after the INSERT has said whether each job was new: for a new job they
- * were written with it (folded) or go through the UPDATEs now, in lifecycle order; for a job that
- * already existed they go through the UPDATEs like any other start or finish.
+ * on another's answer: the stages of the jobs accepted in the batch go into the accepts' own
+ * statement, which stores them with their job when it is new. Only for a job that already
+ * existed do its start, stages and finish from the same batch wait for a second round, through
+ * the UPDATEs and the stages' INSERT like any other, in lifecycle order.
  */
 export async function applyPlan(db: AuditDb, plan: EventPlan): Promise<Map<number, EventOutcome>> {
   const [inserted, startedFirst, stagesStored, finishedFirst] = await Promise.all([
-    applyAccepts(db, plan.acceptRows),
+    applyAccepts(db, plan.acceptRows, plan.stagesOfAcceptedRows),
     applyStarts(db, plan.startRows),
     applyStages(db, plan.stageRows),
     applyFinishes(db, plan.finishRows),
@@ -102,9 +114,11 @@ export async function applyPlan(db: AuditDb, plan: EventPlan): Promise<Map<numbe
   const applied = new Set([...startedFirst, ...stagesStored, ...finishedFirst]);
   const startsAfterAccept = [...plan.startsAfterAccept];
   const finishesAfterAccept = [...plan.finishesAfterAccept];
-  for (const { index, start, finish } of plan.accepts) {
+  const newJobs = new Set<string>();
+  for (const { index, event, start, finish } of plan.accepts) {
     if (inserted.has(index)) {
       // The new row holds the folded start and finish too.
+      newJobs.add(event.jobId);
       for (const step of [index, start?.index, finish?.index]) {
         if (step !== undefined) applied.add(step);
       }
@@ -114,7 +128,16 @@ export async function applyPlan(db: AuditDb, plan: EventPlan): Promise<Map<numbe
       if (finish) finishesAfterAccept.push(finish);
     }
   }
+  const [storedWithJob, stagesOfExistingJobs] = partition(plan.stagesOfAccepted, ({ event }) =>
+    newJobs.has(event.jobId),
+  );
+  for (const { index } of storedWithJob) applied.add(index);
   for (const index of await applyStarts(db, startRows(startsAfterAccept))) applied.add(index);
+  for (const index of await applyStages(db, stageRows(stagesOfExistingJobs), {
+    jobsExist: true,
+  })) {
+    applied.add(index);
+  }
   for (const index of await applyFinishes(db, finishRows(finishesAfterAccept))) applied.add(index);
 
   const { events } = plan;

@@ -61,7 +61,36 @@ export const acceptRows = (events: readonly AcceptWithLifecycle[]): WriteRows =>
     error_message: finish?.event.errorMessage ?? null,
   }));
 
-export async function applyAccepts(db: AuditDb, rows: WriteRows): Promise<Set<number>> {
+/**
+ * The stages of a new job, inserted by the same statement as the job, so that the INSERT of the
+ * stages sees which jobs are new: no stage can exist yet for a job that did not (the foreign key
+ * forbids it, and another transaction cannot add one before this one commits the job), so those
+ * stages need neither ON CONFLICT's probe of the unique index nor a lookup of the job. The
+ * statement's data-modifying CTEs cannot see each other's rows, but the foreign key checks run at
+ * its end and do. Stages of a job that already existed are left for `applyStages`.
+ */
+const stagesOfNewJobs = (stageRows: WriteRows) =>
+  stageRows === null
+    ? sql``
+    : sql`, new_stages AS (
+          INSERT INTO job_stages (job_id, stage_name, started_at, ended_at, status, meta, error)
+          SELECT s.job_id, s.stage_name, s.started_at, s.ended_at, s.status, s.meta, s.error
+          FROM jsonb_to_recordset(${stageRows}::jsonb)
+            AS s(job_id uuid, stage_name text, started_at timestamptz, ended_at timestamptz,
+                 status text, meta jsonb, error jsonb)
+          WHERE s.job_id IN (SELECT job_id FROM stored)
+          ORDER BY s.job_id
+        )`;
+
+/**
+ * Inserts the new jobs and, when given, the stages the batch holds for them; returns the
+ * positions of the acceptances that created a job (its stages were stored with it).
+ */
+export async function applyAccepts(
+  db: AuditDb,
+  rows: WriteRows,
+  stagesOfAccepted: WriteRows = null,
+): Promise<Set<number>> {
   if (rows === null) return new Set();
   return appliedPositions(
     await queryRows<AppliedRow>(
@@ -80,7 +109,7 @@ export async function applyAccepts(db: AuditDb, rows: WriteRows): Promise<Set<nu
           FROM e ORDER BY job_id
           ON CONFLICT (job_id) DO NOTHING
           RETURNING job_id
-        )
+        )${stagesOfNewJobs(stagesOfAccepted)}
         SELECT e.i FROM e JOIN stored USING (job_id)`,
     ),
   );
@@ -112,18 +141,11 @@ export async function applyStarts(db: AuditDb, rows: WriteRows): Promise<Set<num
 
 /**
  * Stages of known jobs. Those of an unknown job are filtered out here rather than left to the
- * foreign key, whose violation would abort the whole statement and with it the batch. A job
- * accepted earlier in the same transaction (`acceptedFirst`: its acceptance is in the batch, and
- * the accepts' INSERT runs first) exists by then, inserted or found: its stages skip the lookup,
- * a random probe of the jobs' primary key per stage that bulk ingest would mostly pay for nothing.
+ * foreign key, whose violation would abort the whole statement and with it the batch.
  */
-export const stageRows = (
-  events: readonly PositionedEvent<StageEvent>[],
-  acceptedFirst: ReadonlySet<string> = new Set(),
-): WriteRows =>
+export const stageRows = (events: readonly PositionedEvent<StageEvent>[]): WriteRows =>
   rowsParameter(events, ({ index, event }) => ({
     i: index,
-    known: acceptedFirst.has(event.jobId),
     job_id: event.jobId,
     stage_name: event.stageName,
     started_at: event.startedAt.toISOString(),
@@ -133,7 +155,15 @@ export const stageRows = (
     error: event.error ?? null,
   }));
 
-export async function applyStages(db: AuditDb, rows: WriteRows): Promise<Set<number>> {
+/**
+ * `jobsExist` says the jobs are known to exist (accepted earlier in this transaction): the
+ * stages then skip the lookup of their job, a random probe of the jobs' primary key per stage.
+ */
+export async function applyStages(
+  db: AuditDb,
+  rows: WriteRows,
+  { jobsExist = false } = {},
+): Promise<Set<number>> {
   if (rows === null) return new Set();
   return appliedPositions(
     await queryRows<AppliedRow>(
@@ -141,13 +171,13 @@ export async function applyStages(db: AuditDb, rows: WriteRows): Promise<Set<num
       sql`
         WITH e AS (
           SELECT * FROM jsonb_to_recordset(${rows}::jsonb)
-            AS e(i integer, known boolean, job_id uuid, stage_name text, started_at timestamptz,
+            AS e(i integer, job_id uuid, stage_name text, started_at timestamptz,
                  ended_at timestamptz, status text, meta jsonb, error jsonb)
         ), stored AS (
           INSERT INTO job_stages (job_id, stage_name, started_at, ended_at, status, meta, error)
           SELECT e.job_id, e.stage_name, e.started_at, e.ended_at, e.status, e.meta, e.error
           FROM e
-          WHERE e.known OR EXISTS (SELECT 1 FROM jobs WHERE jobs.job_id = e.job_id)
+          WHERE ${jobsExist ? sql`true` : sql`EXISTS (SELECT 1 FROM jobs WHERE jobs.job_id = e.job_id)`}
           ORDER BY e.job_id
           ON CONFLICT (job_id, stage_name, started_at) DO NOTHING
           RETURNING job_id, stage_name, started_at

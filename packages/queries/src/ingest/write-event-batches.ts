@@ -30,9 +30,9 @@ export interface EventBatch {
  *
  * Each batch commits without waiting for its WAL to reach the disk, and the stream ends by
  * waiting for all of them at once (`waitForCommittedWrites`): one disk flush instead of one per
- * batch, and nothing reported as stored is lost to a crash once this returns or throws. A crash in the
- * middle loses at most the last few batches, and writing the stream again stores exactly those
- * (every event is idempotent).
+ * batch, and nothing reported as stored is lost to a crash once this returns or throws. A crash
+ * of the server in the middle loses at most the last few batches, and writing the stream again
+ * stores exactly those (every event is idempotent).
  *
  * `onWritten` receives each batch with its report, in order; a failure (of the source, of a
  * write, or of `onWritten`) stops the stream after the write in flight has settled.

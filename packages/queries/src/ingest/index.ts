@@ -3,8 +3,5 @@ export {
   type BatchItem,
   type BatchReport,
   type RejectedEvent,
-  type ValidatedBatch,
-  validateBatch,
   writeEvents,
-  writeValidatedBatch,
 } from "./write-events.ts";

@@ -1,5 +1,6 @@
+import { UsageError } from "@forusbots/db";
 import { describe, expect, it } from "vitest";
-import { parseBenchArguments, UsageError } from "./arguments.ts";
+import { parseBenchArguments } from "./arguments.ts";
 
 describe("bench arguments", () => {
   it("defaults to the issue's data set: 1,000,000 jobs, 50 bots, 90 days, 50 runs", () => {

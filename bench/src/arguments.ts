@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { AuditError } from "@forusbots/db";
+import { UsageError } from "@forusbots/db";
 import { INGEST_BATCH_SIZE } from "@forusbots/queries";
 
 export const BENCH_USAGE = `Usage: pnpm bench [options]
@@ -21,13 +21,6 @@ Options:
   --seed N            seed of the data generator (default 20261125)
   --database-url URL  PostgreSQL server to create the bench databases on
   --help              show this text`;
-
-export class UsageError extends AuditError {
-  constructor(message: string) {
-    super("usage", message);
-    this.name = "UsageError";
-  }
-}
 
 export interface BenchOptions {
   jobs: number;

@@ -1,9 +1,12 @@
 import { randomBytes } from "node:crypto";
-import { ConnectionError, type DatabaseTarget, maskUrl } from "@forusbots/db";
+import {
+  ConnectionError,
+  classifyDriverError,
+  type DatabaseTarget,
+  maskUrl,
+  safeMessageOf,
+} from "@forusbots/db";
 import postgres from "postgres";
-
-/** Network failures, refused logins, a missing database: the server URL is wrong or down. */
-const UNREACHABLE = new Set(["ECONNREFUSED", "ENOTFOUND", "ETIMEDOUT", "28P01", "28000", "3D000"]);
 
 /** A database the benchmark made for itself, dropped when the run ends. */
 export interface ScratchDatabase {
@@ -55,10 +58,11 @@ export class ScratchDatabases {
     try {
       return await work(sql);
     } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      if (typeof code === "string" && UNREACHABLE.has(code)) {
+      // Network failures, refused logins, a missing database: the server URL is wrong or down.
+      if (classifyDriverError(error)?.kind === "connection") {
         throw new ConnectionError(
-          `cannot use PostgreSQL at ${maskUrl(this.serverUrl)} for the bench databases: ${(error as Error).message}`,
+          `cannot use PostgreSQL at ${maskUrl(this.serverUrl)} for the bench databases: ${safeMessageOf(error)}`,
+          { cause: error },
         );
       }
       throw error;

@@ -108,9 +108,7 @@ export class CliContext {
     const { getMigrationStatus } = await import("@forusbots/db/migrator");
     const status = await getMigrationStatus(handle);
     if (status.applied.length === 0) {
-      throw new SchemaMissingError(
-        `the audit tables do not exist in ${handle.description}: run migrate first`,
-      );
+      throw new SchemaMissingError(handle.description);
     }
     if (status.pending.length > 0) {
       this.warn(

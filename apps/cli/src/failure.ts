@@ -1,4 +1,4 @@
-import { AuditError, describeFailure, EXIT_CODES, maskUrl } from "@forusbots/db";
+import { AuditError, describeFailure, describeStack, EXIT_CODES, maskUrl } from "@forusbots/db";
 import { CommanderError } from "commander";
 import type { Style } from "./output/style.ts";
 
@@ -60,7 +60,8 @@ export interface FailureOutput {
 
 /**
  * The one place an error becomes output and an exit status (the README's table): a single line
- * on stderr, the stack trace only with --verbose.
+ * on stderr, the stack traces of the error and its causes only with --verbose. Neither ever
+ * holds a statement's parameters (`describeFailure`, `describeStack`) or the password.
  */
 export function reportFailure(error: unknown, output: FailureOutput): number {
   if (error instanceof CommanderError) {
@@ -70,11 +71,6 @@ export function reportFailure(error: unknown, output: FailureOutput): number {
   const { message, exitCode } = describeCliFailure(error);
   const redact = (text: string) => redactSecrets(text, output.databaseUrl);
   output.stderr.write(`${output.style.red(`${PROGRAM_NAME}: ${redact(message)}`)}\n`);
-  if (output.verbose && error instanceof Error && error.stack) {
-    output.stderr.write(`${output.style.dim(redact(error.stack))}\n`);
-    if (error.cause instanceof Error && error.cause.stack) {
-      output.stderr.write(`${output.style.dim(`caused by: ${redact(error.cause.stack)}`)}\n`);
-    }
-  }
+  if (output.verbose) output.stderr.write(`${output.style.dim(redact(describeStack(error)))}\n`);
   return exitCode;
 }

@@ -1,7 +1,8 @@
 /**
  * The few kinds of failure a user can cause or fix. Each is thrown at the edge where it is
- * detected and turned into one line and an exit status in one place (`describeFailure`), so no
- * command prints a stack trace for a user error.
+ * detected and turned into one line and an exit status in one place (`describeFailure`, in
+ * failures/), so no command prints a stack trace for a user error. Driver errors become these
+ * kinds in one place too: `translateDriverError`.
  */
 export type AuditErrorKind =
   | "usage"
@@ -12,7 +13,8 @@ export type AuditErrorKind =
   | "validation"
   | "not_found"
   | "conflict"
-  | "refused";
+  | "refused"
+  | "busy";
 
 export class AuditError extends Error {
   constructor(
@@ -25,6 +27,14 @@ export class AuditError extends Error {
   }
 }
 
+/** A bad argument, option value or input file the user can fix: exit status 2. */
+export class UsageError extends AuditError {
+  constructor(message: string) {
+    super("usage", message);
+    this.name = "UsageError";
+  }
+}
+
 /** Bad configuration: a malformed DATABASE_URL, an unknown engine. */
 export class ConfigError extends AuditError {
   constructor(message: string) {
@@ -33,7 +43,7 @@ export class ConfigError extends AuditError {
   }
 }
 
-/** The database cannot be reached, refuses the login or is in use by another process. */
+/** The database cannot be reached, refuses the login, is in use by another process, or went away. */
 export class ConnectionError extends AuditError {
   constructor(message: string, options?: { cause?: unknown }) {
     super("connection", message, options);
@@ -41,10 +51,18 @@ export class ConnectionError extends AuditError {
   }
 }
 
-/** The database exists but has not been migrated (tables missing). */
+/**
+ * The database exists but has not been migrated (tables missing). The one message for it,
+ * whoever notices: the CLI before a read, a query that meets a missing table, the console.
+ * `where` names the database when the caller knows it.
+ */
 export class SchemaMissingError extends AuditError {
-  constructor(message: string) {
-    super("schema", message);
+  constructor(where?: string, options?: { cause?: unknown }) {
+    super(
+      "schema",
+      `the audit tables do not exist${where === undefined ? "" : ` in ${where}`}: run migrate first`,
+      options,
+    );
     this.name = "SchemaMissingError";
   }
 }
@@ -59,9 +77,21 @@ export class MigrationError extends AuditError {
 
 /** An operation that is not allowed here, such as resetting a production database. */
 export class RefusedError extends AuditError {
-  constructor(message: string) {
-    super("refused", message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("refused", message, options);
     this.name = "RefusedError";
+  }
+}
+
+/**
+ * The database gave up on the operation because of other work: a lock wait or a statement ran
+ * past its time limit, or a deadlock or serialization conflict persisted. Nothing of it was
+ * changed, and the same operation can simply be tried again.
+ */
+export class DatabaseBusyError extends AuditError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("busy", message, options);
+    this.name = "DatabaseBusyError";
   }
 }
 
@@ -76,14 +106,6 @@ export const EXIT_CODES: Record<AuditErrorKind | "internal", number> = {
   not_found: 6,
   conflict: 7,
   refused: 8,
+  busy: 9,
   internal: 70,
 };
-
-/** One line for the user and the exit status, for any thrown value. */
-export function describeFailure(error: unknown): { message: string; exitCode: number } {
-  if (error instanceof AuditError) {
-    return { message: error.message, exitCode: EXIT_CODES[error.kind] };
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  return { message: `internal error: ${message}`, exitCode: EXIT_CODES.internal };
-}

@@ -1,5 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { type DatabaseHandle, describeFailure, SchemaMissingError } from "@forusbots/db";
+import {
+  DatabaseBusyError,
+  type DatabaseHandle,
+  describeFailure,
+  SchemaMissingError,
+  translateDriverError,
+} from "@forusbots/db";
 import { createTestDatabase, type TestDatabase } from "@forusbots/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConflictError, NotFoundError, translateDatabaseError, ValidationError } from "./errors.ts";
@@ -25,7 +31,7 @@ describe("a database that was never migrated", () => {
     await database?.dispose();
   });
 
-  const missing = new SchemaMissingError("the audit tables do not exist: run migrate first");
+  const missing = new SchemaMissingError();
 
   it("makes every write say to run migrate first", async () => {
     const jobId = randomUUID();
@@ -99,9 +105,17 @@ describe("typed errors", () => {
     });
     expect(check).toBeInstanceOf(ValidationError);
     expect((check as ValidationError).message).toBe(
-      "ck_jobs_timestamps_ordered: refused by the database: new row violates check constraint",
+      "ck_jobs_timestamps_ordered: refused by the database: new row violates check constraint (SQLSTATE 23514)",
     );
     const unknown = new Error("something else");
     expect(translateDatabaseError(unknown)).toBe(unknown);
+  });
+
+  it("leave every other driver error to the one translator of @forusbots/db", () => {
+    const lockTimeout = Object.assign(new Error("canceling statement due to lock timeout"), {
+      code: "55P03",
+    });
+    expect(translateDatabaseError(lockTimeout)).toEqual(translateDriverError(lockTimeout));
+    expect(translateDatabaseError(lockTimeout)).toBeInstanceOf(DatabaseBusyError);
   });
 });

@@ -8,7 +8,6 @@ export {
   type EventError,
   type FieldIssue,
   NotFoundError,
-  SCHEMA_MISSING_MESSAGE,
   translateDatabaseError,
   ValidationError,
 } from "./errors.ts";

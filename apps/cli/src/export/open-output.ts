@@ -1,6 +1,6 @@
 import { createWriteStream, type WriteStream } from "node:fs";
+import { UsageError } from "@forusbots/db";
 import type { CliContext } from "../context.ts";
-import { UsageError } from "../usage-error.ts";
 
 /**
  * Opens `--output` before the database, so a path that cannot be written is reported as a usage

@@ -1,6 +1,6 @@
 import { open } from "node:fs/promises";
+import { UsageError } from "@forusbots/db";
 import type { CliContext } from "../context.ts";
-import { UsageError } from "../usage-error.ts";
 
 export interface EventsInput {
   /** How the input is named in messages: the path as given, or "standard input". */

@@ -1,3 +1,4 @@
+import { describeStack } from "@forusbots/db";
 import { Hono } from "hono";
 import type { DatabaseConnection } from "./database-connection.ts";
 import { toErrorResponse } from "./error-response.ts";
@@ -11,13 +12,21 @@ export interface ConsoleAppOptions {
   connection: DatabaseConnection;
   /** The built page (`vite build` output); without it only the JSON API is served. */
   siteDir?: string;
-  /** Where unexpected failures are written; the answer itself never carries a stack trace. */
+  /**
+   * Where unexpected failures are written; the answer itself never carries a stack trace. The
+   * default logs the stacks without any statement's parameters (`console.error(error)` would
+   * print drizzle's message, which holds them).
+   */
   logError?: (error: unknown) => void;
 }
 
 /** The console's HTTP surface: a read-only JSON API under /api and the page for everything else. */
 export function createConsoleApp(options: ConsoleAppOptions): Hono {
-  const { connection, siteDir, logError = (error) => console.error(error) } = options;
+  const {
+    connection,
+    siteDir,
+    logError = (error) => console.error(describeStack(error)),
+  } = options;
   const app = new Hono();
 
   // Read-only by construction: nothing but GET (and HEAD, which Hono answers from GET) gets past.

@@ -11,6 +11,8 @@ export interface DatabaseConnection {
   /** The target as it may be shown (masked URL or data directory). */
   readonly description: string;
   db(): Promise<AuditDb>;
+  /** Resolves when the database answers now; throws its translated failure otherwise. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -35,6 +37,7 @@ export function connectOnDemand(
   return {
     description: describeTarget(target),
     db: async () => (await handle()).db,
+    ping: async () => (await handle()).ping(),
     close: async () => {
       const current = pending;
       pending = undefined;
@@ -50,6 +53,7 @@ export function connectionOf(handle: DatabaseHandle): DatabaseConnection {
   return {
     description: handle.description,
     db: async () => handle.db,
+    ping: () => handle.ping(),
     close: () => handle.close(),
   };
 }

@@ -1,84 +1,41 @@
-import { AuditError, type AuditErrorKind } from "@forusbots/db";
+import { AuditError, type AuditErrorKind, translateDriverError } from "@forusbots/db";
 
 /** What every failed API call answers: one line a person can act on, and its kind. */
 export interface ApiErrorBody {
   error: { kind: AuditErrorKind | "internal"; message: string };
 }
 
-export type ApiErrorStatus = 400 | 404 | 405 | 500 | 503;
-
-const STATUS_BY_KIND: Partial<Record<AuditErrorKind, ApiErrorStatus>> = {
-  usage: 400,
-  validation: 400,
-  not_found: 404,
-  connection: 503,
-  schema: 503,
-  config: 500,
-};
-
-interface DriverErrorLike {
-  code?: unknown;
-  cause?: unknown;
-}
-
-/** SQLSTATE 42P01: the tables or views are not there, i.e. the database was never migrated. */
-const UNDEFINED_TABLE = "42P01";
+export type ApiErrorStatus = 400 | 403 | 404 | 405 | 409 | 500 | 503;
 
 /**
- * Socket-level failures from postgres.js once the pool is open (server restarted or gone). The
- * console keeps running and says the database is unreachable until it answers again.
+ * The HTTP status of each kind of failure, the console's counterpart of the CLI's exit statuses.
+ * The database being down, busy or not migrated is 503: the request was fine, try again later.
  */
-const CONNECTION_CODES = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ETIMEDOUT",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "CONNECT_TIMEOUT",
-  "CONNECTION_CLOSED",
-  "CONNECTION_ENDED",
-  "CONNECTION_DESTROYED",
-  "57P01",
-]);
+const STATUS_BY_KIND: Record<AuditErrorKind | "internal", ApiErrorStatus> = {
+  usage: 400,
+  validation: 400,
+  refused: 403,
+  not_found: 404,
+  conflict: 409,
+  config: 500,
+  migration: 500,
+  internal: 500,
+  connection: 503,
+  schema: 503,
+  busy: 503,
+};
 
-/** Drizzle wraps driver errors (DrizzleQueryError); the SQLSTATE sits on a cause. */
-function driverCode(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && typeof current === "object" && current !== null; depth++) {
-    const { code, cause } = current as DriverErrorLike;
-    if (typeof code === "string") return code;
-    current = cause;
-  }
-  return undefined;
-}
-
+/** Any failure as an answer; a driver error gets its kind from `@forusbots/db`'s translator. */
 export function toErrorResponse(error: unknown): { status: ApiErrorStatus; body: ApiErrorBody } {
-  if (error instanceof AuditError) {
+  const translated = translateDriverError(error);
+  if (translated instanceof AuditError) {
     return {
-      status: STATUS_BY_KIND[error.kind] ?? 500,
-      body: { error: { kind: error.kind, message: error.message } },
-    };
-  }
-  const code = driverCode(error);
-  if (code === UNDEFINED_TABLE) {
-    return {
-      status: 503,
-      body: {
-        error: {
-          kind: "schema",
-          message: "the audit database has no tables yet: run `pnpm db:migrate`",
-        },
-      },
-    };
-  }
-  if (code !== undefined && CONNECTION_CODES.has(code)) {
-    return {
-      status: 503,
-      body: { error: { kind: "connection", message: `lost the audit database (${code})` } },
+      status: STATUS_BY_KIND[translated.kind],
+      body: { error: { kind: translated.kind, message: translated.message } },
     };
   }
   return {
-    status: 500,
+    status: STATUS_BY_KIND.internal,
     body: { error: { kind: "internal", message: "internal error: see the console's log" } },
   };
 }

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { AuditError } from "../errors.ts";
+import { UsageError } from "../errors.ts";
 import type { MigrateOptions } from "../migrator/index.ts";
 
 export const MIGRATE_USAGE = `Usage: pnpm db:migrate [options]
@@ -14,13 +14,6 @@ Options:
   --statement-timeout MS    statement_timeout of each statement (default 600000; 0 = none)
   --retries N               attempts after a lock timeout, with exponential backoff (default 5)
   --help                    show this text`;
-
-class UsageError extends AuditError {
-  constructor(message: string) {
-    super("usage", message);
-    this.name = "UsageError";
-  }
-}
 
 function wholeNumber(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;

@@ -3,7 +3,7 @@
  * it is unset, and prints what it applied. `--help` lists the flags.
  */
 import { describeTarget, loadConfig } from "../config.ts";
-import { describeFailure } from "../errors.ts";
+import { describeFailure } from "../failures/describe-failure.ts";
 import { type MigrationEvent, runMigrations } from "../migrator/index.ts";
 import { MIGRATE_USAGE, parseMigrateArguments } from "./migrate-arguments.ts";
 

@@ -23,5 +23,10 @@ export interface DatabaseHandle {
    * statement of what the SQL selects; nothing checks it at run time.
    */
   query<Row extends Record<string, unknown>>(statement: SQL): Promise<Row[]>;
+  /**
+   * Resolves when the database answers a trivial query; otherwise throws what the driver said,
+   * translated (`ConnectionError` when it is down or gone).
+   */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -5,6 +5,7 @@ import type { SQL } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/pglite";
 import { IN_MEMORY } from "../config.ts";
 import { ConnectionError } from "../errors.ts";
+import { translateDriverError } from "../failures/translate.ts";
 import * as schema from "../schema/index.ts";
 import { lockEmbeddedDirectory } from "./embedded-lock.ts";
 import type { AuditDb, DatabaseHandle } from "./handle.ts";
@@ -37,6 +38,13 @@ export async function openPglite(dataDir: string): Promise<DatabaseHandle> {
     description: inMemory ? "embedded PGlite (in memory)" : `embedded PGlite ${dataDir}`,
     query: async <Row extends Record<string, unknown>>(statement: SQL) =>
       (await typedDb.execute<Row>(statement)).rows as Row[],
+    ping: async () => {
+      try {
+        await client.query("SELECT 1");
+      } catch (error) {
+        throw translateDriverError(error);
+      }
+    },
     close: async () => {
       try {
         await client.close();

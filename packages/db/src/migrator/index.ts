@@ -9,7 +9,7 @@ export {
   NO_TRANSACTION_MARKER,
   readMigrationFiles,
 } from "./journal.ts";
-export { DEFAULT_LOCK_RETRY, LOCK_NOT_AVAILABLE } from "./lock-retry.ts";
+export { DEFAULT_LOCK_RETRY } from "./lock-retry.ts";
 export {
   findMigration,
   type LockOptions,

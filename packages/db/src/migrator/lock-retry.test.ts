@@ -1,11 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  backoffDelay,
-  LOCK_NOT_AVAILABLE,
-  LockRetriesExhausted,
-  retryOnLockTimeout,
-  sqlStateOf,
-} from "./lock-retry.ts";
+import { LOCK_NOT_AVAILABLE } from "../failures/codes.ts";
+import { backoffDelay, LockRetriesExhausted, retryOnLockTimeout } from "./lock-retry.ts";
 
 /** What postgres.js and PGlite throw: an Error carrying the SQLSTATE in `code`. */
 const postgresError = (code: string, message: string) =>
@@ -18,14 +13,6 @@ describe("lock-timeout retry policy", () => {
     expect([1, 2, 3, 4, 5, 6].map((attempt) => backoffDelay(policy, attempt))).toEqual([
       500, 1000, 2000, 4000, 8000, 10_000,
     ]);
-  });
-
-  it("finds the SQLSTATE under drizzle's wrapping error", () => {
-    const wrapped = new Error("Failed query: ALTER TABLE ...", {
-      cause: postgresError(LOCK_NOT_AVAILABLE, "canceling statement due to lock timeout"),
-    });
-    expect(sqlStateOf(wrapped)).toBe("55P03");
-    expect(sqlStateOf(new Error("no code"))).toBeUndefined();
   });
 
   it("tries again after each lock timeout and stops after the allowed retries", async () => {

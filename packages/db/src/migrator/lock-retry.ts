@@ -1,28 +1,5 @@
-/** SQLSTATE of `lock_timeout` expiring (lock_not_available). */
-export const LOCK_NOT_AVAILABLE = "55P03";
-
-/** The SQLSTATE of a driver error, looking through drizzle's wrapping (`DrizzleQueryError.cause`). */
-export function sqlStateOf(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return code;
-    current = current.cause;
-  }
-  return undefined;
-}
-
-/** PostgreSQL's own message, without drizzle's "Failed query: ..." wrapper that repeats the SQL. */
-export function postgresMessageOf(error: unknown): string {
-  let current: unknown = error;
-  let message = error instanceof Error ? error.message : String(error);
-  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
-    if (typeof (current as { code?: unknown }).code === "string") return current.message;
-    message = current.message;
-    current = current.cause;
-  }
-  return message;
-}
+import { safeMessageOf } from "../failures/driver-error.ts";
+import { isLockTimeout } from "../failures/translate.ts";
 
 export interface LockRetryPolicy {
   /** Further attempts after the first one times out waiting for a lock. */
@@ -47,7 +24,7 @@ export class LockRetriesExhausted extends Error {
     readonly attempts: number,
     readonly lastError: unknown,
   ) {
-    super(postgresMessageOf(lastError), { cause: lastError });
+    super(safeMessageOf(lastError), { cause: lastError });
   }
 }
 
@@ -65,7 +42,7 @@ export async function retryOnLockTimeout<T>(
     try {
       return await attempt();
     } catch (error) {
-      if (sqlStateOf(error) !== LOCK_NOT_AVAILABLE) throw error;
+      if (!isLockTimeout(error)) throw error;
       if (tried > policy.retries) throw new LockRetriesExhausted(tried, error);
       const delayMs = backoffDelay(policy, tried);
       onRetry?.(tried, delayMs);

@@ -82,7 +82,7 @@ describe.skipIf(!onPostgres)("a migration blocked by another session's lock", ()
     await held`ROLLBACK`;
     held.release();
     expect(outcome).toMatch(
-      /^migration 9001_priority could not get its locks at statement 1 of 1 \(ALTER TABLE "jobs" ADD COLUMN "priority" integer;\): waited 200 ms on each of 3 attempts \(canceling statement due to lock timeout\)/,
+      /^migration 9001_priority could not get its locks at statement 1 of 1 \(ALTER TABLE "jobs" ADD COLUMN "priority" integer;\): waited 200 ms on each of 3 attempts \(canceling statement due to lock timeout \(SQLSTATE 55P03\)\)/,
     );
     expect(retries).toEqual([1, 2]);
     expect(counts.length).toBeGreaterThan(0);

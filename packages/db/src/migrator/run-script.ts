@@ -1,11 +1,11 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { DatabaseHandle } from "../client/handle.ts";
 import { MigrationError } from "../errors.ts";
+import { safeMessageOf } from "../failures/driver-error.ts";
 import {
   DEFAULT_LOCK_RETRY,
   LockRetriesExhausted,
   type LockRetryPolicy,
-  postgresMessageOf,
   retryOnLockTimeout,
 } from "./lock-retry.ts";
 
@@ -46,7 +46,7 @@ class StatementFailed extends Error {
     readonly statement: string,
     cause: unknown,
   ) {
-    super(postgresMessageOf(cause), { cause });
+    super(safeMessageOf(cause), { cause });
   }
 }
 
@@ -79,7 +79,7 @@ function explain(script: Script, error: unknown, timeouts: ScriptTimeouts): neve
     failure instanceof StatementFailed
       ? ` at statement ${failure.index + 1} of ${script.statements.length} (${firstSqlLine(failure.statement)})`
       : "";
-  const message = postgresMessageOf(failure);
+  const message = safeMessageOf(failure);
   if (error instanceof LockRetriesExhausted) {
     throw new MigrationError(
       `${script.label} could not get its locks${where}: waited ${timeouts.lockTimeoutMs} ms on each of ${error.attempts} attempts (${message}); another session holds a conflicting lock, so nothing of this ${script.transactional ? "migration was applied" : "statement was applied"}. Retry when that session has finished, or raise --lock-timeout/--retries`,

@@ -1,9 +1,8 @@
 import { setImmediate } from "node:timers/promises";
-import type { AuditDb } from "@forusbots/db";
+import { type AuditDb, classifyDriverError, isTransactionConflict } from "@forusbots/db";
 import { sql } from "drizzle-orm";
 import {
   ConflictError,
-  databaseErrorCode,
   type EventError,
   NotFoundError,
   translateDatabaseError,
@@ -45,16 +44,7 @@ export interface BatchReport {
 }
 
 /** A deadlock between two batches touching the same jobs in another order: try the batch again. */
-const RETRYABLE_CODES = new Set(["40P01", "40001"]);
 const ATTEMPTS = 3;
-
-/**
- * A data error the checks before the write did not foresee (class 22 data exception, class 23
- * integrity violation) aborts the whole statement; the batch is then written one event at a time
- * to find the culprit, so that every other event is still stored.
- */
-const isDataError = (code: string | undefined): boolean =>
-  code !== undefined && (code.startsWith("22") || code.startsWith("23"));
 
 const isEventError = (error: unknown): error is EventError =>
   error instanceof ValidationError ||
@@ -88,9 +78,11 @@ async function writeInTransaction(
         return outcomes;
       });
     } catch (error) {
-      const code = databaseErrorCode(error);
-      if (RETRYABLE_CODES.has(code ?? "") && attempt < ATTEMPTS) continue;
-      if (isDataError(code)) return writeOneByOne(db, plan.events);
+      if (isTransactionConflict(error) && attempt < ATTEMPTS) continue;
+      // Data the checks before the write did not foresee (a data exception, an integrity
+      // violation, an index row too large) aborts the whole statement; the batch is then written
+      // one event at a time to find the culprit, so that every other event is still stored.
+      if (classifyDriverError(error)?.kind === "data") return writeOneByOne(db, plan.events);
       throw translateDatabaseError(error);
     }
   }

@@ -1,5 +1,4 @@
 import { describeFailure } from "@forusbots/db";
-import { sql } from "drizzle-orm";
 import { Hono } from "hono";
 import type { DatabaseConnection } from "../database-connection.ts";
 
@@ -10,7 +9,7 @@ import type { DatabaseConnection } from "../database-connection.ts";
 export function statusRoutes(connection: DatabaseConnection): Hono {
   return new Hono().get("/", async (c) => {
     try {
-      await (await connection.db()).execute(sql`SELECT 1`);
+      await connection.ping();
       return c.json({ database: connection.description, reachable: true, problem: null });
     } catch (error) {
       return c.json({

@@ -41,6 +41,15 @@ const EXPLANATIONS: Partial<Record<ApiError["kind"], { title: string; hint: Reac
       </>
     ),
   },
+  busy: {
+    title: "The audit database is busy",
+    hint: (
+      <>
+        Another session held a lock too long, or a query ran past its time limit. Nothing was
+        changed: reload in a moment.
+      </>
+    ),
+  },
   network: {
     title: "The console server does not answer",
     hint: (

@@ -48,7 +48,7 @@ describe("db:migrate flags", () => {
     expect(outcome.stdout).toContain("-- 0001_views");
     expect(outcome.stdout).toContain('CREATE VIEW "public"."recent_jobs"');
     expect(outcome.stdout).not.toContain("-- 0002_alias_views");
-    expect(outcome.stdout).toContain("Dry run: nothing was executed.");
+    expect(outcome.stdout).toContain("-- Dry run: 2 migration(s) would be applied.");
     const handle = await database.open({ maxConnections: 1 });
     try {
       const [row] = await handle.query<{ present: boolean }>(

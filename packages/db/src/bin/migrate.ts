@@ -1,53 +1,40 @@
 /**
  * `pnpm db:migrate`: applies pending migrations to DATABASE_URL, or to the embedded database when
- * it is unset, and prints what it applied. `--help` lists the flags.
+ * it is unset, and prints what it applied. The flags, the lines and the JSON are those of
+ * `forus-audit migrate` (migrator/command-line); `--help` lists the flags.
  */
-import { describeTarget, loadConfig } from "../config.ts";
+import { loadConfig } from "../config.ts";
 import { describeFailure } from "../failures/describe-failure.ts";
-import { type MigrationEvent, runMigrations } from "../migrator/index.ts";
-import { MIGRATE_USAGE, parseMigrateArguments } from "./migrate-arguments.ts";
+import {
+  describeFlags,
+  MIGRATE_FLAGS,
+  type MigrateFlagValues,
+  migrateCommand,
+  parseFlags,
+} from "../migrator/command-line/index.ts";
+import { tolerateGoneReader } from "../output/closed-pipe.ts";
 
-function report(event: MigrationEvent): void {
-  switch (event.type) {
-    case "waiting-for-lock":
-      console.log("  another migration run holds the lock; waiting for it to finish");
-      break;
-    case "applied":
-      console.log(
-        `  applied ${event.tag} (${event.statements} statements, ${event.milliseconds} ms)`,
-      );
-      break;
-    case "lock-retry":
-      console.log(
-        `  ${event.tag} timed out waiting for a lock (attempt ${event.attempt}); retrying in ${event.delayMs} ms`,
-      );
-      break;
-    case "would-apply":
-      console.log(
-        `-- ${event.tag}${event.transactional ? "" : " (no transaction)"}\n${event.statements.map((statement) => `${statement};`.replace(/;;$/, ";")).join("\n")}\n`,
-      );
-      break;
-  }
-}
+const USAGE = `Usage: pnpm db:migrate [options]
+
+Applies pending migrations to DATABASE_URL (or the embedded database when it is unset), each in its
+own transaction, under an advisory lock so that concurrent deploys are safe. The same command as
+forus-audit migrate.
+
+Options:
+${describeFlags([...MIGRATE_FLAGS, { name: "help", description: "show this text" }])}`;
+
+tolerateGoneReader(process.stdout);
+tolerateGoneReader(process.stderr);
 
 try {
-  const command = parseMigrateArguments(process.argv.slice(2));
+  const command = parseFlags<MigrateFlagValues>(MIGRATE_FLAGS, process.argv.slice(2));
   if (command.help) {
-    console.log(MIGRATE_USAGE);
+    console.log(USAGE);
   } else {
-    const config = loadConfig();
-    const { dryRun } = command.options;
-    console.log(`${dryRun ? "Dry run against" : "Migrating"} ${describeTarget(config.database)}`);
-    const result = await runMigrations(config.database, { ...command.options, onEvent: report });
-    if (dryRun) {
-      console.log("Dry run: nothing was executed.");
-    } else {
-      console.log(
-        result.applied.length === 0
-          ? `Already up to date (${result.alreadyApplied} migrations applied).`
-          : `Applied ${result.applied.length} migration(s); ${result.alreadyApplied + result.applied.length} in all.`,
-      );
-    }
+    await migrateCommand(loadConfig().database, command.values, {
+      print: (text) => console.log(text),
+      printJson: (value) => console.log(JSON.stringify(value, null, 2)),
+    });
   }
 } catch (error) {
   const { message, exitCode } = describeFailure(error);

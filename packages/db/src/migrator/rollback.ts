@@ -10,7 +10,7 @@ import { deleteAppliedStatement } from "./tracking.ts";
 
 export type RollbackEvent =
   | { type: "waiting-for-lock" }
-  | { type: "rolled-back"; tag: string; statements: number }
+  | { type: "rolled-back"; tag: string; statements: number; milliseconds: number }
   | { type: "would-roll-back"; tag: string; statements: string[] }
   | { type: "lock-retry"; tag: string; attempt: number; delayMs: number };
 
@@ -74,6 +74,7 @@ export async function rollback(
           emit({ type: "would-roll-back", tag: file.tag, statements: script.statements });
           continue;
         }
+        const started = performance.now();
         await runScript(handle, script, deleteAppliedStatement(file.hash, file.createdAt), {
           timeouts,
           lockRetry,
@@ -81,7 +82,12 @@ export async function rollback(
             emit({ type: "lock-retry", tag: file.tag, attempt, delayMs }),
         });
         rolledBack.push(file.tag);
-        emit({ type: "rolled-back", tag: file.tag, statements: script.statements.length });
+        emit({
+          type: "rolled-back",
+          tag: file.tag,
+          statements: script.statements.length,
+          milliseconds: Math.round(performance.now() - started),
+        });
       }
       return { rolledBack, remaining: status.applied.length - rolledBack.length };
     },

@@ -1,0 +1,104 @@
+import type { DatabaseHandle } from "../../client/handle.ts";
+import { type DatabaseTarget, describeTarget } from "../../config.ts";
+import type { MigrateResult } from "../migrate.ts";
+import type { RollbackResult } from "../rollback.ts";
+import {
+  type MigrateFlagValues,
+  migrateOptionsOf,
+  type RollbackFlagValues,
+  rollbackOptionsOf,
+} from "./flags.ts";
+import {
+  headerLine,
+  type LinePaint,
+  migrateSummaryLine,
+  migrationEventLine,
+  rollbackEventLine,
+  rollbackSummaryLine,
+} from "./report.ts";
+
+/** Where a command line's results go: its standard output. */
+export interface CommandOutput {
+  /** One line (or block of lines) of text. */
+  print(text: string): void;
+  /** One JSON document, the whole result, for `--json`. */
+  printJson(value: unknown): void;
+  /** Colours, when the output is a terminal that wants them. */
+  paint?: LinePaint;
+}
+
+/**
+ * `migrate` as both command lines run it: the same flags, lines and JSON document, whichever
+ * prints them. The migrator loads here, when a command runs, not when its flags are read.
+ */
+export async function migrateCommand(
+  target: DatabaseTarget,
+  values: MigrateFlagValues,
+  output: CommandOutput,
+): Promise<MigrateResult> {
+  const options = migrateOptionsOf(values);
+  const style = {
+    dryRun: options.dryRun === true,
+    ...(output.paint ? { paint: output.paint } : {}),
+  };
+  const text = values.json !== true;
+  const targetName = describeTarget(target);
+  if (text) output.print(headerLine("migrate", targetName, style));
+  const wouldApply: string[] = [];
+  const { runMigrations } = await import("../migrate.ts");
+  const result = await runMigrations(target, {
+    ...options,
+    onEvent: (event) => {
+      if (event.type === "would-apply") wouldApply.push(event.tag);
+      if (text) output.print(migrationEventLine(event, style));
+    },
+  });
+  if (text) {
+    output.print(migrateSummaryLine(result, wouldApply, style));
+  } else {
+    output.printJson({
+      target: targetName,
+      applied: result.applied,
+      ...(style.dryRun ? { wouldApply } : {}),
+      alreadyApplied: result.alreadyApplied,
+    });
+  }
+  return result;
+}
+
+/**
+ * `rollback` on a single-session handle (the advisory lock must cover every statement), with
+ * the lines and JSON of `migrateCommand`.
+ */
+export async function rollbackCommand(
+  handle: DatabaseHandle,
+  values: RollbackFlagValues,
+  output: CommandOutput,
+): Promise<RollbackResult> {
+  const options = rollbackOptionsOf(values);
+  const style = {
+    dryRun: options.dryRun === true,
+    ...(output.paint ? { paint: output.paint } : {}),
+  };
+  const text = values.json !== true;
+  if (text) output.print(headerLine("rollback", handle.description, style));
+  const wouldRollBack: string[] = [];
+  const { rollback } = await import("../rollback.ts");
+  const result = await rollback(handle, {
+    ...options,
+    onEvent: (event) => {
+      if (event.type === "would-roll-back") wouldRollBack.push(event.tag);
+      if (text) output.print(rollbackEventLine(event, style));
+    },
+  });
+  if (text) {
+    output.print(rollbackSummaryLine(result, wouldRollBack, style));
+  } else {
+    output.printJson({
+      target: handle.description,
+      ...result,
+      ...(style.dryRun ? { wouldRollBack } : {}),
+    });
+  }
+  return result;
+}

@@ -1,0 +1,109 @@
+import type { MigrateResult, MigrationEvent } from "../migrate.ts";
+import type { RollbackEvent, RollbackResult } from "../rollback.ts";
+
+/**
+ * The lines both command lines print for the migrator's events, written once. A dry run prints
+ * SQL: its own lines are SQL comments, so `migrate --dry-run > plan.sql` is a script psql runs.
+ */
+
+/** Colours for a terminal; the plain default prints the text as it is. */
+export interface LinePaint {
+  good(text: string): string;
+  warn(text: string): string;
+}
+
+const PLAIN: LinePaint = { good: (text) => text, warn: (text) => text };
+
+export interface ReportStyle {
+  dryRun: boolean;
+  paint?: LinePaint;
+}
+
+const statements = (count: number): string => `${count} statement${count === 1 ? "" : "s"}`;
+
+/** A statement as a script holds it: ended by a semicolon that no trailing comment swallows. */
+function terminated(statement: string): string {
+  if (statement.endsWith(";")) return statement;
+  const lastLine = statement.slice(statement.lastIndexOf("\n") + 1);
+  return lastLine.includes("--") ? `${statement}\n;` : `${statement};`;
+}
+
+const script = (title: string, statements: readonly string[]): string =>
+  `-- ${title}\n${statements.map(terminated).join("\n")}\n`;
+
+/** A line said between the SQL of a dry run is a comment. */
+const note = (text: string, { dryRun }: ReportStyle): string => (dryRun ? `-- ${text}` : text);
+
+type SharedEvent = Extract<
+  MigrationEvent | RollbackEvent,
+  { type: "waiting-for-lock" | "lock-retry" }
+>;
+
+function sharedEventLine(event: SharedEvent, style: ReportStyle): string {
+  const paint = style.paint ?? PLAIN;
+  switch (event.type) {
+    case "waiting-for-lock":
+      return note("  another migration run holds the lock; waiting for it to finish", style);
+    case "lock-retry":
+      return `  ${paint.warn("lock timeout")} in ${event.tag} (attempt ${event.attempt}); retrying in ${event.delayMs} ms`;
+  }
+}
+
+export function migrationEventLine(event: MigrationEvent, style: ReportStyle): string {
+  const paint = style.paint ?? PLAIN;
+  switch (event.type) {
+    case "applied":
+      return `  ${paint.good("applied")} ${event.tag} (${statements(event.statements)}, ${event.milliseconds} ms)`;
+    case "would-apply":
+      return script(
+        `${event.tag}${event.transactional ? "" : " (no transaction)"}`,
+        event.statements,
+      );
+    default:
+      return sharedEventLine(event, style);
+  }
+}
+
+export function rollbackEventLine(event: RollbackEvent, style: ReportStyle): string {
+  const paint = style.paint ?? PLAIN;
+  switch (event.type) {
+    case "rolled-back":
+      return `  ${paint.good("rolled back")} ${event.tag} (${statements(event.statements)}, ${event.milliseconds} ms)`;
+    case "would-roll-back":
+      return script(`${event.tag}.down.sql`, event.statements);
+    default:
+      return sharedEventLine(event, style);
+  }
+}
+
+/** The first line: what is about to happen to which database. */
+export function headerLine(action: "migrate" | "rollback", target: string, style: ReportStyle) {
+  if (style.dryRun) return note(`Dry run against ${target}: nothing is executed`, style);
+  return `${action === "migrate" ? "Migrating" : "Rolling back"} ${target}`;
+}
+
+export function migrateSummaryLine(
+  result: MigrateResult,
+  wouldApply: readonly string[],
+  style: ReportStyle,
+): string {
+  if (style.dryRun) {
+    return note(`Dry run: ${wouldApply.length} migration(s) would be applied.`, style);
+  }
+  return result.applied.length === 0
+    ? `Already up to date (${result.alreadyApplied} migrations applied).`
+    : `Applied ${result.applied.length} migration(s); ${result.alreadyApplied + result.applied.length} in all.`;
+}
+
+export function rollbackSummaryLine(
+  result: RollbackResult,
+  wouldRollBack: readonly string[],
+  style: ReportStyle,
+): string {
+  if (style.dryRun) {
+    return note(`Dry run: ${wouldRollBack.length} migration(s) would be rolled back.`, style);
+  }
+  return result.rolledBack.length === 0
+    ? "Nothing to roll back: no migration is applied."
+    : `Rolled back ${result.rolledBack.length} migration(s); ${result.remaining} still applied.`;
+}

@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from "node:path";
 import type { Writable } from "node:stream";
 import type { AuditConfig, DatabaseHandle } from "@forusbots/db";
-import { loadConfig, SchemaMissingError } from "@forusbots/db";
+import { loadConfig, type ReaderState, SchemaMissingError } from "@forusbots/db";
 import { createProgress, type Progress } from "./output/progress.ts";
 import { colorsWanted, createStyle, type Style } from "./output/style.ts";
 
@@ -12,6 +12,8 @@ export interface Terminal {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   stdout: OutputStream;
   stderr: OutputStream;
+  /** Whether the reader of stdout has gone (`forus-audit recent --json | head -c 10`). */
+  stdoutReader: ReaderState;
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
 }
@@ -52,13 +54,14 @@ export class CliContext {
     return loadConfig(this.terminal.env, this.globals().databaseUrl);
   }
 
+  /** One line on stdout; nothing once its reader has gone. */
   print(text: string): void {
-    this.terminal.stdout.write(`${text}\n`);
+    if (!this.terminal.stdoutReader.gone) this.terminal.stdout.write(`${text}\n`);
   }
 
   /** One JSON document on stdout; Dates become ISO strings through their toJSON. */
   printJson(value: unknown): void {
-    this.terminal.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    this.print(JSON.stringify(value, null, 2));
   }
 
   warn(text: string): void {

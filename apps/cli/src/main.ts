@@ -3,6 +3,8 @@
  * each under commands/) and turns any failure into one line and an exit status (failure.ts).
  */
 import { Command } from "@commander-js/extra-typings";
+import { tolerateGoneReader } from "@forusbots/db";
+import cliPackage from "../package.json" with { type: "json" };
 import { registerAdopt } from "./commands/adopt.ts";
 import { registerCheck } from "./commands/check.ts";
 import { registerExport } from "./commands/export.ts";
@@ -38,11 +40,14 @@ const COMMANDS = [
   registerTimeline,
 ];
 
-// The process is read here and nowhere else; everything below receives it.
+// The process is read here and nowhere else; everything below receives it. A reader that goes
+// away (`recent --json | head -c 10`) ends the output, not the command: no EPIPE stack trace.
+tolerateGoneReader(process.stderr);
 const terminal: Terminal = {
   stdin: process.stdin,
   stdout: process.stdout,
   stderr: process.stderr,
+  stdoutReader: tolerateGoneReader(process.stdout),
   env: process.env,
   cwd: process.cwd(),
 };
@@ -54,6 +59,8 @@ const program = new Command(PROGRAM_NAME)
     "PostgreSQL URL (default: DATABASE_URL, else the embedded database)",
   )
   .option("--verbose", "show stack traces of errors")
+  // From package.json, inlined into the bundle when it is built.
+  .version(cliPackage.version, "-V, --version", "print the version of forus-audit")
   .exitOverride()
   .showHelpAfterError("(run with --help for usage)");
 

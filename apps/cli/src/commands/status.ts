@@ -1,4 +1,6 @@
 import type { Command } from "@commander-js/extra-typings";
+import { AuditError } from "@forusbots/db";
+import type { MigrationStatus } from "@forusbots/db/migrator";
 import type { CliContext } from "../context.ts";
 import { formatTimestamp } from "../output/format.ts";
 import { renderTable } from "../output/table.ts";
@@ -8,6 +10,10 @@ export function registerStatus(program: Command, cli: CliContext): void {
     .command("status")
     .description("name the database and list its applied and pending migrations")
     .option("--json", "print the status as JSON")
+    .addHelpText(
+      "after",
+      "\nExit status 0 when every migration is applied, 4 when some are pending (the list is printed\nall the same), so a deploy gate needs no JSON parsing.",
+    )
     .action(async (options) => {
       const status = await cli.withDatabase(
         async (handle) => {
@@ -24,32 +30,42 @@ export function registerStatus(program: Command, cli: CliContext): void {
           applied: status.applied,
           pending: status.pending.map((migration) => ({ tag: migration.tag })),
         });
-        return;
+      } else {
+        printStatusTable(cli, status);
       }
-      cli.print(`Database: ${status.target}`);
-      const rows = [
-        ...status.applied.map((migration) => [
-          migration.tag,
-          { text: "applied", paint: cli.out.green },
-          formatTimestamp(migration.appliedAt),
-        ]),
-        ...status.pending.map((migration) => [
-          migration.tag,
-          { text: "pending", paint: cli.out.yellow },
-          "-",
-        ]),
-      ];
-      cli.print(
-        renderTable(
-          [{ header: "MIGRATION" }, { header: "STATE" }, { header: "APPLIED AT" }],
-          rows,
-          cli.out,
-        ),
-      );
-      cli.print(
-        status.pending.length === 0
-          ? `${status.applied.length} applied, none pending: up to date.`
-          : `${status.applied.length} applied, ${status.pending.length} pending: run migrate.`,
-      );
+      if (status.pending.length > 0) {
+        throw new AuditError(
+          "schema",
+          `${status.pending.length} migration(s) pending on ${status.target}: run migrate`,
+        );
+      }
     });
+}
+
+function printStatusTable(cli: CliContext, status: { target: string } & MigrationStatus): void {
+  cli.print(`Database: ${status.target}`);
+  const rows = [
+    ...status.applied.map((migration) => [
+      migration.tag,
+      { text: "applied", paint: cli.out.green },
+      formatTimestamp(migration.appliedAt),
+    ]),
+    ...status.pending.map((migration) => [
+      migration.tag,
+      { text: "pending", paint: cli.out.yellow },
+      "-",
+    ]),
+  ];
+  cli.print(
+    renderTable(
+      [{ header: "MIGRATION" }, { header: "STATE" }, { header: "APPLIED AT" }],
+      rows,
+      cli.out,
+    ),
+  );
+  cli.print(
+    status.pending.length === 0
+      ? `${status.applied.length} applied, none pending: up to date.`
+      : `${status.applied.length} applied, ${status.pending.length} pending: run migrate.`,
+  );
 }

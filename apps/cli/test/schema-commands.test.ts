@@ -12,13 +12,19 @@ describe("migrate, status and reset on an empty database", () => {
   });
   afterAll(async () => database?.dispose());
 
-  it("status lists every migration as pending before migrate", async () => {
+  it("status lists every migration as pending before migrate, and exits 4 for it", async () => {
     const run = await runCli(["status", "--json"], { env: database.env });
-    expect(run.status).toBe(0);
+    expect(run.status).toBe(4);
     const status = JSON.parse(run.stdout);
     expect(status.applied).toEqual([]);
     expect(status.pending).toEqual(TAGS.map((tag) => ({ tag })));
     expect(status.engine).toBe(database.engine);
+    expect(run.stderr.trim()).toMatch(
+      new RegExp(`^forus-audit: ${TAGS.length} migration\\(s\\) pending on .+: run migrate$`),
+    );
+    const table = await runCli(["status"], { env: database.env });
+    expect(table.status).toBe(4);
+    expect(table.stdout).toContain(`0 applied, ${TAGS.length} pending: run migrate.`);
   });
 
   it("a read command on the empty database says to run migrate first (exit 4)", async () => {
@@ -43,9 +49,10 @@ describe("migrate, status and reset on an empty database", () => {
     });
   });
 
-  it("status names the target and shows every migration applied", async () => {
+  it("status names the target and shows every migration applied, exit 0", async () => {
     const run = await runCli(["status"], { env: database.env });
     expect(run.status).toBe(0);
+    expect(run.stderr).toBe("");
     const [firstLine] = run.stdout.split("\n");
     expect(firstLine).toBe(
       database.engine === "postgres"
@@ -116,8 +123,9 @@ describe("check and rollback, wired into the CLI", () => {
       rolledBack: [newest],
       remaining: TAGS.length - 1,
     });
-    const status = JSON.parse((await runCli(["status", "--json"], { env: database.env })).stdout);
-    expect(status.pending).toEqual([{ tag: newest }]);
+    const pending = await runCli(["status", "--json"], { env: database.env });
+    expect(pending.status).toBe(4);
+    expect(JSON.parse(pending.stdout).pending).toEqual([{ tag: newest }]);
     const migrate = await runCli(["migrate", "--json"], { env: database.env });
     expect(JSON.parse(migrate.stdout).applied).toEqual([newest]);
   });

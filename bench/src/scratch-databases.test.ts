@@ -1,3 +1,4 @@
+import { ConnectionError, describeFailure } from "@forusbots/db";
 import { createTestDatabase, type TestDatabase } from "@forusbots/db/testing";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -65,5 +66,15 @@ describe("the bench's own databases", () => {
     // Whichever finished first, nothing of this run is left.
     await creating.catch(() => undefined);
     expect(await existing(databases.prefix)).toEqual([]);
+  });
+
+  it("an unreachable server is a connection error naming it, without its password", async () => {
+    const databases = new ScratchDatabases("postgres://bench:s3cret-pw@127.0.0.1:1/postgres");
+    const failure = await databases.create("never").catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ConnectionError);
+    expect(describeFailure(failure)).toEqual({
+      message: `cannot use PostgreSQL at postgres://bench:***@127.0.0.1:1/postgres for the bench databases: connect ECONNREFUSED 127.0.0.1:1`,
+      exitCode: 3,
+    });
   });
 });

@@ -1,4 +1,5 @@
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
+import { inspect } from "node:util";
 import {
   DatabaseBusyError,
   type DatabaseHandle,
@@ -117,5 +118,58 @@ describe("typed errors", () => {
     });
     expect(translateDatabaseError(lockTimeout)).toEqual(translateDriverError(lockTimeout));
     expect(translateDatabaseError(lockTimeout)).toBeInstanceOf(DatabaseBusyError);
+  });
+});
+
+describe("an event the database refuses, on a migrated database", () => {
+  const SECRET = "s3cret-in-meta";
+  let database: TestDatabase;
+  let handle: DatabaseHandle;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    handle = await database.open();
+  });
+  afterAll(async () => {
+    await handle?.close();
+    await database?.dispose();
+  });
+
+  // Random hex does not compress: its index row is past btree's 2704-byte limit (SQLSTATE 54000).
+  const unindexable = () => randomBytes(2000).toString("hex");
+
+  it("costs the batch only itself, and its reason holds none of its payload", async () => {
+    const good = randomUUID();
+    const report = await writeEvents(handle.db, [
+      { position: 1, event: { type: "job.accepted", jobId: good, botId: "bot-a", at: new Date() } },
+      {
+        position: 2,
+        event: {
+          type: "job.accepted",
+          jobId: randomUUID(),
+          botId: unindexable(),
+          at: new Date(),
+          meta: { token: SECRET },
+        },
+      },
+    ]);
+    expect(report.stored).toBe(1);
+    expect(report.rejected.map((rejected) => rejected.position)).toEqual([2]);
+    expect(report.rejected[0]?.reason).toMatch(
+      /refused by the database: index row size \d+ exceeds .* \(SQLSTATE 54000\)$/,
+    );
+    expect(inspect(report, { depth: 10 })).not.toContain(SECRET);
+    expect(await getJobWithStages(handle.db, good)).toMatchObject({ jobId: good, botId: "bot-a" });
+  });
+
+  it("the recorder's error for it is a validation error that holds none of its payload", async () => {
+    const error = await acceptJob(handle.db, {
+      jobId: randomUUID(),
+      botId: unindexable(),
+      meta: { token: SECRET },
+    }).catch((reason: unknown) => reason);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(describeFailure(error).exitCode).toBe(1);
+    expect(inspect(error, { depth: 10 })).not.toContain(SECRET);
+    expect(inspect(error, { depth: 10 })).not.toContain("params:");
   });
 });

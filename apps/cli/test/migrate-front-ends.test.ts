@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { readMigrationFiles } from "@forusbots/db/migrator";
 import { MIGRATE_FLAGS } from "@forusbots/db/migrator/command-line";
 import { createTestDatabase, type TestDatabase } from "@forusbots/db/testing";
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CliRun, runCli } from "./cli-process.ts";
 
@@ -73,6 +74,24 @@ describe("pnpm db:migrate and forus-audit migrate: one front end", () => {
       wouldApply: TAGS.slice(0, 3),
       alreadyApplied: 0,
     });
+  });
+
+  it("the dry run's SQL is what would run: executed as it is, it builds the schema", async () => {
+    const script = (await runCli(["migrate", "--dry-run"], { env: other.env })).stdout;
+    const scratch = await createTestDatabase({ migrated: false });
+    const handle = await scratch.open({ maxConnections: 1 });
+    try {
+      // Several statements in one string: the drivers' simple-query paths, not drizzle's.
+      if (handle.driver.engine === "postgres") await handle.driver.sql.unsafe(script).simple();
+      else await handle.driver.client.exec(script);
+      const [row] = await handle.query<{ jobs: boolean; views: number }>(sql`
+        SELECT to_regclass('public.jobs') IS NOT NULL AS jobs,
+               (SELECT count(*)::int FROM pg_views WHERE schemaname = 'public') AS views`);
+      expect(row).toEqual({ jobs: true, views: 6 });
+    } finally {
+      await handle.close();
+      await scratch.dispose();
+    }
   });
 
   it("applying prints the same lines for the same events, whichever front end runs", async () => {

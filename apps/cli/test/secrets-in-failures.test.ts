@@ -36,12 +36,11 @@ describe("a failing batch whose meta holds a secret never shows it", () => {
     const handle = await database.open({ maxConnections: 1 });
     try {
       await handle.query(
-        sql.raw(`
-        CREATE FUNCTION refuse_jobs() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN RAISE EXCEPTION 'storage refused the row' USING ERRCODE = '${errcode}'; END $$;
-        CREATE TRIGGER refuse_jobs BEFORE INSERT ON jobs
-          FOR EACH STATEMENT EXECUTE FUNCTION refuse_jobs();`),
+        sql.raw(`CREATE FUNCTION refuse_jobs() RETURNS trigger LANGUAGE plpgsql AS $$
+          BEGIN RAISE EXCEPTION 'storage refused the row' USING ERRCODE = '${errcode}'; END $$`),
       );
+      await handle.query(sql`CREATE TRIGGER refuse_jobs BEFORE INSERT ON jobs
+        FOR EACH STATEMENT EXECUTE FUNCTION refuse_jobs()`);
     } finally {
       await handle.close();
     }
@@ -50,9 +49,8 @@ describe("a failing batch whose meta holds a secret never shows it", () => {
     } finally {
       const cleanup = await database.open({ maxConnections: 1 });
       try {
-        await cleanup.query(
-          sql.raw("DROP TRIGGER refuse_jobs ON jobs; DROP FUNCTION refuse_jobs();"),
-        );
+        await cleanup.query(sql`DROP TRIGGER refuse_jobs ON jobs`);
+        await cleanup.query(sql`DROP FUNCTION refuse_jobs()`);
       } finally {
         await cleanup.close();
       }

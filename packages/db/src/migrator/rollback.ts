@@ -11,7 +11,7 @@ import { deleteAppliedStatement } from "./tracking.ts";
 export type RollbackEvent =
   | { type: "waiting-for-lock" }
   | { type: "rolled-back"; tag: string; statements: number; milliseconds: number }
-  | { type: "would-roll-back"; tag: string; statements: string[] }
+  | { type: "would-roll-back"; tag: string; statements: string[]; transactional: boolean }
   | { type: "lock-retry"; tag: string; attempt: number; delayMs: number };
 
 export interface RollbackOptions extends LockOptions {
@@ -71,7 +71,12 @@ export async function rollback(
       const rolledBack: string[] = [];
       for (const { file, script } of plans) {
         if (options.dryRun) {
-          emit({ type: "would-roll-back", tag: file.tag, statements: script.statements });
+          emit({
+            type: "would-roll-back",
+            tag: file.tag,
+            statements: script.statements,
+            transactional: script.transactional,
+          });
           continue;
         }
         const started = performance.now();

@@ -3,7 +3,8 @@ import type { RollbackEvent, RollbackResult } from "../rollback.ts";
 
 /**
  * The lines both command lines print for the migrator's events, written once. A dry run prints
- * SQL: its own lines are SQL comments, so `migrate --dry-run > plan.sql` is a script psql runs.
+ * SQL, each script in its transaction, and its own lines are SQL comments: the output is plain
+ * SQL to review (`migrate --dry-run > plan.sql`).
  */
 
 /** Colours for a terminal; the plain default prints the text as it is. */
@@ -28,8 +29,17 @@ function terminated(statement: string): string {
   return lastLine.includes("--") ? `${statement}\n;` : `${statement};`;
 }
 
-const script = (title: string, statements: readonly string[]): string =>
-  `-- ${title}\n${statements.map(terminated).join("\n")}\n`;
+/**
+ * A migration or down script as the runner executes it: in a transaction of its own unless it
+ * is marked to run without one. The runner's bookkeeping (its lock, the tracking row) is not
+ * shown: the script is for reading, not for applying by hand.
+ */
+function script(title: string, statements: readonly string[], transactional: boolean): string {
+  const body = statements.map(terminated).join("\n");
+  return transactional
+    ? `-- ${title}\nBEGIN;\n${body}\nCOMMIT;\n`
+    : `-- ${title} (no transaction)\n${body}\n`;
+}
 
 /** A line said between the SQL of a dry run is a comment. */
 const note = (text: string, { dryRun }: ReportStyle): string => (dryRun ? `-- ${text}` : text);
@@ -55,10 +65,7 @@ export function migrationEventLine(event: MigrationEvent, style: ReportStyle): s
     case "applied":
       return `  ${paint.good("applied")} ${event.tag} (${statements(event.statements)}, ${event.milliseconds} ms)`;
     case "would-apply":
-      return script(
-        `${event.tag}${event.transactional ? "" : " (no transaction)"}`,
-        event.statements,
-      );
+      return script(event.tag, event.statements, event.transactional);
     default:
       return sharedEventLine(event, style);
   }
@@ -70,7 +77,7 @@ export function rollbackEventLine(event: RollbackEvent, style: ReportStyle): str
     case "rolled-back":
       return `  ${paint.good("rolled back")} ${event.tag} (${statements(event.statements)}, ${event.milliseconds} ms)`;
     case "would-roll-back":
-      return script(`${event.tag}.down.sql`, event.statements);
+      return script(`${event.tag}.down.sql`, event.statements, event.transactional);
     default:
       return sharedEventLine(event, style);
   }

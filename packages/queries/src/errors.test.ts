@@ -7,7 +7,7 @@ import {
   SchemaMissingError,
   translateDriverError,
 } from "@forusbots/db";
-import { createTestDatabase, type TestDatabase } from "@forusbots/db/testing";
+import { createTestDatabase, type TestDatabase, useTestDatabase } from "@forusbots/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConflictError, NotFoundError, translateDatabaseError, ValidationError } from "./errors.ts";
 import { writeEvents } from "./ingest/write-events.ts";
@@ -123,23 +123,14 @@ describe("typed errors", () => {
 
 describe("an event the database refuses, on a migrated database", () => {
   const SECRET = "s3cret-in-meta";
-  let database: TestDatabase;
-  let handle: DatabaseHandle;
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    handle = await database.open();
-  });
-  afterAll(async () => {
-    await handle?.close();
-    await database?.dispose();
-  });
+  const test = useTestDatabase();
 
   // Random hex does not compress: its index row is past btree's 2704-byte limit (SQLSTATE 54000).
   const unindexable = () => randomBytes(2000).toString("hex");
 
   it("costs the batch only itself, and its reason holds none of its payload", async () => {
     const good = randomUUID();
-    const report = await writeEvents(handle.db, [
+    const report = await writeEvents(test.handle.db, [
       { position: 1, event: { type: "job.accepted", jobId: good, botId: "bot-a", at: new Date() } },
       {
         position: 2,
@@ -158,11 +149,14 @@ describe("an event the database refuses, on a migrated database", () => {
       /refused by the database: index row size \d+ exceeds .* \(SQLSTATE 54000\)$/,
     );
     expect(inspect(report, { depth: 10 })).not.toContain(SECRET);
-    expect(await getJobWithStages(handle.db, good)).toMatchObject({ jobId: good, botId: "bot-a" });
+    expect(await getJobWithStages(test.handle.db, good)).toMatchObject({
+      jobId: good,
+      botId: "bot-a",
+    });
   });
 
   it("the recorder's error for it is a validation error that holds none of its payload", async () => {
-    const error = await acceptJob(handle.db, {
+    const error = await acceptJob(test.handle.db, {
       jobId: randomUUID(),
       botId: unindexable(),
       meta: { token: SECRET },

@@ -1,7 +1,7 @@
-import { AuditError, type AuditErrorKind, type DatabaseHandle } from "@forusbots/db";
-import { createTestDatabase, type TestDatabase } from "@forusbots/db/testing";
+import { AuditError, type AuditErrorKind } from "@forusbots/db";
+import { useTestDatabase } from "@forusbots/db/testing";
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createConsoleApp } from "./app.ts";
 import type { DatabaseConnection } from "./database-connection.ts";
 import { toErrorResponse } from "./error-response.ts";
@@ -40,19 +40,10 @@ describe("the console's answer to each kind of failure", () => {
 });
 
 describe("driver errors reaching the console, from a real database", () => {
-  let database: TestDatabase;
-  let handle: DatabaseHandle;
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    handle = await database.open();
-  });
-  afterAll(async () => {
-    await handle?.close();
-    await database?.dispose();
-  });
+  const test = useTestDatabase();
 
   const failureOf = (statement: ReturnType<typeof sql>) =>
-    handle.db.execute(statement).then(
+    test.handle.db.execute(statement).then(
       () => {
         throw new Error("expected the statement to fail");
       },
@@ -70,7 +61,7 @@ describe("driver errors reaching the console, from a real database", () => {
   });
 
   it("a lock timeout is 503 busy, without the statement's parameters", async () => {
-    await handle.query(sql`
+    await test.handle.query(sql`
       CREATE FUNCTION lock_fails(value text) RETURNS void LANGUAGE plpgsql AS $$
       BEGIN RAISE EXCEPTION 'canceling statement due to lock timeout' USING ERRCODE = '55P03'; END $$`);
     const { status, body } = toErrorResponse(await failureOf(sql`SELECT lock_fails(${SECRET})`));
@@ -83,7 +74,7 @@ describe("driver errors reaching the console, from a real database", () => {
   });
 
   it("an unexpected failure is 500; the log has the stacks but not the parameters", async () => {
-    await handle.query(sql`
+    await test.handle.query(sql`
       CREATE FUNCTION read_fails(value text) RETURNS void LANGUAGE plpgsql AS $$
       BEGIN RAISE EXCEPTION 'storage failed' USING ERRCODE = 'XX001'; END $$`);
     const error = await failureOf(sql`SELECT read_fails(${SECRET})`);

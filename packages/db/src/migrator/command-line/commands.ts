@@ -13,6 +13,7 @@ import {
   type LinePaint,
   migrateSummaryLine,
   migrationEventLine,
+  type ReportStyle,
   rollbackEventLine,
   rollbackSummaryLine,
 } from "./report.ts";
@@ -27,6 +28,9 @@ export interface CommandOutput {
   paint?: LinePaint;
 }
 
+const reportStyle = (dryRun: boolean, output: CommandOutput): ReportStyle =>
+  output.paint === undefined ? { dryRun } : { dryRun, paint: output.paint };
+
 /**
  * `migrate` as both command lines run it: the same flags, lines and JSON document, whichever
  * prints them. The migrator loads here, when a command runs, not when its flags are read.
@@ -37,10 +41,7 @@ export async function migrateCommand(
   output: CommandOutput,
 ): Promise<MigrateResult> {
   const options = migrateOptionsOf(values);
-  const style = {
-    dryRun: options.dryRun === true,
-    ...(output.paint ? { paint: output.paint } : {}),
-  };
+  const style = reportStyle(options.dryRun === true, output);
   const text = values.json !== true;
   const targetName = describeTarget(target);
   if (text) output.print(headerLine("migrate", targetName, style));
@@ -76,10 +77,7 @@ export async function rollbackCommand(
   output: CommandOutput,
 ): Promise<RollbackResult> {
   const options = rollbackOptionsOf(values);
-  const style = {
-    dryRun: options.dryRun === true,
-    ...(output.paint ? { paint: output.paint } : {}),
-  };
+  const style = reportStyle(options.dryRun === true, output);
   const text = values.json !== true;
   if (text) output.print(headerLine("rollback", handle.description, style));
   const wouldRollBack: string[] = [];

@@ -36,7 +36,7 @@ describe("one transaction per migration", () => {
       `CREATE TABLE "tags" ("id" integer PRIMARY KEY);--> statement-breakpoint\nINSERT INTO "tags" ("id") VALUES ('not a number');`,
     );
     await expect(migrate(handle, { files: scratch.files() })).rejects.toThrow(
-      /^migration 9002_tags failed at statement 2 of 2 \(INSERT INTO "tags" \("id"\) VALUES \('not a number'\);\): invalid input syntax for type integer: "not a number"$/,
+      /^migration 9002_tags failed at statement 2 of 2 \(INSERT INTO "tags" \("id"\) VALUES \('not a number'\);\): invalid input syntax for type integer: "…" \(SQLSTATE 22P02\)$/,
     );
     expect(await tableExists(handle, "notes")).toBe(true);
     expect(await tableExists(handle, "tags")).toBe(false);

@@ -12,15 +12,15 @@ import {
 } from "../errors.ts";
 import { safeParseAuditEvent } from "../events/parse.ts";
 import type { AuditEvent } from "../events/schemas.ts";
-import type { PositionedEvent } from "../recorder/apply.ts";
 import {
   applyEvents,
   applyPlan,
   type EventOutcome,
   type EventPlan,
   planEvents,
-} from "../recorder/apply-events.ts";
-import { LIFECYCLE_ORDER } from "../recorder/phases.ts";
+} from "../write-engine/execute-plan.ts";
+import { LIFECYCLE_ORDER } from "../write-engine/plan-writes.ts";
+import type { PositionedEvent } from "../write-engine/write-statements.ts";
 
 /** One event of a batch; `position` is the caller's (the CLI passes the line number). */
 export interface BatchItem {

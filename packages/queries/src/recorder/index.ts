@@ -1,3 +1,4 @@
+export { FINISH_FROM, START_FROM } from "../write-engine/transitions.ts";
 export {
   type AcceptJobInput,
   acceptJob,
@@ -17,4 +18,3 @@ export {
   type OpenedAuditRecorder,
   openAuditRecorder,
 } from "./recorder.ts";
-export { FINISH_FROM, START_FROM } from "./transitions.ts";

@@ -9,7 +9,7 @@ import {
   jobStartedEventSchema,
   stageEventSchema,
 } from "../events/schemas.ts";
-import { applyEvents } from "./apply-events.ts";
+import { applyEvents } from "../write-engine/execute-plan.ts";
 
 /** A write that returns normally either changed the database or found the event already there. */
 export type WriteOutcome = "stored" | "unchanged";

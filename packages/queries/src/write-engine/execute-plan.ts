@@ -7,6 +7,16 @@ import type {
   StageEvent,
 } from "../events/schemas.ts";
 import {
+  classifyAccept,
+  classifyFinish,
+  classifyStage,
+  classifyStart,
+  readStoredJobs,
+  readStoredStages,
+  stageKey,
+} from "./classify-outcomes.ts";
+import { type AcceptWithLifecycle, splitIntoPhases } from "./plan-writes.ts";
+import {
   acceptRows,
   applyAccepts,
   applyFinishes,
@@ -17,17 +27,7 @@ import {
   stageRows,
   startRows,
   type WriteRows,
-} from "./apply.ts";
-import {
-  classifyAccept,
-  classifyFinish,
-  classifyStage,
-  classifyStart,
-  readStoredJobs,
-  readStoredStages,
-  stageKey,
-} from "./classify.ts";
-import { type AcceptWithLifecycle, splitIntoPhases } from "./phases.ts";
+} from "./write-statements.ts";
 
 /** [matching, the rest], each in the order given. */
 function partition<T>(items: readonly T[], matches: (item: T) => boolean): [T[], T[]] {

@@ -7,9 +7,9 @@ import type {
   StageEvent,
 } from "../events/schemas.ts";
 import { durationProblem } from "../events/schemas.ts";
-import type { PositionedEvent } from "./apply.ts";
-import { stageKey } from "./classify.ts";
+import { stageKey } from "./classify-outcomes.ts";
 import { FINISH_FROM, START_FROM } from "./transitions.ts";
+import type { PositionedEvent } from "./write-statements.ts";
 
 /** Lifecycle order: a job's start, stages and finish can follow its acceptance in one batch. */
 export const LIFECYCLE_ORDER: Readonly<Record<AuditEventType, number>> = {

@@ -3,7 +3,7 @@ import { MAX_DURATION_MS } from "@forusbots/db/schema";
 import { sql } from "drizzle-orm";
 import type { JobFinishedEvent, JobStartedEvent, StageEvent } from "../events/schemas.ts";
 import { jsonParameter, queryRows } from "../query-rows.ts";
-import type { AcceptWithLifecycle } from "./phases.ts";
+import type { AcceptWithLifecycle } from "./plan-writes.ts";
 import { mayFinish, mayStart } from "./transitions.ts";
 
 /**
@@ -12,7 +12,7 @@ import { mayFinish, mayStart } from "./transitions.ts";
  * `jsonb_to_recordset`: a single bind value whatever the count (a VALUES list would need one per
  * field and hit PostgreSQL's 65,535-parameter limit near 8,000 stages), and no text is ever pasted
  * into the SQL. Each returns the positions (`i`) of the events it applied; an event it did not
- * apply is a replay, a refused transition or an unknown job, which `classify.ts` tells apart.
+ * apply is a replay, a refused transition or an unknown job, which `classify-outcomes.ts` tells apart.
  *
  * Inserts take their rows in key order so that two batches touching the same jobs lock them in the
  * same order; the UPDATEs cannot promise that, and a deadlock between them is retried by the
@@ -44,7 +44,7 @@ function rowsParameter<E>(events: readonly E[], toRow: (event: E) => object): Wr
 
 /**
  * New jobs, queued, or already running or finished when their start and finish were folded in
- * (`phases.ts`). An existing job is left as it is (ON CONFLICT DO NOTHING).
+ * (`plan-writes.ts`). An existing job is left as it is (ON CONFLICT DO NOTHING).
  */
 export const acceptRows = (events: readonly AcceptWithLifecycle[]): WriteRows =>
   rowsParameter(events, ({ index, event, start, finish }) => ({

@@ -1,4 +1,3 @@
-export { FINISH_FROM, START_FROM } from "../write-engine/transitions.ts";
 export {
   type AcceptJobInput,
   acceptJob,

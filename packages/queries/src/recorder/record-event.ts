@@ -9,7 +9,7 @@ import {
   jobStartedEventSchema,
   stageEventSchema,
 } from "../events/schemas.ts";
-import { applyEvents } from "../write-engine/execute-plan.ts";
+import { executeWritePlan, planWrites } from "../write-engine/index.ts";
 
 /** A write that returns normally either changed the database or found the event already there. */
 export type WriteOutcome = "stored" | "unchanged";
@@ -25,7 +25,7 @@ export type FinishJobInput = Optional<Omit<z.input<typeof jobFinishedEventSchema
 /** Writes one validated event; a refused one throws its typed error. */
 async function writeOne(db: AuditDb, event: AuditEvent): Promise<WriteOutcome> {
   return withDatabaseErrors(async () => {
-    const outcomes = await applyEvents(db, [{ index: 0, event }]);
+    const outcomes = await executeWritePlan(db, planWrites([{ index: 0, event }]));
     const outcome = outcomes.get(0);
     if (outcome === undefined) throw new Error("the write reported no outcome for the event");
     if (outcome === "stored" || outcome === "unchanged") return outcome;

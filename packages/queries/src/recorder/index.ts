@@ -4,7 +4,6 @@ export {
   type FinishJobInput,
   finishJob,
   type RecordStageInput,
-  recordEvent,
   recordStage,
   type StartJobInput,
   startJob,

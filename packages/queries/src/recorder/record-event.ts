@@ -1,7 +1,7 @@
 import type { AuditDb } from "@forusbots/db";
 import type { z } from "zod";
 import { withDatabaseErrors } from "../errors.ts";
-import { parseAuditEvent, parseWith } from "../events/parse.ts";
+import { parseWith } from "../events/parse.ts";
 import {
   type AuditEvent,
   jobAcceptedEventSchema,
@@ -76,9 +76,4 @@ export async function finishJob(db: AuditDb, input: FinishJobInput): Promise<Wri
     at: input.at ?? new Date(),
   });
   return writeOne(db, event);
-}
-
-/** Validates and writes one event of the JSON contract, whichever its type. */
-export async function recordEvent(db: AuditDb, input: unknown): Promise<WriteOutcome> {
-  return writeOne(db, parseAuditEvent(input));
 }

@@ -3,9 +3,8 @@ import { createServer } from "node:net";
 import { inspect } from "node:util";
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
-import { describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { openDatabase } from "../client/index.ts";
-import { type DatabaseTarget, IN_MEMORY } from "../config.ts";
 import {
   AuditError,
   ConnectionError,
@@ -14,7 +13,7 @@ import {
   SchemaMissingError,
 } from "../errors.ts";
 import { jobs } from "../schema/index.ts";
-import { useTestDatabase } from "../testing/index.ts";
+import { createTestDatabase, type TestDatabase, useTestDatabase } from "../testing/index.ts";
 import { describeFailure } from "./describe-failure.ts";
 import { describeStack } from "./stack.ts";
 import { classifyDriverError, translateDriverError, UnexpectedDatabaseError } from "./translate.ts";
@@ -182,22 +181,6 @@ describe("the driver-error translator, on real errors of the test engine", () =>
     },
   );
 
-  it("reads a closed handle as a lost connection, and ping says so", async () => {
-    // PGlite allows one handle on a directory: use one in memory there.
-    const target: DatabaseTarget = onPostgres
-      ? test.database.target
-      : { engine: "pglite", dataDir: IN_MEMORY };
-    const other = await openDatabase(target, { maxConnections: 1 });
-    await expect(other.ping()).resolves.toBeUndefined();
-    await other.close();
-    const error = await failureOf(() => other.query(sql`SELECT 1`));
-    expect(classifyDriverError(error)).toMatchObject({
-      kind: "connection",
-      code: onPostgres ? "CONNECTION_ENDED" : undefined,
-    });
-    await expect(other.ping()).rejects.toBeInstanceOf(ConnectionError);
-  });
-
   it("an error no kind covers is an internal error (exit 70) that still shows no parameter", async () => {
     await test.handle.query(sql`
       CREATE OR REPLACE FUNCTION store_fails(value text) RETURNS void LANGUAGE plpgsql AS $$
@@ -218,6 +201,28 @@ describe("the driver-error translator, on real errors of the test engine", () =>
     // The stacks are all there, each under a safe first line.
     expect(shown).toContain("caused by: DatabaseFailure: storage failed (SQLSTATE XX001)");
     expect(shown).toMatch(/^\s+at /m);
+  });
+});
+
+describe("a handle that was closed", () => {
+  // A database of its own: on PGlite the test file's handle holds the other one's directory.
+  let closedOne: TestDatabase;
+  beforeAll(async () => {
+    closedOne = await createTestDatabase({ migrated: false });
+  });
+  afterAll(async () => closedOne?.dispose());
+
+  it("reads as a lost connection, and ping says so", async () => {
+    const other = await closedOne.open({ maxConnections: 1 });
+    await expect(other.ping()).resolves.toBeUndefined();
+    await other.close();
+    const error = await failureOf(() => other.query(sql`SELECT 1`));
+    expect(classifyDriverError(error)).toMatchObject({
+      kind: "connection",
+      code: onPostgres ? "CONNECTION_ENDED" : undefined,
+    });
+    expect(describeFailure(error).exitCode).toBe(3);
+    await expect(other.ping()).rejects.toBeInstanceOf(ConnectionError);
   });
 });
 

@@ -6,11 +6,9 @@
  */
 export { parseWholeNumber } from "./numbers.ts";
 export type { Parsed } from "./parsed.ts";
-export { isOrderedRange, RANGE_ORDER_PROBLEM, type TimeRange } from "./ranges.ts";
+export { isOrderedRange, RANGE_ORDER_PROBLEM } from "./ranges.ts";
 export { JOB_STATES, type JobState, MAX_RECENT_JOBS, parseJobState } from "./recent-jobs.ts";
 export {
-  BUCKET_MILLISECONDS,
-  countBuckets,
   listBucketStarts,
   MAX_TIMELINE_BUCKETS,
   parseTimelineBucket,
@@ -24,5 +22,4 @@ export {
   parseZonedTimestamp,
   STORABLE_YEARS,
   startOfUtcDay,
-  TIME_INPUT_EXPECTED,
 } from "./times.ts";

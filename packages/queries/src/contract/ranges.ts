@@ -3,7 +3,7 @@
  * never count a job twice. Either end may be open; with both, `to` must come later: an empty or
  * backwards range is a mistake, not a question whose answer is "nothing".
  */
-export interface TimeRange {
+interface TimeRange {
   from?: Date;
   to?: Date;
 }

@@ -4,7 +4,7 @@ import { accepted, type Parsed, refused } from "./parsed.ts";
 export const TIMELINE_BUCKETS = ["hour", "day"] as const;
 export type TimelineBucket = (typeof TIMELINE_BUCKETS)[number];
 
-export const BUCKET_MILLISECONDS: Readonly<Record<TimelineBucket, number>> = {
+const BUCKET_MILLISECONDS: Readonly<Record<TimelineBucket, number>> = {
   hour: 3_600_000,
   day: 86_400_000,
 };

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { TIME_INPUT_EXPECTED } from "./index.ts";
-import { parseTimeInput, parseZonedTimestamp } from "./times.ts";
+import { parseTimeInput, parseZonedTimestamp, TIME_INPUT_EXPECTED } from "./times.ts";
 
 /** The instant each text names, worked out by hand; `now` is fixed so relative times are too. */
 const NOW = new Date("2026-11-29T10:20:30.000Z");

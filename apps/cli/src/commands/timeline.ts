@@ -1,5 +1,10 @@
 import { type Command, Option } from "@commander-js/extra-typings";
-import { JOB_STATES, MAX_TIMELINE_BUCKETS, TIMELINE_BUCKETS } from "@forusbots/queries/contract";
+import {
+  DEFAULT_TIMELINE_BUCKET,
+  JOB_STATES,
+  MAX_TIMELINE_BUCKETS,
+  TIMELINE_BUCKETS,
+} from "@forusbots/queries/contract";
 import type { CliContext } from "../context.ts";
 import { TIMES_HELP, timeArgument } from "../options.ts";
 import { formatCount, formatTimestamp } from "../output/format.ts";
@@ -16,7 +21,7 @@ export function registerTimeline(program: Command, cli: CliContext): void {
     .addOption(
       new Option("--bucket <size>", "bucket size (UTC hours or days)")
         .choices(TIMELINE_BUCKETS)
-        .default("day" as const),
+        .default(DEFAULT_TIMELINE_BUCKET),
     )
     .option(
       "--from <time>",

@@ -1,5 +1,6 @@
 import { AuditError } from "@forusbots/db";
 import {
+  DEFAULT_TIMELINE_BUCKET,
   isOrderedRange,
   type JobState,
   type Parsed,
@@ -82,7 +83,7 @@ export const optionalWholeNumber = (
 
 /** The series' bucket size, by day unless asked. */
 export const timelineBucket = (params: RequestParams, name: string): TimelineBucket =>
-  parameter(params, name, parseTimelineBucket) ?? "day";
+  parameter(params, name, parseTimelineBucket) ?? DEFAULT_TIMELINE_BUCKET;
 
 export function checkTimelineSpan(bucket: TimelineBucket, from: Date, to: Date): void {
   const problem = timelineSpanProblem(bucket, from, to);

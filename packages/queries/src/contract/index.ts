@@ -9,6 +9,7 @@ export type { Parsed } from "./parsed.ts";
 export { isOrderedRange, RANGE_ORDER_PROBLEM } from "./ranges.ts";
 export { JOB_STATES, type JobState, MAX_RECENT_JOBS, parseJobState } from "./recent-jobs.ts";
 export {
+  DEFAULT_TIMELINE_BUCKET,
   listBucketStarts,
   MAX_TIMELINE_BUCKETS,
   parseTimelineBucket,

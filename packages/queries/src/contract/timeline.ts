@@ -4,6 +4,9 @@ import { accepted, type Parsed, refused } from "./parsed.ts";
 export const TIMELINE_BUCKETS = ["hour", "day"] as const;
 export type TimelineBucket = (typeof TIMELINE_BUCKETS)[number];
 
+/** The bucket of a series when none is asked for. */
+export const DEFAULT_TIMELINE_BUCKET: TimelineBucket = "day";
+
 const BUCKET_MILLISECONDS: Readonly<Record<TimelineBucket, number>> = {
   hour: 3_600_000,
   day: 86_400_000,

@@ -2,7 +2,7 @@ import { setImmediate } from "node:timers/promises";
 import type { AuditDb } from "@forusbots/db";
 import { type BatchItem, writeEventBatches } from "@forusbots/queries";
 import { type DatasetShape, generateJobs } from "./generate-jobs.ts";
-import { jobToEvents } from "./job-events.ts";
+import { generatedJobEvents } from "./generated-job-events.ts";
 
 export interface BatchIngestResult {
   events: number;
@@ -42,7 +42,7 @@ export async function* eventBatches(
   for (const job of generateJobs(shape)) {
     jobs++;
     stages += job.stages.length;
-    for (const event of jobToEvents(job)) {
+    for (const event of generatedJobEvents(job)) {
       items.push({ position: ++position, event });
       if (position % EVENTS_PER_READ === 0) await setImmediate();
       if (items.length === batchSize) {

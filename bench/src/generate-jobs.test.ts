@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DATASET_END, type GeneratedJob, generateJobs, STAGE_NAMES } from "./generate-jobs.ts";
-import { jobToEvents } from "./job-events.ts";
+import { generatedJobEvents } from "./generated-job-events.ts";
 
 const shape = { jobs: 10_000, bots: 50, days: 90, seed: 7 };
 const all = (seed = shape.seed): GeneratedJob[] => [...generateJobs({ ...shape, seed })];
@@ -90,7 +90,7 @@ describe("a job as events", () => {
     const jobs = all();
     const failed = jobs.find((job) => job.state === "failed" && job.stages.length === 3);
     const queued = jobs.find((job) => job.state === "queued");
-    expect(failed && jobToEvents(failed).map((event) => event.type)).toEqual([
+    expect(failed && generatedJobEvents(failed).map((event) => event.type)).toEqual([
       "job.accepted",
       "job.started",
       "stage",
@@ -98,7 +98,7 @@ describe("a job as events", () => {
       "stage",
       "job.finished",
     ]);
-    expect(queued && jobToEvents(queued)).toEqual([
+    expect(queued && generatedJobEvents(queued)).toEqual([
       {
         type: "job.accepted",
         jobId: queued?.jobId,

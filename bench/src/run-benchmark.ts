@@ -7,7 +7,7 @@ import { type BatchIngestResult, ingestThroughBatches } from "./batch-ingest.ts"
 import { type CopyResult, copyDataset } from "./copy-dataset.ts";
 import { fingerprint } from "./dataset-fingerprint.ts";
 import { type DatasetShape, generateJobs } from "./generate-jobs.ts";
-import { jobToEvents } from "./job-events.ts";
+import { generatedJobEvents } from "./generated-job-events.ts";
 import { currentLoad, describeMachine, type MachineFigures } from "./machine.ts";
 import { type CliFigures, measureCli } from "./measure-cli.ts";
 import { type MigrationFigures, measureMigrations } from "./measure-migrations.ts";
@@ -62,7 +62,7 @@ function childEnv(parent: ChildEnv, url?: string): ChildEnv {
 
 function measureGeneration(shape: DatasetShape): number {
   const started = performance.now();
-  for (const job of generateJobs(shape)) jobToEvents(job);
+  for (const job of generateJobs(shape)) generatedJobEvents(job);
   return performance.now() - started;
 }
 

@@ -3,13 +3,9 @@ import { bundle } from "@forusbots/bundle";
 await bundle({
   packageDir: import.meta.dirname,
   entries: { migrate: "src/bin/migrate.ts" },
-  external: [
-    // PGlite loads its WebAssembly and data files from beside its own module, so it cannot be
-    // copied into dist/; its driver is a chunk loaded only when DATABASE_URL is unset.
-    "@electric-sql/pglite",
-    // The drift check's dynamic import of drizzle-kit/api is in the module graph (through
-    // migrator/index.ts) though migrate never calls it; inlined, it would be megabytes of code
-    // importing database drivers this workspace does not have.
-    "drizzle-kit",
-  ],
+  // PGlite loads its WebAssembly and data files from beside its own module, so it cannot be
+  // copied into dist/; its driver is a chunk loaded only when DATABASE_URL is unset. (drizzle-kit,
+  // which only the drift check loads, is out of the migrator's module graph: the layer check in
+  // `pnpm lint` keeps the migrator from importing drift.)
+  external: ["@electric-sql/pglite"],
 });

@@ -1,7 +1,7 @@
 /**
- * @forusbots/queries: the typed audit API. The write side (recorder, single events, the batch
- * ingest) enforces the job state machine in its SQL; the read side returns numbers as numbers
- * and timestamps as `Date`, the same on PGlite and PostgreSQL.
+ * @forusbots/queries: the typed audit API. The write side (the recorder and the batch ingest,
+ * both over one write engine) enforces the job state machine in its SQL; the read side returns
+ * numbers as numbers and timestamps as `Date`, the same on PGlite and PostgreSQL.
  */
 export {
   ConflictError,
@@ -16,3 +16,4 @@ export * from "./events/index.ts";
 export * from "./ingest/index.ts";
 export * from "./reads/index.ts";
 export * from "./recorder/index.ts";
+export { FINISH_FROM, START_FROM } from "./write-engine/index.ts";

@@ -10,7 +10,7 @@ export function registerAdopt(program: Command, cli: CliContext): void {
     .option("--dry-run", "verify and name the baseline, record nothing")
     .option("--json", "print the result as JSON")
     .action(async (options) => {
-      const { adoptLegacyDatabase } = await import("@forusbots/db/migrator");
+      const { adoptLegacyDatabase } = await import("@forusbots/db/drift");
       const result = await cli.withDatabase(
         async (handle) => ({
           target: handle.description,

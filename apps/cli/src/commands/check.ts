@@ -19,7 +19,7 @@ export function registerCheck(program: Command, cli: CliContext): void {
     .option("--skip-schema-check", "compare the database only, not schema.ts (no drizzle-kit run)")
     .option("--json", "print the report as JSON")
     .action(async (options) => {
-      const { checkDrift } = await import("@forusbots/db/migrator");
+      const { checkDrift } = await import("@forusbots/db/drift");
       const report = await cli.withDatabase(
         async (handle) => ({
           target: handle.description,

@@ -1,21 +1,8 @@
+import type { BatchItem, BatchReport, EventBatch, RejectedEvent } from "@forusbots/queries";
 import type { Line } from "./read-lines.ts";
 
-export interface EventItem {
-  position: number;
-  event: unknown;
-}
-
-export interface Rejection {
-  position: number;
-  reason: string;
-}
-
-/** What `writeEvents` of @forusbots/queries answers for one batch. */
-export interface BatchResult {
-  stored: number;
-  unchanged: number;
-  rejected: Rejection[];
-}
+/** A refused line: one that is not a JSON object, or an event `writeEvents` refused. */
+export type Rejection = Pick<RejectedEvent, "position" | "reason">;
 
 export interface IngestSummary {
   /** Non-blank lines read, each one event. */
@@ -26,20 +13,20 @@ export interface IngestSummary {
 }
 
 /** The events of up to `batchSize` lines, and the lines among them that were not events. */
-export interface LineBatch {
-  items: EventItem[];
+export interface LineBatch extends EventBatch {
+  items: BatchItem[];
   unparsed: Rejection[];
 }
 
 export interface IngestOptions {
   batchSize: number;
   /**
-   * Writes the batches in order and calls back with each one's result (`writeEventBatches` of
+   * Writes the batches in order and calls back with each one's report (`writeEventBatches` of
    * @forusbots/queries, which reads the next batch while the previous one is written).
    */
   writeBatches: (
     batches: AsyncIterable<LineBatch>,
-    onWritten: (batch: LineBatch, result: BatchResult) => void,
+    onWritten: (batch: LineBatch, report: BatchReport) => void,
   ) => Promise<void>;
   /** Called once per bad line, in line order. */
   onRejected: (rejection: Rejection) => void;
@@ -89,10 +76,10 @@ export async function ingestLines(
     if (batch.items.length + batch.unparsed.length > 0) yield batch;
   }
 
-  await options.writeBatches(batches(), (batch, result) => {
-    summary.stored += result.stored;
-    summary.unchanged += result.unchanged;
-    const rejected = [...batch.unparsed, ...result.rejected].sort(
+  await options.writeBatches(batches(), (batch, report) => {
+    summary.stored += report.stored;
+    summary.unchanged += report.unchanged;
+    const rejected: Rejection[] = [...batch.unparsed, ...report.rejected].sort(
       (a, b) => a.position - b.position,
     );
     summary.rejected += rejected.length;

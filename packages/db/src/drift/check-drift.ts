@@ -1,9 +1,9 @@
 import { compareCatalogs } from "../catalog/compare.ts";
 import { dumpCatalog } from "../catalog/dump.ts";
-import { buildExpectedCatalogs, EMPTY_CATALOG } from "../catalog/shadow.ts";
 import type { DatabaseHandle } from "../client/handle.ts";
 import { MIGRATIONS_FOLDER, readMigrationFiles } from "../migrator/journal.ts";
 import { getMigrationStatus } from "../migrator/plan.ts";
+import { buildExpectedCatalogs, EMPTY_CATALOG } from "./shadow-catalogs.ts";
 import { findUncapturedSchemaChanges } from "./uncaptured-changes.ts";
 
 export interface DriftReport {

@@ -1,6 +1,3 @@
-export { type CatalogDump, compareCatalogs, dumpCatalog } from "../catalog/index.ts";
-export { type CheckDriftOptions, checkDrift, type DriftReport } from "../drift/index.ts";
-export { type AdoptOptions, type AdoptResult, adoptLegacyDatabase } from "./adopt.ts";
 export { MIGRATION_LOCK_KEY, withMigrationLock } from "./advisory-lock.ts";
 export { downScriptName, readDownScript } from "./down-scripts.ts";
 export {

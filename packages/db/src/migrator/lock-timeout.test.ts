@@ -3,8 +3,8 @@ import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { DatabaseHandle } from "../client/handle.ts";
 import { createTestDatabase, type TestDatabase } from "../testing/index.ts";
+import { createScratchMigrations, type ScratchMigrations } from "../testing/scratch-migrations.ts";
 import { migrate } from "./migrate.ts";
-import { createScratchMigrations, type ScratchMigrations } from "./scratch-migrations.ts";
 
 // PGlite serves one session, so no second session can hold a lock against the migration: these
 // tests need a PostgreSQL server (TEST_DATABASE_URL), which CI provides.

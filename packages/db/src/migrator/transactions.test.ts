@@ -2,10 +2,10 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../client/handle.ts";
 import { createTestDatabase, type TestDatabase } from "../testing/index.ts";
+import { createScratchMigrations, type ScratchMigrations } from "../testing/scratch-migrations.ts";
 import { NO_TRANSACTION_MARKER } from "./journal.ts";
 import { migrate } from "./migrate.ts";
 import { getMigrationStatus } from "./plan.ts";
-import { createScratchMigrations, type ScratchMigrations } from "./scratch-migrations.ts";
 
 const tableExists = async (handle: DatabaseHandle, name: string) =>
   (

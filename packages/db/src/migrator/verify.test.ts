@@ -3,8 +3,8 @@ import { sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../client/handle.ts";
 import { createTestDatabase, type TestDatabase } from "../testing/index.ts";
+import { createScratchMigrations, type ScratchMigrations } from "../testing/scratch-migrations.ts";
 import { migrate } from "./migrate.ts";
-import { createScratchMigrations, type ScratchMigrations } from "./scratch-migrations.ts";
 
 const PENDING = `CREATE TABLE "should_not_exist" ("id" integer);`;
 

@@ -15,9 +15,3 @@ import { jobMetricsByBotQuery, jobStageSummaryQuery, recentJobsQuery } from "./v
 export const botMetrics = pgView("bot_metrics").as(jobMetricsByBotQuery);
 export const latestJobs = pgView("latest_jobs").as(recentJobsQuery);
 export const stageMetrics = pgView("stage_metrics").as(jobStageSummaryQuery);
-
-export const VIEW_ALIASES = {
-  bot_metrics: "job_metrics_by_bot",
-  latest_jobs: "recent_jobs",
-  stage_metrics: "job_stage_summary",
-} as const;

@@ -62,8 +62,6 @@ export const stageTotals = pgTable("stage_totals", {
   durationMsSum: bigint("duration_ms_sum", { mode: "number" }).notNull().default(0),
 });
 
-export type BotJobHourly = typeof botJobHourly.$inferSelect;
-
 /** The trigger functions migration 0005_job_rollups creates; the guarded reset drops them too. */
 export const ROLLUP_TRIGGER_FUNCTIONS = [
   "job_rollups_apply",

@@ -1,10 +1,7 @@
 export {
   describeIssues,
   type ParseResult,
-  parseAuditEvent,
-  parseAuditEventLine,
   safeParseAuditEvent,
-  safeParseAuditEventLine,
 } from "./parse.ts";
 export {
   AUDIT_EVENT_TYPES,

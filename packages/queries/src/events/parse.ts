@@ -83,35 +83,6 @@ export function safeParseAuditEvent(input: unknown): ParseResult<AuditEvent> {
   return { ok: false, error: new ValidationError(describeIssues(parsed.error.issues, input)) };
 }
 
-/** Validates one event, throwing `ValidationError` naming each field at fault. */
-export function parseAuditEvent(input: unknown): AuditEvent {
-  const result = safeParseAuditEvent(input);
-  if (!result.ok) throw result.error;
-  return result.value;
-}
-
-/** One line of a JSON Lines file: JSON first, then the event schema. */
-export function safeParseAuditEventLine(line: string): ParseResult<AuditEvent> {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch (error) {
-    return {
-      ok: false,
-      error: new ValidationError([
-        { field: "event", message: `not valid JSON (${(error as Error).message})` },
-      ]),
-    };
-  }
-  return safeParseAuditEvent(value);
-}
-
-export function parseAuditEventLine(line: string): AuditEvent {
-  const result = safeParseAuditEventLine(line);
-  if (!result.ok) throw result.error;
-  return result.value;
-}
-
 /** Validates against one event schema, throwing `ValidationError` naming each field at fault. */
 export function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const parsed = schema.safeParse(input);

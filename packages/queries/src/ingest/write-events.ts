@@ -12,15 +12,14 @@ import {
 } from "../errors.ts";
 import { safeParseAuditEvent } from "../events/parse.ts";
 import type { AuditEvent } from "../events/schemas.ts";
-import type { PositionedEvent } from "../recorder/apply.ts";
 import {
-  applyEvents,
-  applyPlan,
   type EventOutcome,
-  type EventPlan,
-  planEvents,
-} from "../recorder/apply-events.ts";
-import { LIFECYCLE_ORDER } from "../recorder/phases.ts";
+  executeWritePlan,
+  LIFECYCLE_ORDER,
+  type PositionedEvent,
+  planWrites,
+  type WritePlan,
+} from "../write-engine/index.ts";
 
 /** One event of a batch; `position` is the caller's (the CLI passes the line number). */
 export interface BatchItem {
@@ -73,17 +72,17 @@ export interface WriteBatchOptions {
 
 async function writeInTransaction(
   db: AuditDb,
-  plan: EventPlan,
+  plan: WritePlan,
   { waitForFlush = true }: WriteBatchOptions,
 ): Promise<Map<number, EventOutcome>> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await db.transaction(async (tx) => {
-        if (waitForFlush) return applyPlan(tx, plan);
+        if (waitForFlush) return executeWritePlan(tx, plan);
         // Sent with the batch's statements, not before them: no round trip of its own.
         const [, outcomes] = await Promise.all([
           tx.execute(sql`SET LOCAL synchronous_commit = off`),
-          applyPlan(tx, plan),
+          executeWritePlan(tx, plan),
         ]);
         return outcomes;
       });
@@ -106,7 +105,7 @@ async function writeOneByOne(
   const outcomes = new Map<number, EventOutcome>();
   for (const positioned of ordered) {
     try {
-      const single = await applyEvents(db, [positioned]);
+      const single = await executeWritePlan(db, planWrites([positioned]));
       for (const [index, outcome] of single) outcomes.set(index, outcome);
     } catch (error) {
       const translated = translateDatabaseError(error);
@@ -132,13 +131,13 @@ export async function waitForCommittedWrites(db: AuditDb): Promise<void> {
 }
 
 /**
- * A batch checked against the event schemas and planned (`planEvents`), ready to be written: no
+ * A batch checked against the event schemas and planned (`planWrites`), ready to be written: no
  * database involved yet.
  */
 export interface ValidatedBatch {
   items: readonly BatchItem[];
   /** The valid events' writes; `plan.events` holds them, by index in `items`. */
-  plan: EventPlan;
+  plan: WritePlan;
   /** The invalid events' errors, by index in `items`. */
   invalid: Map<number, EventError>;
 }
@@ -165,7 +164,7 @@ export async function validateBatch(
       await setImmediate();
     }
   }
-  return { items, plan: planEvents(valid), invalid };
+  return { items, plan: planWrites(valid), invalid };
 }
 
 /** Writes the valid events of a validated batch and reports on every event of it. */

@@ -1,10 +1,9 @@
 import type { AuditDb } from "@forusbots/db";
-import { type Job, type JobStage, jobStages, jobs } from "@forusbots/db/schema";
+import { isTerminalState, type Job, type JobStage, jobStages, jobs } from "@forusbots/db/schema";
 import { and, asc, eq, getTableColumns, inArray } from "drizzle-orm";
 import { withDatabaseErrors } from "../errors.ts";
 import { parseWith } from "../events/parse.ts";
 import type { AuditEvent, JobAcceptedEvent, StageEvent } from "../events/schemas.ts";
-import { isTerminalState } from "../recorder/transitions.ts";
 import { type RangeFilter, rangeConditions, rangeFilterSchema } from "./filters.ts";
 import { acceptedAtMicros, type JobKey, newerThan } from "./keyset.ts";
 

@@ -4,7 +4,6 @@ export {
   type FinishJobInput,
   finishJob,
   type RecordStageInput,
-  recordEvent,
   recordStage,
   type StartJobInput,
   startJob,
@@ -17,4 +16,3 @@ export {
   type OpenedAuditRecorder,
   openAuditRecorder,
 } from "./recorder.ts";
-export { FINISH_FROM, START_FROM } from "./transitions.ts";

@@ -1,7 +1,7 @@
 import type { AuditDb } from "@forusbots/db";
 import type { z } from "zod";
 import { withDatabaseErrors } from "../errors.ts";
-import { parseAuditEvent, parseWith } from "../events/parse.ts";
+import { parseWith } from "../events/parse.ts";
 import {
   type AuditEvent,
   jobAcceptedEventSchema,
@@ -9,7 +9,7 @@ import {
   jobStartedEventSchema,
   stageEventSchema,
 } from "../events/schemas.ts";
-import { applyEvents } from "./apply-events.ts";
+import { executeWritePlan, planWrites } from "../write-engine/index.ts";
 
 /** A write that returns normally either changed the database or found the event already there. */
 export type WriteOutcome = "stored" | "unchanged";
@@ -25,7 +25,7 @@ export type FinishJobInput = Optional<Omit<z.input<typeof jobFinishedEventSchema
 /** Writes one validated event; a refused one throws its typed error. */
 async function writeOne(db: AuditDb, event: AuditEvent): Promise<WriteOutcome> {
   return withDatabaseErrors(async () => {
-    const outcomes = await applyEvents(db, [{ index: 0, event }]);
+    const outcomes = await executeWritePlan(db, planWrites([{ index: 0, event }]));
     const outcome = outcomes.get(0);
     if (outcome === undefined) throw new Error("the write reported no outcome for the event");
     if (outcome === "stored" || outcome === "unchanged") return outcome;
@@ -76,9 +76,4 @@ export async function finishJob(db: AuditDb, input: FinishJobInput): Promise<Wri
     at: input.at ?? new Date(),
   });
   return writeOne(db, event);
-}
-
-/** Validates and writes one event of the JSON contract, whichever its type. */
-export async function recordEvent(db: AuditDb, input: unknown): Promise<WriteOutcome> {
-  return writeOne(db, parseAuditEvent(input));
 }

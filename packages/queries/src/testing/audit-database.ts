@@ -1,17 +1,11 @@
 import type { AuditDb, DatabaseHandle } from "@forusbots/db";
 import * as schema from "@forusbots/db/schema";
 import { type TestDatabaseContext, useTestDatabase } from "@forusbots/db/testing";
-import { sql } from "drizzle-orm";
 
 export type AuditTestContext = TestDatabaseContext;
 
 /** A migrated database of this test file's own and one open handle on it. */
 export const useAuditDatabase = (): AuditTestContext => useTestDatabase();
-
-/** Empties both tables, for tests whose expected figures assume only their own rows. */
-export async function clearAuditTables(db: AuditDb): Promise<void> {
-  await db.execute(sql`TRUNCATE jobs, job_stages`);
-}
 
 /** A fixed instant plus `minutes`, so expected durations are worked out from round numbers. */
 export const at = (minutes: number, seconds = 0): Date =>

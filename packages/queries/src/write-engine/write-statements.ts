@@ -1,18 +1,18 @@
 import type { AuditDb } from "@forusbots/db";
 import { MAX_DURATION_MS } from "@forusbots/db/schema";
 import { sql } from "drizzle-orm";
-import type { JobFinishedEvent, JobStartedEvent, StageEvent } from "../events/schemas.ts";
-import { jsonParameter, queryRows } from "../query-rows.ts";
-import type { AcceptWithLifecycle } from "./phases.ts";
+import { queryRows } from "../query-rows.ts";
 import { mayFinish, mayStart } from "./transitions.ts";
+import type { WriteRows } from "./write-rows.ts";
 
 /**
  * The writes, one statement each for any number of events, so that one event and a batch of
  * thousands take the same path. Events arrive as one JSON parameter read back with
  * `jsonb_to_recordset`: a single bind value whatever the count (a VALUES list would need one per
  * field and hit PostgreSQL's 65,535-parameter limit near 8,000 stages), and no text is ever pasted
- * into the SQL. Each returns the positions (`i`) of the events it applied; an event it did not
- * apply is a replay, a refused transition or an unknown job, which `classify.ts` tells apart.
+ * into the SQL (the rows are built by `write-rows.ts`). Each returns the positions (`i`) of the
+ * events it applied; an event it did not apply is a replay, a refused transition or an unknown
+ * job, which `classify-outcomes.ts` tells apart.
  *
  * Inserts take their rows in key order so that two batches touching the same jobs lock them in the
  * same order; the UPDATEs cannot promise that, and a deadlock between them is retried by the
@@ -22,44 +22,10 @@ import { mayFinish, mayStart } from "./transitions.ts";
  * name and start time for stages): a second one for the same row is classified afterwards as a
  * replay, since PostgreSQL does not say which of two rows of one statement won.
  */
-export interface PositionedEvent<E> {
-  index: number;
-  event: E;
-}
 
 type AppliedRow = { i: number } & Record<string, unknown>;
 
 const appliedPositions = (rows: AppliedRow[]): Set<number> => new Set(rows.map((row) => row.i));
-
-/**
- * A write's rows as its one JSON parameter, or null when there is nothing to write. Built apart
- * from the statement so that a batch can be serialized ahead, while the one before it is being
- * written (`planEvents`).
- */
-export type WriteRows = string | null;
-
-function rowsParameter<E>(events: readonly E[], toRow: (event: E) => object): WriteRows {
-  return events.length === 0 ? null : jsonParameter(events.map(toRow));
-}
-
-/**
- * New jobs, queued, or already running or finished when their start and finish were folded in
- * (`phases.ts`). An existing job is left as it is (ON CONFLICT DO NOTHING).
- */
-export const acceptRows = (events: readonly AcceptWithLifecycle[]): WriteRows =>
-  rowsParameter(events, ({ index, event, start, finish }) => ({
-    i: index,
-    job_id: event.jobId,
-    bot_id: event.botId,
-    state: finish?.event.state ?? (start ? "running" : "queued"),
-    accepted_at: event.at.toISOString(),
-    started_at: start?.event.at.toISOString() ?? null,
-    finished_at: finish?.event.at.toISOString() ?? null,
-    meta: event.meta ?? {},
-    created_by: event.createdBy ?? null,
-    result: finish?.event.result ?? null,
-    error_message: finish?.event.errorMessage ?? null,
-  }));
 
 /**
  * The stages of a new job, inserted by the same statement as the job, so that the INSERT of the
@@ -67,7 +33,7 @@ export const acceptRows = (events: readonly AcceptWithLifecycle[]): WriteRows =>
  * forbids it, and another transaction cannot add one before this one commits the job), so those
  * stages need neither ON CONFLICT's probe of the unique index nor a lookup of the job. The
  * statement's data-modifying CTEs cannot see each other's rows, but the foreign key checks run at
- * its end and do. Stages of a job that already existed are left for `applyStages`.
+ * its end and do. Stages of a job that already existed are left for `insertStages`.
  */
 const stagesOfNewJobs = (stageRows: WriteRows) =>
   stageRows === null
@@ -84,9 +50,10 @@ const stagesOfNewJobs = (stageRows: WriteRows) =>
 
 /**
  * Inserts the new jobs and, when given, the stages the batch holds for them; returns the
- * positions of the acceptances that created a job (its stages were stored with it).
+ * positions of the acceptances that created a job (its stages were stored with it). An existing
+ * job is left as it is (ON CONFLICT DO NOTHING).
  */
-export async function applyAccepts(
+export async function insertAcceptedJobs(
   db: AuditDb,
   rows: WriteRows,
   stagesOfAccepted: WriteRows = null,
@@ -116,14 +83,7 @@ export async function applyAccepts(
 }
 
 /** queued → running, when the start is not before the acceptance. */
-export const startRows = (events: readonly PositionedEvent<JobStartedEvent>[]): WriteRows =>
-  rowsParameter(events, ({ index, event }) => ({
-    i: index,
-    job_id: event.jobId,
-    at: event.at.toISOString(),
-  }));
-
-export async function applyStarts(db: AuditDb, rows: WriteRows): Promise<Set<number>> {
+export async function updateStartedJobs(db: AuditDb, rows: WriteRows): Promise<Set<number>> {
   if (rows === null) return new Set();
   return appliedPositions(
     await queryRows<AppliedRow>(
@@ -142,24 +102,10 @@ export async function applyStarts(db: AuditDb, rows: WriteRows): Promise<Set<num
 /**
  * Stages of known jobs. Those of an unknown job are filtered out here rather than left to the
  * foreign key, whose violation would abort the whole statement and with it the batch.
- */
-export const stageRows = (events: readonly PositionedEvent<StageEvent>[]): WriteRows =>
-  rowsParameter(events, ({ index, event }) => ({
-    i: index,
-    job_id: event.jobId,
-    stage_name: event.stageName,
-    started_at: event.startedAt.toISOString(),
-    ended_at: event.endedAt?.toISOString() ?? null,
-    status: event.status,
-    meta: event.meta ?? {},
-    error: event.error ?? null,
-  }));
-
-/**
  * `jobsExist` says the jobs are known to exist (accepted earlier in this transaction): the
  * stages then skip the lookup of their job, a random probe of the jobs' primary key per stage.
  */
-export async function applyStages(
+export async function insertStages(
   db: AuditDb,
   rows: WriteRows,
   { jobsExist = false } = {},
@@ -191,17 +137,7 @@ export async function applyStages(
  * running → succeeded | failed | canceled, queued → canceled; the finish not before the start
  * (or the acceptance of a job that never started), and the run short enough for duration_ms.
  */
-export const finishRows = (events: readonly PositionedEvent<JobFinishedEvent>[]): WriteRows =>
-  rowsParameter(events, ({ index, event }) => ({
-    i: index,
-    job_id: event.jobId,
-    state: event.state,
-    at: event.at.toISOString(),
-    result: event.result ?? null,
-    error_message: event.errorMessage ?? null,
-  }));
-
-export async function applyFinishes(db: AuditDb, rows: WriteRows): Promise<Set<number>> {
+export async function updateFinishedJobs(db: AuditDb, rows: WriteRows): Promise<Set<number>> {
   if (rows === null) return new Set();
   return appliedPositions(
     await queryRows<AppliedRow>(

@@ -1,8 +1,9 @@
 import type { AuditDb } from "@forusbots/db";
-import { jobStages, jobs } from "@forusbots/db/schema";
+import { isTerminalState, jobStages, jobs } from "@forusbots/db/schema";
 import { sql } from "drizzle-orm";
 import { ConflictError, type EventError, invalidField, NotFoundError } from "../errors.ts";
 import {
+  type AuditEvent,
   durationProblem,
   type JobAcceptedEvent,
   type JobFinishedEvent,
@@ -10,7 +11,8 @@ import {
   type StageEvent,
 } from "../events/schemas.ts";
 import { jsonParameter } from "../query-rows.ts";
-import { isTerminalState } from "./transitions.ts";
+import type { PositionedEvent } from "./positioned-event.ts";
+import { stageKey } from "./stage-key.ts";
 
 /**
  * Why an event the write did not apply was not applied, worked out from the row as it now is:
@@ -19,7 +21,7 @@ import { isTerminalState } from "./transitions.ts";
  */
 export type Classification = "unchanged" | EventError;
 
-export interface StoredJob {
+interface StoredJob {
   jobId: string;
   botId: string;
   state: (typeof jobs.$inferSelect)["state"];
@@ -28,7 +30,7 @@ export interface StoredJob {
   finishedAt: Date | null;
 }
 
-export interface StoredStage {
+interface StoredStage {
   jobId: string;
   stageName: string;
   startedAt: Date;
@@ -36,7 +38,7 @@ export interface StoredStage {
   status: (typeof jobStages.$inferSelect)["status"];
 }
 
-export async function readStoredJobs(
+async function readStoredJobs(
   db: AuditDb,
   jobIds: Iterable<string>,
 ): Promise<Map<string, StoredJob>> {
@@ -58,10 +60,7 @@ export async function readStoredJobs(
   return new Map(rows.map((row) => [row.jobId, row]));
 }
 
-export const stageKey = (jobId: string, stageName: string, startedAt: Date): string =>
-  JSON.stringify([jobId, stageName, startedAt.getTime()]);
-
-export async function readStoredStages(
+async function readStoredStages(
   db: AuditDb,
   stages: readonly StageEvent[],
 ): Promise<Map<string, StoredStage>> {
@@ -97,7 +96,7 @@ const sameTime = (a: Date | null | undefined, b: Date | null | undefined): boole
 const changedConcurrently = (jobId: string): ConflictError =>
   new ConflictError(jobId, "jobId", `job ${jobId} changed while this event was written; retry it`);
 
-export function classifyAccept(event: JobAcceptedEvent, stored: StoredJob | undefined) {
+function classifyAccept(event: JobAcceptedEvent, stored: StoredJob | undefined): Classification {
   if (!stored) return changedConcurrently(event.jobId);
   if (stored.botId !== event.botId) {
     return new ConflictError(
@@ -109,10 +108,7 @@ export function classifyAccept(event: JobAcceptedEvent, stored: StoredJob | unde
   return "unchanged";
 }
 
-export function classifyStart(
-  event: JobStartedEvent,
-  stored: StoredJob | undefined,
-): Classification {
+function classifyStart(event: JobStartedEvent, stored: StoredJob | undefined): Classification {
   if (!stored) return new NotFoundError(event.jobId);
   if (event.at < stored.acceptedAt) {
     return invalidField("at", `before the job was accepted (${iso(stored.acceptedAt)})`);
@@ -135,10 +131,7 @@ export function classifyStart(
   return changedConcurrently(event.jobId);
 }
 
-export function classifyFinish(
-  event: JobFinishedEvent,
-  stored: StoredJob | undefined,
-): Classification {
+function classifyFinish(event: JobFinishedEvent, stored: StoredJob | undefined): Classification {
   if (!stored) return new NotFoundError(event.jobId);
   if (isTerminalState(stored.state)) {
     const finishedAt = stored.finishedAt ? iso(stored.finishedAt) : "an unknown time";
@@ -167,7 +160,7 @@ export function classifyFinish(
   return changedConcurrently(event.jobId);
 }
 
-export function classifyStage(
+function classifyStage(
   event: StageEvent,
   stored: StoredStage | undefined,
   jobExists: boolean,
@@ -184,4 +177,41 @@ export function classifyStage(
   }
   if (!jobExists) return new NotFoundError(event.jobId);
   return changedConcurrently(event.jobId);
+}
+
+/**
+ * The outcome of each event the writes did not apply, by position: the jobs and stages they
+ * name are read once, in two statements, whatever their number.
+ */
+export async function classifyUnapplied(
+  db: AuditDb,
+  unapplied: readonly PositionedEvent<AuditEvent>[],
+): Promise<Map<number, Classification>> {
+  const outcomes = new Map<number, Classification>();
+  const storedJobs = await readStoredJobs(
+    db,
+    unapplied.map(({ event }) => event.jobId),
+  );
+  const unappliedStages = unapplied.flatMap(({ event }) => (event.type === "stage" ? [event] : []));
+  const storedStages = await readStoredStages(db, unappliedStages);
+  for (const { index, event } of unapplied) {
+    const job = storedJobs.get(event.jobId);
+    switch (event.type) {
+      case "job.accepted":
+        outcomes.set(index, classifyAccept(event, job));
+        break;
+      case "job.started":
+        outcomes.set(index, classifyStart(event, job));
+        break;
+      case "stage": {
+        const stage = storedStages.get(stageKey(event.jobId, event.stageName, event.startedAt));
+        outcomes.set(index, classifyStage(event, stage, job !== undefined));
+        break;
+      }
+      case "job.finished":
+        outcomes.set(index, classifyFinish(event, job));
+        break;
+    }
+  }
+  return outcomes;
 }

@@ -1,15 +1,15 @@
 import type {
   AuditEvent,
   AuditEventType,
-  JobAcceptedEvent,
   JobFinishedEvent,
   JobStartedEvent,
   StageEvent,
 } from "../events/schemas.ts";
 import { durationProblem } from "../events/schemas.ts";
-import type { PositionedEvent } from "./apply.ts";
-import { stageKey } from "./classify.ts";
+import type { AcceptWithLifecycle, PositionedEvent } from "./positioned-event.ts";
+import { stageKey } from "./stage-key.ts";
 import { FINISH_FROM, START_FROM } from "./transitions.ts";
+import { acceptRows, finishRows, stageRows, startRows, type WriteRows } from "./write-rows.ts";
 
 /** Lifecycle order: a job's start, stages and finish can follow its acceptance in one batch. */
 export const LIFECYCLE_ORDER: Readonly<Record<AuditEventType, number>> = {
@@ -19,19 +19,7 @@ export const LIFECYCLE_ORDER: Readonly<Record<AuditEventType, number>> = {
   "job.finished": 3,
 };
 
-/**
- * An acceptance, with the start and finish of the same job from the same batch that can be
- * written into the new row at once. Bulk ingest mostly carries whole lifecycles: writing the
- * final row once, instead of inserting it queued and updating it twice, spares two row versions
- * and their index entries per job. When the job turns out to exist already, the start and the
- * finish go through the conditional UPDATEs like any other.
- */
-export interface AcceptWithLifecycle extends PositionedEvent<JobAcceptedEvent> {
-  start?: PositionedEvent<JobStartedEvent>;
-  finish?: PositionedEvent<JobFinishedEvent>;
-}
-
-export interface Phases {
+interface Phases {
   accepts: AcceptWithLifecycle[];
   starts: PositionedEvent<JobStartedEvent>[];
   stages: PositionedEvent<StageEvent>[];
@@ -50,7 +38,7 @@ function rowKey(event: AuditEvent): string {
  * the writes, as replays), then folds starts and finishes into their job's acceptance where the
  * state machine allows the same steps the UPDATEs would take.
  */
-export function splitIntoPhases(events: readonly PositionedEvent<AuditEvent>[]): Phases {
+function splitIntoPhases(events: readonly PositionedEvent<AuditEvent>[]): Phases {
   const phases: Phases = { accepts: [], starts: [], stages: [], finishes: [] };
   const seen = new Set<string>();
   for (const { index, event } of events) {
@@ -81,7 +69,7 @@ function foldLifecycles(phases: Phases): Phases {
   const folded = new Set<number>();
   for (const accept of phases.accepts) {
     const start = starts.get(accept.event.jobId);
-    // The conditions of applyStarts and applyFinishes, on the row the acceptance creates.
+    // The conditions of updateStartedJobs and updateFinishedJobs, on the row the acceptance creates.
     if (start && START_FROM.includes("queued") && start.event.at >= accept.event.at) {
       accept.start = start;
       folded.add(start.index);
@@ -104,5 +92,55 @@ function foldLifecycles(phases: Phases): Phases {
     starts: phases.starts.filter(({ index }) => !folded.has(index)),
     stages: phases.stages,
     finishes: phases.finishes.filter(({ index }) => !folded.has(index)),
+  };
+}
+
+/** [matching, the rest], each in the order given. */
+export function partition<T>(items: readonly T[], matches: (item: T) => boolean): [T[], T[]] {
+  const matching: T[] = [];
+  const rest: T[] = [];
+  for (const item of items) (matches(item) ? matching : rest).push(item);
+  return [matching, rest];
+}
+
+/**
+ * What a set of validated events will write, worked out before any database is touched: the
+ * phases, and the JSON rows of the first round's four statements. Planning is Node's work only,
+ * so the batch path plans the next batch while the database writes the previous one.
+ */
+export interface WritePlan {
+  events: readonly PositionedEvent<AuditEvent>[];
+  accepts: readonly AcceptWithLifecycle[];
+  acceptRows: WriteRows;
+  /** Stages of the jobs accepted in the batch: stored with their job when it is new. */
+  stagesOfAccepted: readonly PositionedEvent<StageEvent>[];
+  stagesOfAcceptedRows: WriteRows;
+  startRows: WriteRows;
+  stageRows: WriteRows;
+  finishRows: WriteRows;
+  /** Starts and finishes of jobs accepted in this batch: written once the INSERT has answered. */
+  startsAfterAccept: readonly PositionedEvent<JobStartedEvent>[];
+  finishesAfterAccept: readonly PositionedEvent<JobFinishedEvent>[];
+}
+
+export function planWrites(events: readonly PositionedEvent<AuditEvent>[]): WritePlan {
+  const phases = splitIntoPhases(events);
+  const acceptedHere = new Set(phases.accepts.map(({ event }) => event.jobId));
+  const ofJobAcceptedHere = ({ event }: PositionedEvent<AuditEvent>) =>
+    acceptedHere.has(event.jobId);
+  const [startsAfterAccept, otherStarts] = partition(phases.starts, ofJobAcceptedHere);
+  const [stagesOfAccepted, otherStages] = partition(phases.stages, ofJobAcceptedHere);
+  const [finishesAfterAccept, otherFinishes] = partition(phases.finishes, ofJobAcceptedHere);
+  return {
+    events,
+    accepts: phases.accepts,
+    acceptRows: acceptRows(phases.accepts),
+    stagesOfAccepted,
+    stagesOfAcceptedRows: stageRows(stagesOfAccepted),
+    startRows: startRows(otherStarts),
+    stageRows: stageRows(otherStages),
+    finishRows: finishRows(otherFinishes),
+    startsAfterAccept,
+    finishesAfterAccept,
   };
 }

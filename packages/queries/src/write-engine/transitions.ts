@@ -15,9 +15,6 @@ export const FINISH_FROM: Readonly<Record<TerminalJobState, readonly JobState[]>
   canceled: ["queued", "running"],
 };
 
-export const isTerminalState = (state: JobState): state is TerminalJobState =>
-  (TERMINAL_JOB_STATES as readonly JobState[]).includes(state);
-
 const stateList = (states: readonly JobState[]): SQL =>
   sql.join(
     states.map((state) => sql`${state}`),

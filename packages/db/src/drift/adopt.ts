@@ -1,17 +1,17 @@
 import { sql } from "drizzle-orm";
 import { compareCatalogs } from "../catalog/compare.ts";
 import { dumpCatalog } from "../catalog/dump.ts";
-import { buildExpectedCatalogs } from "../catalog/shadow.ts";
 import type { DatabaseHandle } from "../client/handle.ts";
 import { MigrationError, RefusedError } from "../errors.ts";
-import { withMigrationLock } from "./advisory-lock.ts";
-import { type MigrationFile, readMigrationFiles } from "./journal.ts";
+import { withMigrationLock } from "../migrator/advisory-lock.ts";
+import { type MigrationFile, readMigrationFiles } from "../migrator/journal.ts";
 import {
   ensureTrackingTable,
   readAppliedMigrations,
   TRACKING_SCHEMA,
   TRACKING_TABLE,
-} from "./tracking.ts";
+} from "../migrator/tracking.ts";
+import { buildExpectedCatalogs } from "./shadow-catalogs.ts";
 
 export interface AdoptResult {
   /** The newest migration the live schema matched; it and every older one are now recorded. */

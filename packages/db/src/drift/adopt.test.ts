@@ -2,12 +2,12 @@ import { readFileSync } from "node:fs";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../client/handle.ts";
+import { readMigrationFiles } from "../migrator/journal.ts";
+import { migrate } from "../migrator/migrate.ts";
+import { getMigrationStatus } from "../migrator/plan.ts";
+import { trackingTableExists } from "../migrator/tracking.ts";
 import { createTestDatabase, type TestDatabase } from "../testing/index.ts";
 import { adoptLegacyDatabase } from "./adopt.ts";
-import { readMigrationFiles } from "./journal.ts";
-import { migrate } from "./migrate.ts";
-import { getMigrationStatus } from "./plan.ts";
-import { trackingTableExists } from "./tracking.ts";
 
 const LEGACY_SCRIPTS = [
   "001_init.sql",

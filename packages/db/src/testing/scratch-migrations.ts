@@ -1,7 +1,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { MIGRATIONS_FOLDER, type MigrationFile, readMigrationFiles } from "./journal.ts";
+import { MIGRATIONS_FOLDER, type MigrationFile, readMigrationFiles } from "../migrator/journal.ts";
 
 /**
  * Test fixture: a copy of the real migrations folder in the temp directory, with extra migrations

@@ -1,7 +1,7 @@
+import { type CatalogDump, dumpCatalog } from "../catalog/dump.ts";
 import { IN_MEMORY, openDatabase } from "../client/index.ts";
 import type { MigrationFile } from "../migrator/journal.ts";
 import { migrate } from "../migrator/migrate.ts";
-import { type CatalogDump, dumpCatalog } from "./dump.ts";
 
 /**
  * The schema each migration step produces, built in a throw-away in-memory PGlite (a shadow

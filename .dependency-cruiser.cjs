@@ -7,7 +7,7 @@
  *   packages/db  schema, errors, config, output ← failures ← client ← catalog ← migrator
  *                ← drift, reset
  *                ← bin, testing (entry points and test support)
- *   queries      errors.ts, query-rows.ts ← events ← write-engine ← recorder, ingest;
+ *   queries      contract, errors.ts, query-rows.ts ← events ← write-engine ← recorder, ingest;
  *                reads sit on events and below, beside the write side
  *   console      web never imports server (the browser bundle holds no server code)
  */
@@ -135,7 +135,7 @@ module.exports = {
       [under(`${DB}/bin`), under(`${DB}/testing`), `^${DB}/index\\.ts$`],
     ]),
     ...layerRules("queries", [
-      [`^${QUERIES}/errors\\.ts$`, `^${QUERIES}/query-rows\\.ts$`],
+      [under(`${QUERIES}/contract`), `^${QUERIES}/errors\\.ts$`, `^${QUERIES}/query-rows\\.ts$`],
       under(`${QUERIES}/events`),
       [under(`${QUERIES}/write-engine`), under(`${QUERIES}/reads`)],
       [under(`${QUERIES}/recorder`), under(`${QUERIES}/ingest`)],
@@ -143,6 +143,14 @@ module.exports = {
     ]),
     ...siblingRules("queries", [under(`${QUERIES}/write-engine`), under(`${QUERIES}/reads`)]),
     ...siblingRules("queries", [under(`${QUERIES}/recorder`), under(`${QUERIES}/ingest`)]),
+    {
+      name: "contract-without-database",
+      comment:
+        "the input contract is loaded by the console's page in the browser: it imports nothing but its own files and the state lists (@forusbots/db/states)",
+      severity: "error",
+      from: { path: under(`${QUERIES}/contract`), pathNot: TEST_CODE },
+      to: { pathNot: [under(`${QUERIES}/contract`), `^${DB}/schema/states\\.ts$`] },
+    },
     {
       name: "console-web-not-server",
       comment: "the console's browser code must not import its server's",

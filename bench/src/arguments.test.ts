@@ -41,6 +41,14 @@ describe("bench arguments", () => {
     expect(() => parseBenchArguments(["--jobs", "1e6"])).toThrow(/^--jobs takes a whole number/);
   });
 
+  it("refuses more days than one day series spans, as the read of it would", () => {
+    const longest = parseBenchArguments(["--days", "1000"]);
+    expect(longest.help === false && longest.options.days).toBe(1000);
+    expect(() => parseBenchArguments(["--days", "1001"])).toThrow(
+      new UsageError('--days takes at most 1000, the days one series spans (got "1001")'),
+    );
+  });
+
   it("refuses an unknown flag as a usage error", () => {
     expect(() => parseBenchArguments(["--job", "5"])).toThrow(UsageError);
   });

@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { UsageError } from "@forusbots/db";
 import { INGEST_BATCH_SIZE } from "@forusbots/queries";
+import { MAX_TIMELINE_BUCKETS } from "@forusbots/queries/contract";
 
 export const BENCH_USAGE = `Usage: pnpm bench [options]
 
@@ -12,7 +13,8 @@ databases. Prints a table, then one JSON line.
 Options:
   --jobs N            jobs in the data set (default 1000000)
   --bots N            bots the jobs are spread over (default 50)
-  --days N            days the jobs are spread over (default 90)
+  --days N            days the jobs are spread over (default 90, at most ${MAX_TIMELINE_BUCKETS}: one
+                      day series of the reads spans them all)
   --runs N            measured runs of each read (default 50)
   --pglite-jobs N     jobs loaded into the in-memory PGlite for its reads (default 100000,
                       or --jobs when that is smaller)
@@ -67,12 +69,18 @@ export function parseBenchArguments(args: readonly string[]): BenchCommand {
     throw new UsageError(`${(error as Error).message} (see --help)`);
   }
   if (values.help) return { help: true };
+  const days = count("days", values.days);
+  if (days > MAX_TIMELINE_BUCKETS) {
+    throw new UsageError(
+      `--days takes at most ${MAX_TIMELINE_BUCKETS}, the days one series spans (got "${values.days}")`,
+    );
+  }
   return {
     help: false,
     options: {
       jobs: count("jobs", values.jobs),
       bots: count("bots", values.bots),
-      days: count("days", values.days),
+      days,
       runs: count("runs", values.runs),
       // A small run stays small: PGlite never loads more jobs than the run asks for.
       pgliteJobs:

@@ -37,6 +37,8 @@ export interface DatabaseOptions {
 export class CliContext {
   readonly out: Style;
   readonly err: Style;
+  /** When the command started: the `now` of relative times (`--from 24h`) and of defaults. */
+  readonly startedAt = new Date();
 
   constructor(
     readonly terminal: Terminal,

@@ -1,28 +1,42 @@
+import {
+  MAX_RECENT_JOBS,
+  type Parsed,
+  parseTimeInput,
+  parseWholeNumber,
+} from "@forusbots/queries/contract";
 import { InvalidArgumentError } from "commander";
 
 /**
- * Argument parsers shared by the commands. Commander reports what they throw as
- * `option '--jobs <n>' argument 'x' is invalid. <reason>` and the CLI exits with the usage status.
+ * Argument parsers shared by the commands, each reading with the rules of
+ * `@forusbots/queries/contract` (the console's API reads with the same). Commander reports what
+ * they throw as `option '--jobs <n>' argument 'x' is invalid. <reason>` and the CLI exits with
+ * the usage status.
  */
 
-export function parsePositiveInteger(value: string): number {
-  const number = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(number) || number < 1) {
-    throw new InvalidArgumentError("expected a whole number of at least 1");
-  }
-  return number;
+function argument<T>(parsed: Parsed<T>): T {
+  if (!parsed.ok) throw new InvalidArgumentError(parsed.problem);
+  return parsed.value;
 }
 
-/** A date (`2026-03-01`, midnight UTC) or an ISO 8601 timestamp with a time zone. */
-export function parseTimestamp(value: string): Date {
-  const text = value.trim();
-  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(text);
-  const zoned = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i.test(text);
-  const date = new Date(dateOnly ? `${text}T00:00:00Z` : text);
-  if ((!dateOnly && !zoned) || Number.isNaN(date.getTime())) {
-    throw new InvalidArgumentError(
-      "expected a date (2026-03-01) or an ISO timestamp with a zone (2026-03-01T12:00:00Z)",
-    );
-  }
-  return date;
-}
+export const parsePositiveInteger = (value: string): number =>
+  argument(parseWholeNumber(value, { min: 1, max: Number.MAX_SAFE_INTEGER }));
+
+/** `--limit` of a page of jobs: at most what one page of the read holds. */
+export const parsePageSize = (value: string): number =>
+  argument(parseWholeNumber(value, { min: 1, max: MAX_RECENT_JOBS }));
+
+/**
+ * A time option (`--from`, `--to`, `--end`), its relative forms (`24h`, `yesterday`) counted from
+ * `now`: the moment the command started, the same for every option of one command.
+ */
+export const timeArgument =
+  (now: Date) =>
+  (value: string): Date =>
+    argument(parseTimeInput(value, now));
+
+/** What a time option takes, shown after the options in each `--help` that has one. */
+export const TIMES_HELP = `
+Times: a date (2026-03-01: midnight UTC); an ISO timestamp with Z or an offset
+(2026-03-01T12:00:00+01:00 or +0100), or without a zone, then read as UTC
+(2026-03-01T12:00); a time ago (30m, 24h, 7d, 2w); now; today or yesterday
+(midnight UTC starting that day).`;

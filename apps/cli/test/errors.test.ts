@@ -52,9 +52,10 @@ describe("usage errors (exit 2)", () => {
   });
 
   it("a malformed timestamp", async () => {
-    const run = await runCli(["metrics", "--from", "yesterday"]);
+    const run = await runCli(["metrics", "--from", "last tuesday"]);
     expect(run.status).toBe(2);
     expect(run.stderr).toContain("--from");
+    expect(run.stderr).toContain("expected a date (2026-03-01)");
   });
 
   it("a state that does not exist", async () => {

@@ -218,9 +218,6 @@ describe("read commands", () => {
   });
 
   it("a filter the queries refuse is a usage error naming the option (exit 2)", async () => {
-    const tooMany = await runCli(["recent", "--limit", "101"], { env: database.env });
-    expect(tooMany.status).toBe(2);
-    expect(tooMany.stderr).toMatch(/^forus-audit: --limit .*100/);
     const backwards = await runCli(["metrics", "--from", "2026-03-02", "--to", "2026-03-01"], {
       env: database.env,
     });
@@ -229,6 +226,26 @@ describe("read commands", () => {
     const badCursor = await runCli(["recent", "--before", "not-a-cursor"], { env: database.env });
     expect(badCursor.status).toBe(2);
     expect(badCursor.stderr).toMatch(/^forus-audit: --before /);
+  });
+
+  it("recent --limit takes at most a page of 100 jobs (exit 2 beyond)", async () => {
+    const tooMany = await runCli(["recent", "--limit", "101"], { env: database.env });
+    expect(tooMany.status).toBe(2);
+    expect(tooMany.stderr.split("\n")[0]).toBe(
+      "error: option '--limit <n>' argument '101' is invalid. expected a whole number from 1 to 100",
+    );
+  });
+
+  it("timeline spans at most 1000 buckets, said about --to (exit 2)", async () => {
+    // 1 March to 12 April 2026 is 42 days: 1,008 hours.
+    const run = await runCli(
+      ["timeline", "--bucket", "hour", "--from", "2026-03-01", "--to", "2026-04-12"],
+      { env: database.env },
+    );
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(
+      "forus-audit: --to spans 1008 hours; a series holds at most 1000 (ask for days, or a shorter range)\n",
+    );
   });
 
   it("timeline: jobs per hour, per bot and state", async () => {

@@ -3,7 +3,7 @@ import { type Command, Option } from "@commander-js/extra-typings";
 import type { CliContext } from "../context.ts";
 import { eventsAsCsv } from "../export/csv.ts";
 import { openOutputFile } from "../export/open-output.ts";
-import { parseTimestamp } from "../options.ts";
+import { TIMES_HELP, timeArgument } from "../options.ts";
 import { writeLines } from "../output/write-lines.ts";
 
 export function registerExport(program: Command, cli: CliContext): void {
@@ -18,9 +18,10 @@ export function registerExport(program: Command, cli: CliContext): void {
         .default("jsonl"),
     )
     .option("--bot <id>", "only this bot's jobs")
-    .option("--from <time>", "jobs accepted at or after this date or timestamp", parseTimestamp)
-    .option("--to <time>", "jobs accepted before this date or timestamp", parseTimestamp)
+    .option("--from <time>", "jobs accepted at or after this time", timeArgument(cli.startedAt))
+    .option("--to <time>", "jobs accepted before this time", timeArgument(cli.startedAt))
     .option("-o, --output <file>", "write to this file instead of standard output")
+    .addHelpText("after", TIMES_HELP)
     .action(async (options) => {
       const file =
         options.output === undefined ? undefined : await openOutputFile(cli, options.output);

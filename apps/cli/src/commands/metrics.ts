@@ -1,6 +1,6 @@
 import type { Command } from "@commander-js/extra-typings";
 import type { CliContext } from "../context.ts";
-import { parseTimestamp } from "../options.ts";
+import { TIMES_HELP, timeArgument } from "../options.ts";
 import { formatCount, formatPercent, formatSeconds } from "../output/format.ts";
 import { renderTable } from "../output/table.ts";
 
@@ -9,9 +9,10 @@ export function registerMetrics(program: Command, cli: CliContext): void {
     .command("metrics")
     .description("jobs, successes, failures and durations per bot")
     .option("--bot <id>", "only this bot")
-    .option("--from <time>", "jobs accepted at or after this date or timestamp", parseTimestamp)
-    .option("--to <time>", "jobs accepted before this date or timestamp", parseTimestamp)
+    .option("--from <time>", "jobs accepted at or after this time", timeArgument(cli.startedAt))
+    .option("--to <time>", "jobs accepted before this time", timeArgument(cli.startedAt))
     .option("--json", "print the metrics as JSON")
+    .addHelpText("after", TIMES_HELP)
     .action(async (options) => {
       const metrics = await cli.withDatabase(async (handle) => {
         const { getBotMetrics } = await import("@forusbots/queries");

@@ -1,7 +1,7 @@
 import { type Command, Option } from "@commander-js/extra-typings";
-import { JOB_STATES } from "@forusbots/db/schema";
+import { JOB_STATES, MAX_RECENT_JOBS } from "@forusbots/queries/contract";
 import type { CliContext } from "../context.ts";
-import { parsePositiveInteger } from "../options.ts";
+import { parsePageSize } from "../options.ts";
 import { formatSeconds, formatTimestamp } from "../output/format.ts";
 import { stateCell } from "../output/job-state.ts";
 import { renderTable } from "../output/table.ts";
@@ -12,7 +12,7 @@ export function registerRecent(program: Command, cli: CliContext): void {
     .description("the newest jobs first, with their duration and number of stages")
     .option("--bot <id>", "only this bot")
     .addOption(new Option("--state <state>", "only jobs in this state").choices(JOB_STATES))
-    .option("--limit <n>", "jobs per page, at most 100", parsePositiveInteger, 20)
+    .option("--limit <n>", `jobs per page, at most ${MAX_RECENT_JOBS}`, parsePageSize, 20)
     .option("--before <cursor>", "the page after the one that printed this cursor")
     .option("--json", "print the jobs and the next cursor as JSON")
     .action(async (options) => {

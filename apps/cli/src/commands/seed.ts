@@ -1,16 +1,10 @@
 import type { Command } from "@commander-js/extra-typings";
+import { startOfUtcDay } from "@forusbots/queries/contract";
 import type { CliContext } from "../context.ts";
-import { parsePositiveInteger, parseTimestamp } from "../options.ts";
+import { parsePositiveInteger, TIMES_HELP, timeArgument } from "../options.ts";
 import { formatCount, formatTimestamp } from "../output/format.ts";
 import { createRandom, seedFromText } from "../seed/random.ts";
 import { type SampleEvent, sampleJobs } from "../seed/sample-jobs.ts";
-
-const DAY_MS = 86_400_000;
-
-/** Midnight UTC today: the default end, so one seed gives the same data all day long. */
-function startOfTodayUtc(): Date {
-  return new Date(Math.floor(Date.now() / DAY_MS) * DAY_MS);
-}
 
 export function registerSeed(program: Command, cli: CliContext): void {
   program
@@ -28,11 +22,13 @@ export function registerSeed(program: Command, cli: CliContext): void {
     .option(
       "--end <time>",
       "the newest moment of the data (default: today 00:00 UTC)",
-      parseTimestamp,
+      timeArgument(cli.startedAt),
     )
     .option("--json", "print the summary as JSON")
+    .addHelpText("after", TIMES_HELP)
     .action(async (options) => {
-      const end = options.end ?? startOfTodayUtc();
+      // Midnight UTC today by default, so one seed gives the same data all day long.
+      const end = options.end ?? startOfUtcDay(cli.startedAt);
       const random = createRandom(seedFromText(options.seed));
       const result = await cli.withDatabase(async (handle) => {
         const { INGEST_BATCH_SIZE, writeEventBatches } = await import("@forusbots/queries");

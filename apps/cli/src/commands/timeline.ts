@@ -1,7 +1,12 @@
 import { type Command, Option } from "@commander-js/extra-typings";
-import { JOB_STATES } from "@forusbots/db/schema";
+import {
+  DEFAULT_TIMELINE_BUCKET,
+  JOB_STATES,
+  MAX_TIMELINE_BUCKETS,
+  TIMELINE_BUCKETS,
+} from "@forusbots/queries/contract";
 import type { CliContext } from "../context.ts";
-import { parseTimestamp } from "../options.ts";
+import { TIMES_HELP, timeArgument } from "../options.ts";
 import { formatCount, formatTimestamp } from "../output/format.ts";
 import { renderTable } from "../output/table.ts";
 
@@ -14,18 +19,25 @@ export function registerTimeline(program: Command, cli: CliContext): void {
     .command("timeline")
     .description("jobs accepted per hour or day, per bot and state (the time series for charts)")
     .addOption(
-      new Option("--bucket <size>", "bucket size").choices(["hour", "day"] as const).default("day"),
+      new Option("--bucket <size>", "bucket size (UTC hours or days)")
+        .choices(TIMELINE_BUCKETS)
+        .default(DEFAULT_TIMELINE_BUCKET),
     )
     .option(
       "--from <time>",
       "start of the range (default: 24 hours or 30 days before --to)",
-      parseTimestamp,
+      timeArgument(cli.startedAt),
     )
-    .option("--to <time>", "end of the range, exclusive (default: now)", parseTimestamp)
+    .option(
+      "--to <time>",
+      "end of the range, exclusive (default: now)",
+      timeArgument(cli.startedAt),
+    )
     .option("--bot <id>", "only this bot")
     .option("--json", "print the series as JSON")
+    .addHelpText("after", `${TIMES_HELP}\nA series spans at most ${MAX_TIMELINE_BUCKETS} buckets.`)
     .action(async (options) => {
-      const to = options.to ?? new Date();
+      const to = options.to ?? cli.startedAt;
       const from = options.from ?? new Date(to.getTime() - DEFAULT_SPAN_MS[options.bucket]);
       const series = await cli.withDatabase(async (handle) => {
         const { getJobTimeSeries } = await import("@forusbots/queries");

@@ -96,11 +96,56 @@ describe("console API on known data", () => {
       expect(body.bots.map((bot: { botId: string }) => bot.botId)).toEqual(["report-bot"]);
     });
 
-    it("refuses a malformed date, naming the parameter", async () => {
-      const { status, body } = await get("/api/bots?from=yesterday");
+    it("reads from and to as the CLI reads --from and --to", async () => {
+      // J2 accepted at 10:00 UTC (in), J3 at 11:00 UTC the next day (out), however it is written.
+      const ranges = [
+        "from=2026-03-02T11:00:00%2B0100&to=2026-03-03T12:00:00%2B01:00",
+        // A "+" left unescaped in a query string arrives as a space; it can only be the offset's.
+        "from=2026-03-02T11:00:00+0100&to=2026-03-03T06:00-0500",
+        "from=2026-03-02T10:00&to=2026-03-03T11:00:00",
+        "from=2026-03-02t10:00:00z&to=2026-03-03T11:00:00.000Z",
+      ];
+      for (const range of ranges) {
+        const { status, body } = await get(`/api/bots?${range}`);
+        expect(status, range).toBe(200);
+        expect(
+          body.bots.map((bot: { botId: string; totalJobs: number }) => [bot.botId, bot.totalJobs]),
+          range,
+        ).toEqual([["invoice-bot", 1]]);
+      }
+    });
+
+    it("counts relative times back from the request's now", async () => {
+      // Fixed at 8 March 2026, 06:30 UTC: 7d is 1 March 06:30, yesterday 7 March, today 8 March.
+      const clocked = createConsoleApp({
+        connection: connectionOf(handle),
+        logError: () => {},
+        now: () => new Date("2026-03-08T06:30:00Z"),
+      });
+      const getAt = async (path: string) => (await clocked.request(path)).json();
+      const lastWeek = await getAt("/api/bots?from=7d&to=now");
+      expect(lastWeek).toEqual(
+        (await get("/api/bots?from=2026-03-01T06:30Z&to=2026-03-08T06:30Z")).body,
+      );
+      expect(lastWeek.bots.map((bot: { totalJobs: number }) => bot.totalJobs)).toEqual([26, 3, 3]);
+      // From 3 March 06:30 (5 days back): J3, J4 and everything after.
+      const lastDays = await getAt("/api/bots?from=120h&to=today");
+      expect(lastDays.bots.map((bot: { totalJobs: number }) => bot.totalJobs)).toEqual([26, 1, 3]);
+      const series = await getAt("/api/bots/time-series?from=yesterday&to=today&bucket=hour");
+      expect(series).toMatchObject({
+        from: "2026-03-07T00:00:00.000Z",
+        to: "2026-03-08T00:00:00.000Z",
+        points: [],
+      });
+    });
+
+    it("refuses a malformed time, saying what it takes", async () => {
+      const { status, body } = await get("/api/bots?from=last-week");
       expect(status).toBe(400);
       expect(body.error.kind).toBe("validation");
-      expect(body.error.message).toMatch(/^query parameter from: /);
+      expect(body.error.message).toBe(
+        'query parameter from: expected a date (2026-03-01), an ISO timestamp (2026-03-01T12:00:00Z, +01:00 or +0100; without a zone, UTC), a time ago (30m, 24h, 7d, 2w), now, today or yesterday (got "last-week")',
+      );
     });
 
     it("refuses a range that ends before it starts", async () => {
@@ -143,12 +188,26 @@ describe("console API on known data", () => {
       expect(body.error.message).toBe("query parameter from: is required");
     });
 
-    it("refuses an hourly series longer than 31 days", async () => {
-      const { status, body } = await get(
-        "/api/bots/time-series?from=2026-01-01&to=2026-03-01&bucket=hour",
+    it("takes a series of up to 1000 buckets, hours or days", async () => {
+      // 1 March to 11 April is 41 days: 984 hours.
+      const hours = await get("/api/bots/time-series?from=2026-03-01&to=2026-04-11&bucket=hour");
+      expect(hours.status).toBe(200);
+      expect(hours.body.points).toHaveLength(7);
+      // 1 January 2024 to 26 September 2026: 366 + 365 + 269 = 1,000 days.
+      const days = await get("/api/bots/time-series?from=2024-01-01&to=2026-09-27&bucket=day");
+      expect(days.status).toBe(200);
+    });
+
+    it("refuses a series of more buckets, as the queries would", async () => {
+      // January and February 2026: 59 days, 1,416 hours.
+      const hours = await get("/api/bots/time-series?from=2026-01-01&to=2026-03-01&bucket=hour");
+      expect(hours.status).toBe(400);
+      expect(hours.body.error.message).toBe(
+        "query parameter to: spans 1416 hours; a series holds at most 1000 (ask for days, or a shorter range)",
       );
-      expect(status).toBe(400);
-      expect(body.error.message).toMatch(/^query parameter to: /);
+      const days = await get("/api/bots/time-series?from=2024-01-01&to=2026-09-28&bucket=day");
+      expect(days.status).toBe(400);
+      expect(days.body.error.message).toMatch(/^query parameter to: spans 1001 days;/);
     });
 
     it("refuses an unknown bucket", async () => {

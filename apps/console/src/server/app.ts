@@ -2,6 +2,7 @@ import { describeStack } from "@forusbots/db";
 import { Hono } from "hono";
 import type { DatabaseConnection } from "./database-connection.ts";
 import { toErrorResponse } from "./error-response.ts";
+import type { RequestParams } from "./request-params.ts";
 import { botRoutes } from "./routes/bots.ts";
 import { jobRoutes } from "./routes/jobs.ts";
 import { stageRoutes } from "./routes/stages.ts";
@@ -18,6 +19,8 @@ export interface ConsoleAppOptions {
    * print drizzle's message, which holds them).
    */
   logError?: (error: unknown) => void;
+  /** The clock relative times (`from=7d`, `to=now`) count from; tests fix it. */
+  now?: () => Date;
 }
 
 /** The console's HTTP surface: a read-only JSON API under /api and the page for everything else. */
@@ -26,7 +29,9 @@ export function createConsoleApp(options: ConsoleAppOptions): Hono {
     connection,
     siteDir,
     logError = (error) => console.error(describeStack(error)),
+    now = () => new Date(),
   } = options;
+  const paramsOf = (query: RequestParams["query"]): RequestParams => ({ query, now: now() });
   const app = new Hono();
 
   // Read-only by construction: nothing but GET (and HEAD, which Hono answers from GET) gets past.
@@ -47,9 +52,9 @@ export function createConsoleApp(options: ConsoleAppOptions): Hono {
   });
 
   app.route("/api/status", statusRoutes(connection));
-  app.route("/api/bots", botRoutes(connection));
-  app.route("/api/jobs", jobRoutes(connection));
-  app.route("/api/stages", stageRoutes(connection));
+  app.route("/api/bots", botRoutes(connection, paramsOf));
+  app.route("/api/jobs", jobRoutes(connection, paramsOf));
+  app.route("/api/stages", stageRoutes(connection, paramsOf));
   app.get("/api/*", (c) =>
     c.json({ error: { kind: "not_found", message: `no API route ${c.req.path}` } }, 404),
   );

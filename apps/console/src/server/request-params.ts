@@ -1,5 +1,17 @@
 import { AuditError } from "@forusbots/db";
-import { JOB_STATES, type JobState } from "@forusbots/db/schema";
+import {
+  DEFAULT_TIMELINE_BUCKET,
+  isOrderedRange,
+  type JobState,
+  type Parsed,
+  parseJobState,
+  parseTimeInput,
+  parseTimelineBucket,
+  parseWholeNumber,
+  RANGE_ORDER_PROBLEM,
+  type TimelineBucket,
+  timelineSpanProblem,
+} from "@forusbots/queries/contract";
 
 /** A query-string parameter the API cannot use, named with what it expected. */
 export class ParameterError extends AuditError {
@@ -12,75 +24,68 @@ export class ParameterError extends AuditError {
   }
 }
 
-type Query = (name: string) => string | undefined;
-
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
-
-/** A bare date is midnight UTC, so `from=2026-03-01` means the same instant on every server. */
-export function optionalInstant(query: Query, name: string): Date | undefined {
-  const text = query(name)?.trim();
-  if (text === undefined || text === "") return undefined;
-  const iso = DATE_ONLY.test(text) ? `${text}T00:00:00Z` : text;
-  const instant = new Date(iso);
-  if (!(DATE_ONLY.test(text) || DATE_TIME.test(text)) || Number.isNaN(instant.getTime())) {
-    throw new ParameterError(
-      name,
-      `expected a date like 2026-03-01 or 2026-03-01T12:00:00Z (got "${text}")`,
-    );
-  }
-  return instant;
+/**
+ * The query string of one request, and when it arrived: the `now` of its relative times, so that
+ * `from=7d&to=now` spans exactly seven days.
+ */
+export interface RequestParams {
+  query: (name: string) => string | undefined;
+  now: Date;
 }
 
-export function requiredInstant(query: Query, name: string): Date {
-  const instant = optionalInstant(query, name);
-  if (instant === undefined) throw new ParameterError(name, "is required");
-  return instant;
-}
-
-/** `from` and `to` as a half-open range [from, to); an empty or backwards range is a mistake. */
-export function checkRange(from: Date | undefined, to: Date | undefined): void {
-  if (from !== undefined && to !== undefined && to.getTime() <= from.getTime()) {
-    throw new ParameterError("to", "must be later than from");
-  }
-}
-
-export function optionalText(query: Query, name: string): string | undefined {
+/** The parameter's text; an empty one is no parameter. */
+export function optionalText({ query }: RequestParams, name: string): string | undefined {
   const text = query(name)?.trim();
   return text === undefined || text === "" ? undefined : text;
 }
 
-export function optionalState(query: Query, name: string): JobState | undefined {
-  const text = optionalText(query, name);
+/** The parameter read with one of the contract's parsers (the rules the CLI reads with). */
+function parameter<T>(
+  params: RequestParams,
+  name: string,
+  parse: (text: string) => Parsed<T>,
+): T | undefined {
+  const text = optionalText(params, name);
   if (text === undefined) return undefined;
-  const state = JOB_STATES.find((candidate) => candidate === text);
-  if (state === undefined) {
-    throw new ParameterError(name, `expected one of ${JOB_STATES.join(", ")} (got "${text}")`);
-  }
-  return state;
+  const parsed = parse(text);
+  if (!parsed.ok) throw new ParameterError(name, `${parsed.problem} (got "${text}")`);
+  return parsed.value;
 }
 
-export function optionalWholeNumber(
-  query: Query,
+/**
+ * A query string decodes "+" as a space, so `from=…T12:00+0100` written by hand arrives as
+ * `…T12:00 0100`. A space before an offset's digits can only be that "+"; it is put back.
+ */
+const restoreOffsetPlus = (text: string): string => text.replace(/ (?=\d{2}:?\d{2}$)/, "+");
+
+export const optionalInstant = (params: RequestParams, name: string): Date | undefined =>
+  parameter(params, name, (text) => parseTimeInput(restoreOffsetPlus(text), params.now));
+
+export function requiredInstant(params: RequestParams, name: string): Date {
+  const instant = optionalInstant(params, name);
+  if (instant === undefined) throw new ParameterError(name, "is required");
+  return instant;
+}
+
+/** `from` and `to`, checked as the reads check them, but reported as parameters. */
+export function checkRange(from: Date | undefined, to: Date | undefined): void {
+  if (!isOrderedRange({ from, to })) throw new ParameterError("to", RANGE_ORDER_PROBLEM);
+}
+
+export const optionalState = (params: RequestParams, name: string): JobState | undefined =>
+  parameter(params, name, parseJobState);
+
+export const optionalWholeNumber = (
+  params: RequestParams,
   name: string,
   bounds: { min: number; max: number },
-): number | undefined {
-  const text = optionalText(query, name);
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || value < bounds.min || value > bounds.max) {
-    throw new ParameterError(
-      name,
-      `expected a whole number from ${bounds.min} to ${bounds.max} (got "${text}")`,
-    );
-  }
-  return value;
-}
+): number | undefined => parameter(params, name, (text) => parseWholeNumber(text, bounds));
 
-export function bucketOf(query: Query, name: string): "hour" | "day" {
-  const text = optionalText(query, name) ?? "day";
-  if (text !== "hour" && text !== "day") {
-    throw new ParameterError(name, `expected hour or day (got "${text}")`);
-  }
-  return text;
+/** The series' bucket size, by day unless asked. */
+export const timelineBucket = (params: RequestParams, name: string): TimelineBucket =>
+  parameter(params, name, parseTimelineBucket) ?? DEFAULT_TIMELINE_BUCKET;
+
+export function checkTimelineSpan(bucket: TimelineBucket, from: Date, to: Date): void {
+  const problem = timelineSpanProblem(bucket, from, to);
+  if (problem !== undefined) throw new ParameterError("to", problem);
 }

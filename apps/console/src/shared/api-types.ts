@@ -5,13 +5,14 @@ import type {
   getRecentJobs,
   getStageSummary,
 } from "@forusbots/queries";
+import type { TimelineBucket } from "@forusbots/queries/contract";
 import type { ApiErrorBody } from "../server/error-response.ts";
 
 /**
  * The JSON the API answers, derived from the queries' own result types so that the page, the
  * server and `@forusbots/queries` cannot drift apart. Over the wire a `Date` becomes its ISO text.
  */
-export type Serialized<T> = T extends Date
+type Serialized<T> = T extends Date
   ? string
   : T extends readonly (infer Item)[]
     ? Serialized<Item>[]
@@ -21,18 +22,23 @@ export type Serialized<T> = T extends Date
 
 type ResultOf<Query extends (...args: never[]) => unknown> = Serialized<Awaited<ReturnType<Query>>>;
 
-export type BotMetricsRow = ResultOf<typeof getBotMetrics>[number];
-export type RecentJobsPage = ResultOf<typeof getRecentJobs>;
-export type RecentJobRow = RecentJobsPage["jobs"][number];
-export type JobDetail = ResultOf<typeof getJobWithStages>;
-export type JobStageRow = JobDetail["stages"][number];
-export type StageSummaryRow = ResultOf<typeof getStageSummary>[number];
-export type TimeSeriesPoint = ResultOf<typeof getJobTimeSeries>[number];
+/*
+ * Each `…Json` type is the value of the query result of the same name as the page receives it;
+ * the names stay apart from `@forusbots/queries`' own (`BotMetrics`, `RecentJob`, …), whose
+ * timestamps are still `Date`s.
+ */
+export type BotMetricsJson = ResultOf<typeof getBotMetrics>[number];
+type RecentJobsPageJson = ResultOf<typeof getRecentJobs>;
+export type RecentJobJson = RecentJobsPageJson["jobs"][number];
+type JobDetailJson = ResultOf<typeof getJobWithStages>;
+export type JobStageJson = JobDetailJson["stages"][number];
+export type StageSummaryJson = ResultOf<typeof getStageSummary>[number];
+type TimeSeriesPointJson = ResultOf<typeof getJobTimeSeries>[number];
 export interface TimeSeriesResponse {
-  bucket: "hour" | "day";
+  bucket: TimelineBucket;
   from: string;
   to: string;
-  points: TimeSeriesPoint[];
+  points: TimeSeriesPointJson[];
 }
 
 export interface StatusResponse {
@@ -42,14 +48,14 @@ export interface StatusResponse {
   problem: string | null;
 }
 export interface BotsResponse {
-  bots: BotMetricsRow[];
+  bots: BotMetricsJson[];
 }
-export type JobsResponse = RecentJobsPage;
+export type JobsResponse = RecentJobsPageJson;
 export interface JobResponse {
-  job: JobDetail;
+  job: JobDetailJson;
 }
 export interface StagesResponse {
-  stages: StageSummaryRow[];
+  stages: StageSummaryJson[];
 }
 
 export type { ApiErrorBody };

@@ -1,9 +1,11 @@
+import { MAX_TIMELINE_BUCKETS } from "@forusbots/queries/contract";
 import { describe, expect, it } from "vitest";
 import {
   addDays,
   apiRange,
   dayCount,
   daysOf,
+  MAX_RANGE_DAYS,
   presetOf,
   presetRange,
   rangeFromSearch,
@@ -45,6 +47,14 @@ describe("the bots page's range", () => {
     expect(rangeFromSearch(new URLSearchParams("from=2020-01-01&to=2026-03-01"), today)).toEqual(
       last30,
     );
+  });
+
+  it("never asks for a longer day series than the API takes", () => {
+    expect(MAX_RANGE_DAYS).toBeLessThanOrEqual(MAX_TIMELINE_BUCKETS);
+    const longest = { from: "2024-01-01", to: addDays("2024-01-01", MAX_RANGE_DAYS - 1) };
+    expect(rangeFromSearch(new URLSearchParams(longest), today)).toEqual(longest);
+    expect(daysOf(longest)).toHaveLength(MAX_RANGE_DAYS);
+    expect(daysOf(longest).at(-1)).toBe("2024-12-31");
   });
 
   it("recognises a preset that ends today", () => {

@@ -1,3 +1,5 @@
+import { listBucketStarts } from "@forusbots/queries/contract";
+
 /**
  * The range the bots page shows, as whole UTC days with both ends included, as a person picks
  * them. The API takes a half-open range, so `to` goes over as the day after.
@@ -9,7 +11,10 @@ export interface DayRange {
 
 export const RANGE_PRESETS = [7, 30, 90] as const;
 export const DEFAULT_PRESET = 30;
-/** The API's longest daily series (400 buckets), with room to spare. */
+/**
+ * A year, leap day included: as far as a chart of days stays readable. Within what the API's
+ * series takes (MAX_TIMELINE_BUCKETS days), which date-range.test.ts checks.
+ */
 export const MAX_RANGE_DAYS = 366;
 
 const DAY_MS = 86_400_000;
@@ -57,6 +62,7 @@ export function apiRange(range: DayRange): { from: string; to: string } {
   return { from: range.from, to: addDays(range.to, 1) };
 }
 
+/** Every day of the range, as the buckets of the API's day series. */
 export function daysOf(range: DayRange): string[] {
-  return Array.from({ length: dayCount(range) }, (_, index) => addDays(range.from, index));
+  return listBucketStarts("day", instantOf(range.from), instantOf(addDays(range.to, 1))).map(dayOf);
 }

@@ -2,6 +2,16 @@ import { desc, getTableColumns, sql } from "drizzle-orm";
 import { pgView, type QueryBuilder } from "drizzle-orm/pg-core";
 import { jobStages } from "./job-stages.ts";
 import { jobs } from "./jobs.ts";
+import {
+  jobDurationSeconds,
+  jobStageCount,
+  meanOf,
+  meanOfIntegers,
+  plainBotMetricColumns,
+  plainStageSummaryColumns,
+  rollupJobCount,
+  successRate,
+} from "./metric-sql.ts";
 import { botJobTotals, stageTotals } from "./rollups.ts";
 
 /**
@@ -12,94 +22,72 @@ import { botJobTotals, stageTotals } from "./rollups.ts";
  *
  * `job_metrics_by_bot` and `job_stage_summary` read the rollups (rollups.ts). Their definitions
  * over the base tables stay here as `plainJobMetricsByBotQuery` and `plainJobStageSummaryQuery`:
- * the reference the rollups are tested against and the baseline the benchmark measures.
+ * the reference the rollups are tested against and the baseline the benchmark measures. Their
+ * arithmetic is metric-sql.ts's, shared with the reads of `@forusbots/queries`.
  */
 
-/** Seconds between two timestamps, NULL when either is missing. */
-const secondsBetween = (from: typeof jobs.startedAt, to: typeof jobs.finishedAt) =>
-  sql`EXTRACT(EPOCH FROM (${to} - ${from}))`;
-
-export const plainJobMetricsByBotQuery = (qb: QueryBuilder) =>
-  qb
+export const plainJobMetricsByBotQuery = (qb: QueryBuilder) => {
+  const figures = plainBotMetricColumns();
+  return qb
     .select({
       botId: jobs.botId,
-      totalJobs: sql<number>`count(*)::integer`.as("total_jobs"),
-      succeededJobs: sql<number>`(count(*) FILTER (WHERE ${jobs.state} = 'succeeded'))::integer`.as(
-        "succeeded_jobs",
-      ),
-      failedJobs: sql<number>`(count(*) FILTER (WHERE ${jobs.state} = 'failed'))::integer`.as(
-        "failed_jobs",
-      ),
-      avgDurationSeconds: sql<
-        number | null
-      >`(avg(${secondsBetween(jobs.startedAt, jobs.finishedAt)}))::double precision`.as(
-        "avg_duration_seconds",
-      ),
-      // Canceled jobs are neither successes nor failures, so they stay out of the rate.
-      successRate: sql<number | null>`(100.0 * count(*) FILTER (WHERE ${jobs.state} = 'succeeded')
-        / NULLIF(count(*) FILTER (WHERE ${jobs.state} IN ('succeeded', 'failed')), 0))::double precision`.as(
-        "success_rate",
-      ),
+      totalJobs: figures.totalJobs.as("total_jobs"),
+      succeededJobs: figures.succeededJobs.as("succeeded_jobs"),
+      failedJobs: figures.failedJobs.as("failed_jobs"),
+      avgDurationSeconds: figures.avgDurationSeconds.as("avg_duration_seconds"),
+      successRate: figures.successRate.as("success_rate"),
     })
     .from(jobs)
     .groupBy(jobs.botId);
+};
 
 export const recentJobsQuery = (qb: QueryBuilder) =>
   qb
     .select({
       ...getTableColumns(jobs),
-      durationSeconds: sql<number | null>`(${secondsBetween(
-        jobs.startedAt,
-        jobs.finishedAt,
-      )})::double precision`.as("duration_seconds"),
-      // Written out: drizzle renders columns unqualified inside a single-table select, which would
-      // turn the correlation into job_stages.job_id = job_stages.job_id.
-      stageCount:
-        sql<number>`(SELECT count(*) FROM job_stages s WHERE s.job_id = jobs.job_id)::integer`.as(
-          "stage_count",
-        ),
+      durationSeconds: jobDurationSeconds().as("duration_seconds"),
+      stageCount: jobStageCount().as("stage_count"),
     })
     .from(jobs)
     .orderBy(desc(jobs.acceptedAt), desc(jobs.jobId))
     .limit(100);
 
-export const plainJobStageSummaryQuery = (qb: QueryBuilder) =>
-  qb
+export const plainJobStageSummaryQuery = (qb: QueryBuilder) => {
+  const figures = plainStageSummaryColumns();
+  return qb
     .select({
       stageName: jobStages.stageName,
-      totalRuns: sql<number>`count(*)::integer`.as("total_runs"),
-      failedRuns: sql<number>`(count(*) FILTER (WHERE ${jobStages.status} = 'fail'))::integer`.as(
-        "failed_runs",
-      ),
-      avgDurationMs: sql<number | null>`(avg(${jobStages.durationMs}))::double precision`.as(
-        "avg_duration_ms",
-      ),
+      totalRuns: figures.totalRuns.as("total_runs"),
+      failedRuns: figures.failedRuns.as("failed_runs"),
+      avgDurationMs: figures.avgDurationMs.as("avg_duration_ms"),
     })
     .from(jobStages)
     .groupBy(jobStages.stageName);
+};
 
-/** Counters of a rollup row, in the shape of the plain aggregate's columns. */
-const totalJobsOf = (t: typeof botJobTotals) =>
-  sql`(${t.queuedJobs} + ${t.runningJobs} + ${t.succeededJobs} + ${t.failedJobs} + ${t.canceledJobs})`;
-
+/*
+ * The rollup views pass columns straight to the fragments, and wrap the job count in sql``: each
+ * renders as when the views were created (bare columns in the select list, qualified ones inside
+ * a nested expression), so their stored definitions and the migrations agree.
+ */
 export const jobMetricsByBotQuery = (qb: QueryBuilder) =>
   qb
     .select({
       botId: botJobTotals.botId,
-      totalJobs: sql<number>`${totalJobsOf(botJobTotals)}`.as("total_jobs"),
+      totalJobs: sql<number>`${rollupJobCount(botJobTotals)}`.as("total_jobs"),
       succeededJobs: sql<number>`${botJobTotals.succeededJobs}`.as("succeeded_jobs"),
       failedJobs: sql<number>`${botJobTotals.failedJobs}`.as("failed_jobs"),
       // numeric / integer is the division avg() performs, so this equals the plain average exactly.
-      avgDurationSeconds: sql<number | null>`(${botJobTotals.durationSecondsSum}
-        / NULLIF(${botJobTotals.timedJobs}, 0))::double precision`.as("avg_duration_seconds"),
-      successRate: sql<number | null>`(100.0 * ${botJobTotals.succeededJobs}
-        / NULLIF(${botJobTotals.succeededJobs} + ${botJobTotals.failedJobs}, 0))::double precision`.as(
+      avgDurationSeconds: meanOf(botJobTotals.durationSecondsSum, botJobTotals.timedJobs).as(
+        "avg_duration_seconds",
+      ),
+      successRate: successRate(botJobTotals.succeededJobs, botJobTotals.failedJobs).as(
         "success_rate",
       ),
     })
     .from(botJobTotals)
     // A bot whose jobs were all deleted keeps a zero row; the plain aggregate has no row for it.
-    .where(sql`${totalJobsOf(botJobTotals)} > 0`);
+    .where(sql`${rollupJobCount(botJobTotals)} > 0`);
 
 export const jobStageSummaryQuery = (qb: QueryBuilder) =>
   qb
@@ -107,8 +95,9 @@ export const jobStageSummaryQuery = (qb: QueryBuilder) =>
       stageName: stageTotals.stageName,
       totalRuns: sql<number>`${stageTotals.totalRuns}`.as("total_runs"),
       failedRuns: sql<number>`${stageTotals.failedRuns}`.as("failed_runs"),
-      avgDurationMs: sql<number | null>`(${stageTotals.durationMsSum}::numeric
-        / NULLIF(${stageTotals.timedRuns}, 0))::double precision`.as("avg_duration_ms"),
+      avgDurationMs: meanOfIntegers(stageTotals.durationMsSum, stageTotals.timedRuns).as(
+        "avg_duration_ms",
+      ),
     })
     .from(stageTotals)
     .where(sql`${stageTotals.totalRuns} > 0`);
@@ -116,7 +105,3 @@ export const jobStageSummaryQuery = (qb: QueryBuilder) =>
 export const jobMetricsByBot = pgView("job_metrics_by_bot").as(jobMetricsByBotQuery);
 export const recentJobs = pgView("recent_jobs").as(recentJobsQuery);
 export const jobStageSummary = pgView("job_stage_summary").as(jobStageSummaryQuery);
-
-export type BotMetricsRow = typeof jobMetricsByBot.$inferSelect;
-export type RecentJobRow = typeof recentJobs.$inferSelect;
-export type StageSummaryRow = typeof jobStageSummary.$inferSelect;

@@ -1,6 +1,7 @@
 import { type JsonObject, jobStages, jobs } from "@forusbots/db/schema";
 import { createInsertSchema } from "drizzle-zod";
 import { z } from "zod";
+import { isInStorableYears, parseZonedTimestamp, STORABLE_YEARS } from "../contract/index.ts";
 
 /**
  * Field schemas shared by the events, derived from the tables where the column says enough
@@ -36,32 +37,37 @@ export const stageNameSchema = storableText(stageColumns.stageName.min(1, "must 
 
 export const errorMessageSchema = storableText(z.string());
 
-const isoTimestamp = z.iso.datetime({ offset: true });
 export const TIMESTAMP_MESSAGE =
   "not an ISO 8601 timestamp with a time zone (e.g. 2024-05-01T12:00:00.000Z)";
 
+/** A valid `Date` (copied: the caller may change theirs), or the instant a zoned ISO text names. */
+function instantOf(value: unknown): Date | undefined {
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : new Date(value);
+  return typeof value === "string" ? parseZonedTimestamp(value) : undefined;
+}
+
 /**
- * A point in time: a `Date`, or an ISO 8601 string with `Z` or an offset (a time without a zone
- * would depend on the machine's). Stored to the millisecond, the precision of `Date`, so a value
- * read back and replayed is the same value.
+ * A point in time: a `Date`, or an ISO 8601 string with `Z` or an offset (the contract's grammar,
+ * `parseZonedTimestamp`): a time without a zone would depend on the machine's, and relative times
+ * mean nothing in a record. Stored to the millisecond, the precision of `Date`, so a value read
+ * back and replayed is the same value.
  */
 export const timestampSchema = z.custom<Date | string>().transform((value, context): Date => {
   if (value === undefined) {
     context.addIssue({ code: "custom", message: "required" });
     return z.NEVER;
   }
-  const valid =
-    (value instanceof Date && !Number.isNaN(value.getTime())) ||
-    (typeof value === "string" && isoTimestamp.safeParse(value).success);
-  if (!valid) {
+  const date = instantOf(value);
+  if (date === undefined) {
     context.addIssue({ code: "custom", message: TIMESTAMP_MESSAGE });
     return z.NEVER;
   }
-  const date = new Date(value);
   // The years an ISO string can spell; a Date can reach far beyond what PostgreSQL stores.
-  const year = date.getUTCFullYear();
-  if (year < 1 || year > 9999) {
-    context.addIssue({ code: "custom", message: "out of range (years 1 to 9999)" });
+  if (!isInStorableYears(date)) {
+    context.addIssue({
+      code: "custom",
+      message: `out of range (years ${STORABLE_YEARS.first} to ${STORABLE_YEARS.last})`,
+    });
     return z.NEVER;
   }
   return date;
@@ -141,7 +147,7 @@ export const createdBySchema = z.strictObject({
   name: storableText(z.string().min(1, "must not be empty")),
   role: storableText(z.string().min(1, "must not be empty")),
   // Kept as written: it is part of the job's JSON, not a column.
-  at: z.string().refine((value) => isoTimestamp.safeParse(value).success, TIMESTAMP_MESSAGE),
+  at: z.string().refine((value) => parseZonedTimestamp(value) !== undefined, TIMESTAMP_MESSAGE),
 });
 
 /** Optional fields accept null as well as absence, since JSON producers often write null. */

@@ -54,6 +54,10 @@ describe("event validation", () => {
     expect(
       parseAuditEvent({ type: "job.started", jobId: JOB, at: "2024-01-15T11:00:00+01:00" }),
     ).toEqual({ type: "job.started", jobId: JOB, at: new Date("2024-01-15T10:00:00.000Z") });
+    // The same grammar as the CLI's and the console's times: offsets without a colon, lower case.
+    expect(
+      parseAuditEvent({ type: "job.started", jobId: JOB, at: "2024-01-15t11:00:00+0100" }),
+    ).toEqual({ type: "job.started", jobId: JOB, at: new Date("2024-01-15T10:00:00.000Z") });
     expect(parseAuditEvent(stage)).toMatchObject({ status: "succeed", stageName: "login" });
     expect(
       parseAuditEvent({ type: "job.finished", jobId: JOB, state: "failed", at: accepted.at }),
@@ -108,6 +112,8 @@ describe("event validation", () => {
   it("refuses unparseable timestamps and timestamps without a zone", () => {
     const message = "not an ISO 8601 timestamp with a time zone (e.g. 2024-05-01T12:00:00.000Z)";
     expect(refusal({ ...accepted, at: "yesterday" })).toEqual([`at: ${message}`]);
+    expect(refusal({ ...accepted, at: "24h" })).toEqual([`at: ${message}`]);
+    expect(refusal({ ...accepted, at: "2024-01-15" })).toEqual([`at: ${message}`]);
     expect(refusal({ ...accepted, at: "2024-01-15T10:00:00" })).toEqual([`at: ${message}`]);
     expect(refusal({ ...accepted, at: "2024-02-30T10:00:00Z" })).toEqual([`at: ${message}`]);
     expect(refusal({ ...accepted, at: 1705312800000 })).toEqual([`at: ${message}`]);

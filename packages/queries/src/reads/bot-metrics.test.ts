@@ -188,7 +188,7 @@ describe("getBotMetrics", () => {
 
   it("refuses a range that ends before it starts, naming the field", async () => {
     await expect(getBotMetrics(context.db, { from: at(10), to: at(10) })).rejects.toThrow(
-      new ValidationError([{ field: "to", message: "must be after from" }]),
+      new ValidationError([{ field: "to", message: "must be later than from" }]),
     );
     await expect(getBotMetrics(context.db, { from: "last week" })).rejects.toThrow(
       /^from: not an ISO 8601/,

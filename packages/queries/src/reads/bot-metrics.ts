@@ -1,10 +1,17 @@
 import type { AuditDb } from "@forusbots/db";
+import {
+  hourlyBotMetricColumns,
+  percentileOf,
+  plainBotMetricColumns,
+  secondsBetween,
+} from "@forusbots/db/metric-sql";
 import { botJobHourly, jobMetricsByBot, jobs } from "@forusbots/db/schema";
-import { and, eq, type SQL, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { withDatabaseErrors } from "../errors.ts";
 import { parseWith } from "../events/parse.ts";
 import { byteOrder, type RangeFilter, rangeConditions, rangeFilterSchema } from "./filters.ts";
 import { isOnWholeHours, type ReadOptions } from "./read-options.ts";
+import { nullableNumber } from "./sql-numbers.ts";
 
 /** One bot's figures: the `job_metrics_by_bot` view's columns, plus duration percentiles. */
 export interface BotMetrics {
@@ -25,16 +32,13 @@ export type BotMetricsFilter = RangeFilter;
 
 type BotCounts = Omit<BotMetrics, "p50DurationSeconds" | "p95DurationSeconds">;
 
-const durationSeconds = sql`EXTRACT(EPOCH FROM (${jobs.finishedAt} - ${jobs.startedAt}))`;
-const countWhere = (condition: SQL) =>
-  sql<number>`(count(*) FILTER (WHERE ${condition}))::integer`.mapWith(Number);
-const percentile = (fraction: number) =>
-  sql<
-    number | null
-  >`(percentile_cont(${sql.raw(String(fraction))}) WITHIN GROUP (ORDER BY ${durationSeconds}))::double precision`.mapWith(
-    Number,
-  );
-const nullableNumber = (value: SQL) => sql<number | null>`${value}`.mapWith(Number);
+const durationPercentiles = () => {
+  const durationSeconds = secondsBetween(jobs.startedAt, jobs.finishedAt);
+  return {
+    p50: nullableNumber(percentileOf(0.5, durationSeconds)),
+    p95: nullableNumber(percentileOf(0.95, durationSeconds)),
+  };
+};
 
 /**
  * Per-bot metrics, ordered by bot id, for the jobs accepted in [from, to) (all jobs when the
@@ -87,40 +91,39 @@ function readCounts(
   }
   if (isOnWholeHours(range)) {
     const h = botJobHourly;
-    const total = sql`sum(${h.queuedJobs} + ${h.runningJobs} + ${h.succeededJobs} + ${h.failedJobs} + ${h.canceledJobs})`;
-    return db
-      .select({
-        botId: h.botId,
-        totalJobs: sql<number>`${total}::integer`.mapWith(Number),
-        succeededJobs: sql<number>`sum(${h.succeededJobs})::integer`.mapWith(Number),
-        failedJobs: sql<number>`sum(${h.failedJobs})::integer`.mapWith(Number),
-        // numeric / bigint: the division avg() performs, as in the view.
-        avgDurationSeconds: nullableNumber(
-          sql`(sum(${h.durationSecondsSum}) / NULLIF(sum(${h.timedJobs}), 0))::double precision`,
-        ),
-        successRate: nullableNumber(sql`(100.0 * sum(${h.succeededJobs})
-          / NULLIF(sum(${h.succeededJobs}) + sum(${h.failedJobs}), 0))::double precision`),
-      })
-      .from(h)
-      .where(
-        and(
-          botId === undefined ? undefined : eq(h.botId, botId),
-          ...rangeConditions(h.hour, range),
-        ),
-      )
-      .groupBy(h.botId)
-      .having(sql`${total} > 0`)
-      .orderBy(byteOrder(h.botId));
+    const figures = hourlyBotMetricColumns(h);
+    return (
+      db
+        .select({
+          botId: h.botId,
+          totalJobs: figures.totalJobs.mapWith(Number),
+          succeededJobs: figures.succeededJobs.mapWith(Number),
+          failedJobs: figures.failedJobs.mapWith(Number),
+          avgDurationSeconds: nullableNumber(figures.avgDurationSeconds),
+          successRate: nullableNumber(figures.successRate),
+        })
+        .from(h)
+        .where(
+          and(
+            botId === undefined ? undefined : eq(h.botId, botId),
+            ...rangeConditions(h.hour, range),
+          ),
+        )
+        .groupBy(h.botId)
+        // Hours whose jobs were all updated away or deleted stay as zero rows.
+        .having(sql`${hourlyBotMetricColumns(h).totalJobs} > 0`)
+        .orderBy(byteOrder(h.botId))
+    );
   }
+  const figures = plainBotMetricColumns();
   return db
     .select({
       botId: jobs.botId,
-      totalJobs: sql<number>`count(*)::integer`.mapWith(Number),
-      succeededJobs: countWhere(sql`${jobs.state} = 'succeeded'`),
-      failedJobs: countWhere(sql`${jobs.state} = 'failed'`),
-      avgDurationSeconds: nullableNumber(sql`(avg(${durationSeconds}))::double precision`),
-      successRate: nullableNumber(sql`(100.0 * count(*) FILTER (WHERE ${jobs.state} = 'succeeded')
-        / NULLIF(count(*) FILTER (WHERE ${jobs.state} IN ('succeeded', 'failed')), 0))::double precision`),
+      totalJobs: figures.totalJobs.mapWith(Number),
+      succeededJobs: figures.succeededJobs.mapWith(Number),
+      failedJobs: figures.failedJobs.mapWith(Number),
+      avgDurationSeconds: nullableNumber(figures.avgDurationSeconds),
+      successRate: nullableNumber(figures.successRate),
     })
     .from(jobs)
     .where(jobConditions(botId, range))
@@ -134,7 +137,7 @@ async function readPercentiles(
   range: { from?: Date; to?: Date },
 ): Promise<Map<string, { p50: number | null; p95: number | null }>> {
   const rows = await db
-    .select({ botId: jobs.botId, p50: percentile(0.5), p95: percentile(0.95) })
+    .select({ botId: jobs.botId, ...durationPercentiles() })
     .from(jobs)
     .where(and(jobConditions(botId, range), sql`${jobs.durationMs} IS NOT NULL`))
     .groupBy(jobs.botId);

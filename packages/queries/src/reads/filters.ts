@@ -1,11 +1,13 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import { z } from "zod";
+import { isOrderedRange, RANGE_ORDER_PROBLEM } from "../contract/index.ts";
 import { botIdSchema, timestampSchema } from "../events/fields.ts";
 
 /**
- * Filters shared by the reads. Ranges are half-open, [from, to): `from` inclusive, `to`
- * exclusive, so consecutive ranges never count a job twice. Both take a `Date` or an ISO string.
+ * Filters shared by the reads. Ranges are half-open, [from, to), and ordered (the contract's
+ * `isOrderedRange`). Both ends take a `Date` or an ISO string with a zone; relative and zone-less
+ * times are for people, and the CLI and the console turn them into a `Date` before calling.
  */
 export const rangeShape = {
   botId: botIdSchema.optional(),
@@ -13,14 +15,11 @@ export const rangeShape = {
   to: timestampSchema.optional(),
 };
 
-export const rangeIsOrdered = (range: { from?: Date; to?: Date }): boolean =>
-  range.from === undefined || range.to === undefined || range.from < range.to;
-
-export const RANGE_ORDER_ISSUE = { message: "must be after from", path: ["to"] };
+export const RANGE_ORDER_ISSUE = { message: RANGE_ORDER_PROBLEM, path: ["to"] };
 
 export const rangeFilterSchema = z
   .strictObject(rangeShape)
-  .refine(rangeIsOrdered, RANGE_ORDER_ISSUE);
+  .refine(isOrderedRange, RANGE_ORDER_ISSUE);
 export type RangeFilter = z.input<typeof rangeFilterSchema>;
 
 /** The conditions of a range filter on `column` (undefined entries are dropped by `and`). */

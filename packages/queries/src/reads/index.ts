@@ -5,15 +5,10 @@ export {
   getJobTimeSeries,
   type JobTimeSeriesOptions,
   type JobTimeSeriesPoint,
-  listBucketStarts,
-  MAX_TIMELINE_BUCKETS,
-  TIMELINE_BUCKETS,
-  type TimelineBucket,
 } from "./job-time-series.ts";
 export type { ReadOptions } from "./read-options.ts";
 export {
   getRecentJobs,
-  MAX_RECENT_JOBS,
   type RecentJob,
   type RecentJobsOptions,
   type RecentJobsPage,

@@ -1,11 +1,12 @@
 import type { AuditDb } from "@forusbots/db";
+import { jobDurationSeconds } from "@forusbots/db/metric-sql";
 import { type Job, type JobStage, jobStages, jobs } from "@forusbots/db/schema";
 import { asc, eq, getTableColumns } from "drizzle-orm";
 import { z } from "zod";
 import { NotFoundError, withDatabaseErrors } from "../errors.ts";
 import { jobIdSchema } from "../events/fields.ts";
 import { parseWith } from "../events/parse.ts";
-import { jobDurationSeconds } from "./job-columns.ts";
+import { nullableNumber } from "./sql-numbers.ts";
 
 /** One job with every column, its duration in seconds, and its stages in the order they started. */
 export interface JobDetail extends Job {
@@ -20,7 +21,7 @@ export async function getJobWithStages(db: AuditDb, jobId: string): Promise<JobD
     const [job] = await db
       .select({
         ...getTableColumns(jobs),
-        durationSeconds: jobDurationSeconds(),
+        durationSeconds: nullableNumber(jobDurationSeconds()),
       })
       .from(jobs)
       .where(eq(jobs.jobId, id));

@@ -3,19 +3,17 @@ import { botJobHourly, JOB_STATES, type JobState, jobs } from "@forusbots/db/sch
 import { and, eq, type SQL, sql } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import { z } from "zod";
+import {
+  isOrderedRange,
+  TIMELINE_BUCKETS,
+  type TimelineBucket,
+  timelineSpanProblem,
+} from "../contract/index.ts";
 import { withDatabaseErrors } from "../errors.ts";
 import { botIdSchema, timestampSchema } from "../events/fields.ts";
 import { parseWith } from "../events/parse.ts";
-import { byteOrder, RANGE_ORDER_ISSUE, rangeConditions, rangeIsOrdered } from "./filters.ts";
+import { byteOrder, RANGE_ORDER_ISSUE, rangeConditions } from "./filters.ts";
 import { isOnWholeHours } from "./read-options.ts";
-
-export const TIMELINE_BUCKETS = ["hour", "day"] as const;
-export type TimelineBucket = (typeof TIMELINE_BUCKETS)[number];
-
-const BUCKET_MILLISECONDS: Record<TimelineBucket, number> = { hour: 3_600_000, day: 86_400_000 };
-
-/** A chart of more buckets than this is a mistake (a year in hours is 8,760). */
-export const MAX_TIMELINE_BUCKETS = 10_000;
 
 const timelineOptionsSchema = z
   .strictObject({
@@ -24,12 +22,11 @@ const timelineOptionsSchema = z
     to: timestampSchema,
     botId: botIdSchema.optional(),
   })
-  .refine(rangeIsOrdered, RANGE_ORDER_ISSUE)
-  .refine(
-    ({ bucket, from, to }) =>
-      (to.getTime() - from.getTime()) / BUCKET_MILLISECONDS[bucket] <= MAX_TIMELINE_BUCKETS,
-    { message: `spans more than ${MAX_TIMELINE_BUCKETS} buckets`, path: ["to"] },
-  );
+  .refine(isOrderedRange, RANGE_ORDER_ISSUE)
+  .superRefine(({ bucket, from, to }, context) => {
+    const problem = timelineSpanProblem(bucket, from, to);
+    if (problem !== undefined) context.addIssue({ code: "custom", message: problem, path: ["to"] });
+  });
 
 export type JobTimeSeriesOptions = z.input<typeof timelineOptionsSchema>;
 type Timeline = z.output<typeof timelineOptionsSchema>;
@@ -40,19 +37,6 @@ export interface JobTimeSeriesPoint {
   botId: string;
   state: JobState;
   jobs: number;
-}
-
-/**
- * Every bucket start of [from, to) in order, the first holding `from`: the series has points
- * only where there are jobs, and a chart shows the other buckets as zero.
- */
-export function listBucketStarts(bucket: TimelineBucket, from: Date, to: Date): Date[] {
-  const size = BUCKET_MILLISECONDS[bucket];
-  const starts: Date[] = [];
-  for (let time = Math.floor(from.getTime() / size) * size; time < to.getTime(); time += size) {
-    starts.push(new Date(time));
-  }
-  return starts;
 }
 
 /** The fixed SQL literal of a bucket, chosen from this map, never from the caller's text. */

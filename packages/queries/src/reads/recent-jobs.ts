@@ -1,12 +1,14 @@
 import type { AuditDb } from "@forusbots/db";
-import { JOB_STATES, type Job, jobs } from "@forusbots/db/schema";
+import { jobDurationSeconds, jobStageCount } from "@forusbots/db/metric-sql";
+import { type Job, jobs } from "@forusbots/db/schema";
 import { and, desc, eq, getTableColumns, sql } from "drizzle-orm";
 import { z } from "zod";
+import { JOB_STATES, MAX_RECENT_JOBS } from "../contract/index.ts";
 import { invalidField, withDatabaseErrors } from "../errors.ts";
 import { botIdSchema, jobIdSchema } from "../events/fields.ts";
 import { parseWith } from "../events/parse.ts";
-import { jobDurationSeconds } from "./job-columns.ts";
 import { acceptedAtMicros, type JobKey, olderThan } from "./keyset.ts";
+import { nullableNumber } from "./sql-numbers.ts";
 
 /** A row of `recent_jobs`: every `jobs` column, the duration in seconds and the stage count. */
 export interface RecentJob extends Job {
@@ -19,9 +21,6 @@ export interface RecentJobsPage {
   /** Pass as `before` for the next (older) page; null when there is none. */
   nextCursor: string | null;
 }
-
-/** Like the view, at most 100 jobs a page. */
-export const MAX_RECENT_JOBS = 100;
 
 const recentJobsOptionsSchema = z.strictObject({
   botId: botIdSchema.optional(),
@@ -67,15 +66,10 @@ function prepareRecentJobsQuery(db: AuditDb, shape: PageShape, name: string) {
   return db
     .select({
       ...getTableColumns(jobs),
-      durationSeconds: jobDurationSeconds(),
-      // Written out: drizzle leaves columns unqualified in a one-table select, which would
-      // turn the correlation into job_stages.job_id = job_stages.job_id. Evaluated above the
-      // LIMIT, so one index probe per row of the page; a grouped count over the page's ids
-      // makes the same probes and costs a second round trip.
-      stageCount:
-        sql<number>`(SELECT count(*) FROM job_stages s WHERE s.job_id = jobs.job_id)::integer`.mapWith(
-          Number,
-        ),
+      durationSeconds: nullableNumber(jobDurationSeconds()),
+      // Evaluated above the LIMIT, so one index probe per row of the page; a grouped count over
+      // the page's ids makes the same probes and costs a second round trip.
+      stageCount: jobStageCount().mapWith(Number),
       acceptedAtMicros,
     })
     .from(jobs)

@@ -1,18 +1,15 @@
 import type { AuditDb } from "@forusbots/db";
+import { percentileOf, plainStageSummaryColumns } from "@forusbots/db/metric-sql";
 import { jobStageSummary, jobStages, jobs } from "@forusbots/db/schema";
-import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
+import { isOrderedRange } from "../contract/index.ts";
 import { withDatabaseErrors } from "../errors.ts";
 import { stageNameSchema } from "../events/fields.ts";
 import { parseWith } from "../events/parse.ts";
-import {
-  byteOrder,
-  RANGE_ORDER_ISSUE,
-  rangeConditions,
-  rangeIsOrdered,
-  rangeShape,
-} from "./filters.ts";
+import { byteOrder, RANGE_ORDER_ISSUE, rangeConditions, rangeShape } from "./filters.ts";
 import type { ReadOptions } from "./read-options.ts";
+import { nullableNumber } from "./sql-numbers.ts";
 
 /** One stage name's figures: the `job_stage_summary` view's columns, plus p50 and p95. */
 export interface StageSummary {
@@ -31,18 +28,9 @@ export interface StageSummary {
  */
 const stageSummaryFilterSchema = z
   .strictObject({ ...rangeShape, stageName: stageNameSchema.optional() })
-  .refine(rangeIsOrdered, RANGE_ORDER_ISSUE);
+  .refine(isOrderedRange, RANGE_ORDER_ISSUE);
 
 export type StageSummaryFilter = z.input<typeof stageSummaryFilterSchema>;
-
-const percentile = (fraction: number) =>
-  sql<
-    number | null
-  >`(percentile_cont(${sql.raw(String(fraction))}) WITHIN GROUP (ORDER BY ${jobStages.durationMs}))::double precision`.mapWith(
-    Number,
-  );
-
-const nullableNumber = (value: SQL) => sql<number | null>`${value}`.mapWith(Number);
 
 /**
  * Per stage name, ordered by name. Runs, failures and the average come from the
@@ -64,7 +52,11 @@ export async function getStageSummary(
     const percentiles = new Map(
       (
         await db
-          .select({ stageName: jobStages.stageName, p50: percentile(0.5), p95: percentile(0.95) })
+          .select({
+            stageName: jobStages.stageName,
+            p50: nullableNumber(percentileOf(0.5, jobStages.durationMs)),
+            p95: nullableNumber(percentileOf(0.95, jobStages.durationMs)),
+          })
           .from(jobStages)
           .where(and(stageConditions(db, parsed), sql`${jobStages.durationMs} IS NOT NULL`))
           .groupBy(jobStages.stageName)
@@ -98,15 +90,13 @@ function readCounts(db: AuditDb, filter: ParsedFilter): Promise<StageCounts[]> {
       )
       .orderBy(byteOrder(jobStageSummary.stageName));
   }
+  const figures = plainStageSummaryColumns();
   return db
     .select({
       stageName: jobStages.stageName,
-      totalRuns: sql<number>`count(*)::integer`.mapWith(Number),
-      failedRuns:
-        sql<number>`(count(*) FILTER (WHERE ${jobStages.status} = 'fail'))::integer`.mapWith(
-          Number,
-        ),
-      avgDurationMs: nullableNumber(sql`(avg(${jobStages.durationMs}))::double precision`),
+      totalRuns: figures.totalRuns.mapWith(Number),
+      failedRuns: figures.failedRuns.mapWith(Number),
+      avgDurationMs: nullableNumber(figures.avgDurationMs),
     })
     .from(jobStages)
     .where(stageConditions(db, filter))

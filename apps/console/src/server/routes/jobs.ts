@@ -1,17 +1,26 @@
 import { getJobWithStages, getRecentJobs } from "@forusbots/queries";
+import { MAX_RECENT_JOBS } from "@forusbots/queries/contract";
 import { Hono } from "hono";
 import type { DatabaseConnection } from "../database-connection.ts";
-import { optionalState, optionalText, optionalWholeNumber } from "../request-params.ts";
+import {
+  optionalState,
+  optionalText,
+  optionalWholeNumber,
+  type RequestParams,
+} from "../request-params.ts";
 
-export function jobRoutes(connection: DatabaseConnection): Hono {
+export function jobRoutes(
+  connection: DatabaseConnection,
+  paramsOf: (query: RequestParams["query"]) => RequestParams,
+): Hono {
   return new Hono()
     .get("/", async (c) => {
-      const query = (name: string) => c.req.query(name);
+      const params = paramsOf((name) => c.req.query(name));
       const page = await getRecentJobs(await connection.db(), {
-        botId: optionalText(query, "bot"),
-        state: optionalState(query, "state"),
-        limit: optionalWholeNumber(query, "limit", { min: 1, max: 100 }),
-        before: optionalText(query, "before"),
+        botId: optionalText(params, "bot"),
+        state: optionalState(params, "state"),
+        limit: optionalWholeNumber(params, "limit", { min: 1, max: MAX_RECENT_JOBS }),
+        before: optionalText(params, "before"),
       });
       return c.json(page);
     })

@@ -1,17 +1,25 @@
 import { getStageSummary } from "@forusbots/queries";
 import { Hono } from "hono";
 import type { DatabaseConnection } from "../database-connection.ts";
-import { checkRange, optionalInstant, optionalText } from "../request-params.ts";
+import {
+  checkRange,
+  optionalInstant,
+  optionalText,
+  type RequestParams,
+} from "../request-params.ts";
 
-export function stageRoutes(connection: DatabaseConnection): Hono {
+export function stageRoutes(
+  connection: DatabaseConnection,
+  paramsOf: (query: RequestParams["query"]) => RequestParams,
+): Hono {
   return new Hono().get("/", async (c) => {
-    const query = (name: string) => c.req.query(name);
-    const from = optionalInstant(query, "from");
-    const to = optionalInstant(query, "to");
+    const params = paramsOf((name) => c.req.query(name));
+    const from = optionalInstant(params, "from");
+    const to = optionalInstant(params, "to");
     checkRange(from, to);
     const stages = await getStageSummary(await connection.db(), {
-      stageName: optionalText(query, "name"),
-      botId: optionalText(query, "bot"),
+      stageName: optionalText(params, "name"),
+      botId: optionalText(params, "bot"),
       from,
       to,
     });

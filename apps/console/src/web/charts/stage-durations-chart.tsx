@@ -8,7 +8,7 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
-import type { StageSummaryRow } from "../../shared/api-types.ts";
+import type { StageSummaryJson } from "../../shared/api-types.ts";
 import { formatAxisMilliseconds, formatMilliseconds } from "../display-format.ts";
 
 const SERIES = [
@@ -18,7 +18,7 @@ const SERIES = [
 ] as const;
 
 /** Average, median and p95 duration side by side for each stage name. */
-export function StageDurationsChart({ stages }: { stages: StageSummaryRow[] }) {
+export function StageDurationsChart({ stages }: { stages: StageSummaryJson[] }) {
   return (
     <div className="chart" data-testid="stage-durations-chart">
       <ResponsiveContainer width="100%" height={280}>

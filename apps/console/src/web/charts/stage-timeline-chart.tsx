@@ -8,7 +8,7 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
-import type { JobStageRow } from "../../shared/api-types.ts";
+import type { JobStageJson } from "../../shared/api-types.ts";
 import { formatAxisMilliseconds, formatMilliseconds } from "../display-format.ts";
 import { STAGE_STATUS_COLORS, STAGE_STATUS_LABELS } from "../job-states.ts";
 
@@ -17,7 +17,7 @@ interface TimelineRow {
   /** [start, end] in milliseconds since the first stage (or the job) started. */
   span: [number, number];
   failed: boolean;
-  status: JobStageRow["status"];
+  status: JobStageJson["status"];
   open: boolean;
 }
 
@@ -29,13 +29,13 @@ const ROW_HEIGHT = 38;
  */
 export function timelineOrigin(
   job: { startedAt: string | null; acceptedAt: string },
-  stages: JobStageRow[],
+  stages: JobStageJson[],
 ): number {
   const jobStart = new Date(job.startedAt ?? job.acceptedAt).getTime();
   return Math.min(jobStart, ...stages.map((stage) => new Date(stage.startedAt).getTime()));
 }
 
-function timelineRows(stages: JobStageRow[], origin: number): TimelineRow[] {
+function timelineRows(stages: JobStageJson[], origin: number): TimelineRow[] {
   return stages.map((stage, index) => {
     const start = new Date(stage.startedAt).getTime() - origin;
     const end = stage.endedAt === null ? start : new Date(stage.endedAt).getTime() - origin;
@@ -53,7 +53,7 @@ function timelineRows(stages: JobStageRow[], origin: number): TimelineRow[] {
  * The stages as bars on a time axis; failed ones in red. `origin` is the instant the axis starts
  * at (see `timelineOrigin`), in milliseconds.
  */
-export function StageTimelineChart({ stages, origin }: { stages: JobStageRow[]; origin: number }) {
+export function StageTimelineChart({ stages, origin }: { stages: JobStageJson[]; origin: number }) {
   const rows = timelineRows(stages, origin);
   return (
     <div className="chart" data-testid="stage-timeline">

@@ -8,13 +8,13 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
-import type { BotMetricsRow } from "../../shared/api-types.ts";
+import type { BotMetricsJson } from "../../shared/api-types.ts";
 import { formatPercent } from "../display-format.ts";
 
 const ROW_HEIGHT = 44;
 
 /** Success rate per bot as horizontal bars; bots with no finished job have no bar. */
-export function SuccessRateChart({ bots }: { bots: BotMetricsRow[] }) {
+export function SuccessRateChart({ bots }: { bots: BotMetricsJson[] }) {
   const data = bots.map((bot) => ({ botId: bot.botId, successRate: bot.successRate }));
   return (
     <div className="chart" data-testid="success-rate-chart">

@@ -1,7 +1,7 @@
 import type { JobState } from "@forusbots/db/schema";
 import { useEffect, useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
-import type { JobsResponse, RecentJobRow } from "../../shared/api-types.ts";
+import type { JobsResponse, RecentJobJson } from "../../shared/api-types.ts";
 import { ApiError, fetchJson } from "../api/fetch-json.ts";
 import { queryString } from "../api/use-api.ts";
 import { BotSelect } from "../components/bot-select.tsx";
@@ -17,7 +17,7 @@ export const JOBS_PAGE_SIZE = 25;
 type Listing =
   | { status: "loading" }
   | { status: "failed"; error: ApiError }
-  | { status: "ready"; jobs: RecentJobRow[]; nextCursor: string | null; loadingMore: boolean };
+  | { status: "ready"; jobs: RecentJobJson[]; nextCursor: string | null; loadingMore: boolean };
 
 const asApiError = (error: unknown) =>
   error instanceof ApiError ? error : new ApiError("internal", String(error), 0);

@@ -69,6 +69,16 @@ describe("a failing batch whose meta holds a secret never shows it", () => {
     }
   });
 
+  it("a line that is not JSON is named without repeating any of it", async () => {
+    // Short and unquoted, so that it falls inside the piece of the line V8's message quotes.
+    const token = "S3CR3T";
+    const input = `${accepted("good-bot")}\n{"type": "job.accepted", "token": tok-${token}}\n`;
+    const run = await runCli(["ingest", "-"], { env: database.env, input });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("line 2: not valid JSON: Unexpected token 'o'\n");
+    expect(run.stdout + run.stderr).not.toContain(token);
+  });
+
   it("an error no kind covers is exit 70 in one line; --verbose adds stacks, still without it", async () => {
     await whileJobsInsertsFail("XX001", async () => {
       const input = `${accepted("good-bot")}\n`;

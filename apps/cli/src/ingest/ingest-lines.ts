@@ -39,7 +39,10 @@ function parseLine(text: string): { event: unknown } | { reason: string } {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return { reason: `not valid JSON: ${(error as Error).message}` };
+    // V8 quotes a piece of the line around the fault (`Unexpected token 'o', ..."token": tok-…"
+    // is not valid JSON`): the line is an event's payload, which no message repeats.
+    const why = (error as Error).message.replace(/, (?:\.\.\.)?".*$/s, "");
+    return { reason: `not valid JSON: ${why}` };
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     const got = value === null ? "null" : Array.isArray(value) ? "an array" : typeof value;

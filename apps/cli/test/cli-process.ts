@@ -1,23 +1,12 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { type ChildOptions, type ProcessRun, runProcess } from "@forusbots/db/testing";
 
 /** What one run of the real CLI process left behind. */
-export interface CliRun {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
+export type CliRun = ProcessRun;
 
-const BIN = fileURLToPath(new URL("../bin/forus-audit.js", import.meta.url));
-
-/** Variables of the test runner that would otherwise choose the CLI's database or style. */
-const INHERITED_CHOICES = ["DATABASE_URL", "AUDIT_DB_PATH", "AUDIT_DB", "INIT_CWD", "NO_COLOR"];
-
-function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
-  const base = { ...process.env };
-  for (const name of INHERITED_CHOICES) delete base[name];
-  return { ...base, ...env };
-}
+/** The installed binary, bin/forus-audit.js, which runs the bundle `pnpm build` wrote. */
+export const CLI_BIN = fileURLToPath(new URL("../bin/forus-audit.js", import.meta.url));
 
 const shellQuote = (arg: string) => `'${arg.replaceAll("'", "'\\''")}'`;
 
@@ -30,44 +19,19 @@ export const terminalAvailable = spawnSync("script", ["--version"]).status === 0
  */
 export function runCliOnTerminal(
   args: readonly string[],
-  options: { env?: Record<string, string> } = {},
+  options: ChildOptions = {},
 ): Promise<CliRun> {
-  const command = [process.execPath, BIN, ...args].map(shellQuote).join(" ");
+  const command = [process.execPath, CLI_BIN, ...args].map(shellQuote).join(" ");
   return runProcess("script", ["-qec", command, "/dev/null"], options);
 }
 
 /**
- * Runs the installed binary (bin/forus-audit.js) as an operator would, with `env` pointing it at
- * a database, and `input` written to its standard input.
+ * Runs the installed binary as an operator would, with `env` pointing it at a database, and
+ * `input` written to its standard input.
  */
 export function runCli(
   args: readonly string[],
-  options: { env?: Record<string, string>; input?: string; cwd?: string } = {},
+  options: ChildOptions & { input?: string } = {},
 ): Promise<CliRun> {
-  return runProcess(process.execPath, [BIN, ...args], options);
-}
-
-function runProcess(
-  file: string,
-  args: readonly string[],
-  options: { env?: Record<string, string>; input?: string; cwd?: string },
-): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, args, {
-      env: childEnv(options.env ?? {}),
-      cwd: options.cwd ?? process.cwd(),
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      stderr += chunk;
-    });
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-    child.stdin.end(options.input ?? "");
-  });
+  return runProcess(process.execPath, [CLI_BIN, ...args], options);
 }

@@ -1,9 +1,16 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../src/testing/index.ts";
+import {
+  closedLoopbackPort,
+  createDatabaseForTest,
+  createTestDatabase,
+  type TestDatabase,
+} from "../src/testing/index.ts";
 import { runMigrateBin } from "./run-migrate-bin.ts";
 
 describe("db:migrate flags", () => {
+  // Shared by the tests that only read what db:migrate prints; a test that reads or changes what
+  // the database holds makes a database of its own.
   let database: TestDatabase;
   beforeAll(async () => {
     database = await createTestDatabase({ migrated: false });
@@ -11,8 +18,10 @@ describe("db:migrate flags", () => {
   afterAll(async () => database?.dispose());
 
   it("--help lists every flag and touches no database", async () => {
+    // A server where nothing listens: touching it would fail the run.
+    const port = await closedLoopbackPort();
     const outcome = await runMigrateBin(["--help"], {
-      DATABASE_URL: "postgres://u:secret@127.0.0.1:1/x",
+      DATABASE_URL: `postgres://u:secret@127.0.0.1:${port}/x`,
     });
     expect(outcome.status).toBe(0);
     for (const flag of [
@@ -41,6 +50,7 @@ describe("db:migrate flags", () => {
   });
 
   it("--dry-run prints the SQL it would run and executes none of it", async () => {
+    const database = await createDatabaseForTest({ migrated: false });
     const outcome = await runMigrateBin(["--dry-run", "--to", "0001_views"], database.env);
     expect(outcome.status).toBe(0);
     expect(outcome.stdout).toContain("-- 0000_init");
@@ -61,6 +71,7 @@ describe("db:migrate flags", () => {
   });
 
   it("--to stops after the named migration; the next run applies the rest", async () => {
+    const database = await createDatabaseForTest({ migrated: false });
     const first = await runMigrateBin(
       ["--to", "0001_views", "--lock-timeout", "2000", "--retries", "1"],
       database.env,

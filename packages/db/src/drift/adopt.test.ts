@@ -1,12 +1,12 @@
 import { readFileSync } from "node:fs";
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../client/handle.ts";
 import { readMigrationFiles } from "../migrator/journal.ts";
 import { migrate } from "../migrator/migrate.ts";
 import { getMigrationStatus } from "../migrator/plan.ts";
 import { trackingTableExists } from "../migrator/tracking.ts";
-import { createTestDatabase, type TestDatabase } from "../testing/index.ts";
+import { openDatabaseForTest } from "../testing/index.ts";
 import { adoptLegacyDatabase } from "./adopt.ts";
 
 const LEGACY_SCRIPTS = [
@@ -42,21 +42,20 @@ async function insertLegacyRows(handle: DatabaseHandle): Promise<void> {
 
 const tags = readMigrationFiles().map((file) => file.tag);
 
-describe("adopting a database built by the old psql scripts", () => {
-  let database: TestDatabase;
-  let handle: DatabaseHandle;
-  beforeAll(async () => {
-    database = await createTestDatabase({ migrated: false });
-    handle = await database.open({ maxConnections: 1 });
+/** A database of the running test's own, built by the first `scripts` legacy scripts, with rows. */
+async function legacyDatabase(scripts: number): Promise<DatabaseHandle> {
+  const { handle } = await openDatabaseForTest({
+    migrated: false,
+    connection: { maxConnections: 1 },
   });
-  afterAll(async () => {
-    await handle?.close();
-    await database?.dispose();
-  });
+  for (const script of LEGACY_SCRIPTS.slice(0, scripts)) await runLegacyScript(handle, script);
+  await insertLegacyRows(handle);
+  return handle;
+}
 
+describe("adopting a database built by the old psql scripts", () => {
   it("records 0000-0002 for a database built by 001-003, then migrate applies the rest and keeps every row", async () => {
-    for (const script of LEGACY_SCRIPTS.slice(0, 3)) await runLegacyScript(handle, script);
-    await insertLegacyRows(handle);
+    const handle = await legacyDatabase(3);
 
     const adopted = await adoptLegacyDatabase(handle);
     expect(adopted).toEqual({
@@ -88,31 +87,18 @@ describe("adopting a database built by the old psql scripts", () => {
 });
 
 describe("adopting a database built by every legacy script", () => {
-  let database: TestDatabase;
-  let handle: DatabaseHandle;
-  beforeAll(async () => {
-    database = await createTestDatabase({ migrated: false });
-    handle = await database.open({ maxConnections: 1 });
-    for (const script of LEGACY_SCRIPTS) await runLegacyScript(handle, script);
-    await insertLegacyRows(handle);
-  });
-  afterAll(async () => {
-    await handle?.close();
-    await database?.dispose();
-  });
-
   it("refuses a schema that matches no migration, lists the differences and records nothing", async () => {
+    const handle = await legacyDatabase(LEGACY_SCRIPTS.length);
     await handle.query(sql`DROP INDEX idx_jobs_state`);
     await handle.query(sql`ALTER TABLE jobs ADD COLUMN priority integer`);
     await expect(adoptLegacyDatabase(handle)).rejects.toThrow(
       /matches no migration.*closest is 0004_job_stages_dedupe with 2 difference\(s\): extra column jobs\.priority \(integer nullable\); missing index idx_jobs_state on jobs/,
     );
     expect(await trackingTableExists(handle)).toBe(false);
-    await handle.query(sql`ALTER TABLE jobs DROP COLUMN priority`);
-    await handle.query(sql`CREATE INDEX idx_jobs_state ON jobs (state)`);
   });
 
-  it("records 0000-0004 once the schema matches, touches no row, and refuses a second adoption", async () => {
+  it("records 0000-0004 for a schema that matches, touches no row, and refuses a second adoption", async () => {
+    const handle = await legacyDatabase(LEGACY_SCRIPTS.length);
     const adopted = await adoptLegacyDatabase(handle);
     expect(adopted.baseline).toBe("0004_job_stages_dedupe");
     expect(adopted.recorded).toEqual(tags.slice(0, 5));

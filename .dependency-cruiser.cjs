@@ -121,12 +121,7 @@ module.exports = {
     ),
     ...siblingRules("workspaces", [under("apps/cli"), under("apps/console"), under("bench")]),
     ...layerRules("db", [
-      [
-        under(`${DB}/schema`),
-        `^${DB}/errors\\.ts$`,
-        `^${DB}/config\\.ts$`,
-        under(`${DB}/output`),
-      ],
+      [under(`${DB}/schema`), `^${DB}/errors\\.ts$`, `^${DB}/config\\.ts$`, under(`${DB}/output`)],
       under(`${DB}/failures`),
       under(`${DB}/client`),
       under(`${DB}/catalog`),
@@ -135,7 +130,12 @@ module.exports = {
       [under(`${DB}/bin`), under(`${DB}/testing`), `^${DB}/index\\.ts$`],
     ]),
     ...layerRules("queries", [
-      [under(`${QUERIES}/contract`), `^${QUERIES}/errors\\.ts$`, `^${QUERIES}/query-rows\\.ts$`],
+      [
+        under(`${QUERIES}/contract`),
+        `^${QUERIES}/errors\\.ts$`,
+        `^${QUERIES}/query-rows\\.ts$`,
+        `^${QUERIES}/seeded-random\\.ts$`,
+      ],
       under(`${QUERIES}/events`),
       [under(`${QUERIES}/write-engine`), under(`${QUERIES}/reads`)],
       [under(`${QUERIES}/recorder`), under(`${QUERIES}/ingest`)],
@@ -150,6 +150,22 @@ module.exports = {
       severity: "error",
       from: { path: under(`${QUERIES}/contract`), pathNot: TEST_CODE },
       to: { pathNot: [under(`${QUERIES}/contract`), `^${DB}/schema/states\\.ts$`] },
+    },
+    {
+      name: "test-processes-through-the-kit",
+      comment:
+        "tests start child processes through @forusbots/db/testing (runProcess, startProcess): one runner, one list of the variables a child does not inherit (tooling sits below db and keeps its own)",
+      severity: "error",
+      from: { path: TEST_CODE, pathNot: [`^${DB}/testing/child-process\\.ts$`, under("tooling")] },
+      to: { dependencyTypes: ["core"], path: "^(node:)?child_process$" },
+    },
+    {
+      name: "seeded-random-imports-nothing",
+      comment:
+        "the seeded generator (@forusbots/queries/seeded-random) makes production data (seed, bench): it imports nothing, so every layer may use it",
+      severity: "error",
+      from: { path: `^${QUERIES}/seeded-random\\.ts$` },
+      to: {},
     },
     {
       name: "console-web-not-server",

@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { type ChildOptions, type ProcessRun, runProcess } from "@forusbots/db/testing";
 
@@ -11,7 +10,8 @@ export const CLI_BIN = fileURLToPath(new URL("../bin/forus-audit.js", import.met
 const shellQuote = (arg: string) => `'${arg.replaceAll("'", "'\\''")}'`;
 
 /** Whether util-linux `script` is there to give the CLI a pseudo-terminal. */
-export const terminalAvailable = spawnSync("script", ["--version"]).status === 0;
+export const terminalAvailable =
+  (await runProcess("script", ["--version"]).catch(() => undefined))?.status === 0;
 
 /**
  * Runs the CLI on a pseudo-terminal (through `script`), as an operator at a terminal sees it:

@@ -7,7 +7,8 @@
  *   packages/db  schema, errors, config, output ← failures ← client ← catalog ← migrator
  *                ← drift, reset
  *                ← bin, testing (entry points and test support)
- *   queries      contract, errors.ts, query-rows.ts ← events ← write-engine ← recorder, ingest;
+ *   queries      contract, errors.ts, query-rows.ts, seeded-random.ts ← events ← write-engine
+ *                ← recorder, ingest;
  *                reads sit on events and below, beside the write side
  *   console      web never imports server (the browser bundle holds no server code)
  */

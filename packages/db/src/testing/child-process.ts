@@ -28,8 +28,8 @@ export interface ChildOptions {
 
 /** What one run of a child process left behind. */
 export interface ProcessRun {
+  /** null when a signal ended it. */
   status: number | null;
-  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
 }
@@ -91,9 +91,9 @@ export function runProcess(
       clearTimeout(timer);
       reject(error);
     });
-    child.on("close", (status, signal) => {
+    child.on("close", (status) => {
       clearTimeout(timer);
-      resolve({ status, signal, stdout, stderr });
+      resolve({ status, stdout, stderr });
     });
     // A child that exits without reading its input must not fail the run with EPIPE.
     child.stdin?.on("error", () => {});

@@ -6,7 +6,7 @@
 // CONSOLE_SKIP_CHROMIUM_INSTALL=1 leaves the system alone.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { ENABLE_BROWSER_TESTS, findChromium } from "../test/find-chromium.ts";
+import { ENABLE_BROWSER_TESTS, findChromium } from "./find-chromium.ts";
 
 const say = (text: string) => process.stderr.write(`console: ${text}\n`);
 

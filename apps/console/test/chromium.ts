@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, chromium } from "playwright-core";
-import { findChromium } from "./find-chromium.ts";
+import { findChromium } from "../scripts/find-chromium.ts";
 
 /** The browser for these tests, or why there is none (the browser tests are then skipped). */
 export const CHROMIUM = findChromium(process.env);

@@ -18,7 +18,7 @@ beforeAll(async () => {
     [A, B, C, D, E].map((jobId, index) => ({
       jobId,
       botId: `bot-${index}`,
-      state: "queued",
+      state: "queued" as const,
       acceptedAt: at(index),
     })),
   );

@@ -6,6 +6,7 @@ export type CliRun = ProcessRun;
 
 /** The installed binary, bin/forus-audit.js, which runs the bundle `pnpm build` wrote. */
 export const CLI_BIN = fileURLToPath(new URL("../bin/forus-audit.js", import.meta.url));
+const REPOSITORY_ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 
 const shellQuote = (arg: string) => `'${arg.replaceAll("'", "'\\''")}'`;
 
@@ -34,4 +35,15 @@ export function runCli(
   options: ChildOptions & { input?: string } = {},
 ): Promise<CliRun> {
   return runProcess(process.execPath, [CLI_BIN, ...args], options);
+}
+
+/**
+ * Runs a shell command line in the repository root exactly as the README shows it (`pnpm cli …`,
+ * pipes included), so what pnpm itself prints is part of what the test sees.
+ */
+export function runShellInRepository(
+  commandLine: string,
+  options: Pick<ChildOptions, "env"> = {},
+): Promise<CliRun> {
+  return runProcess("sh", ["-c", commandLine], { ...options, cwd: REPOSITORY_ROOT });
 }

@@ -1,5 +1,6 @@
 export { chooseTestEngine, type TestEngineChoice } from "./engine.ts";
 export type { ProvidedTestDatabase } from "./global-setup.ts";
+export { createLoginRole, type TestLoginRole } from "./login-roles.ts";
 export {
   type CreateTestDatabaseOptions,
   createTestDatabase,

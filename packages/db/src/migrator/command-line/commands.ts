@@ -50,11 +50,13 @@ export async function migrateCommand(
   const targetName = describeTarget(target);
   if (text) output.print(headerLine("migrate", targetName, style));
   const wouldApply: string[] = [];
+  const warnings: string[] = [];
   const { runMigrations } = await import("../migrate.ts");
   const result = await runMigrations(target, {
     ...options,
     onEvent: (event) => {
       if (event.type === "would-apply") wouldApply.push(event.tag);
+      if (event.type === "warning") warnings.push(event.message);
       if (text) output.print(migrationEventLine(event, style));
     },
   });
@@ -66,6 +68,7 @@ export async function migrateCommand(
       applied: result.applied,
       ...(style.dryRun ? { wouldApply } : {}),
       alreadyApplied: result.alreadyApplied,
+      ...(warnings.length > 0 ? { warnings } : {}),
     });
   }
   return result;

@@ -67,6 +67,8 @@ export function migrationEventLine(event: MigrationEvent, style: ReportStyle): s
       return `  ${paint.good("applied")} ${event.tag} (${statements(event.statements)}, ${event.milliseconds} ms)`;
     case "would-apply":
       return script(event.tag, event.statements, event.transactional);
+    case "warning":
+      return `  ${paint.warn("warning")}: ${event.message.replaceAll("\n", "\n    ")}`;
     default:
       return sharedEventLine(event, style);
   }

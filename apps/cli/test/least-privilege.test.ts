@@ -7,8 +7,11 @@ import {
 } from "@forusbots/db/testing";
 import { type SQL, sql } from "drizzle-orm";
 import { QueryBuilder } from "drizzle-orm/pg-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { runCli } from "./cli-process.ts";
+
+// PGlite has one user and no logins: login roles are a PostgreSQL matter.
+const onPostgres = inject("auditTestDatabase").engine === "postgres";
 
 const JOBS = 40;
 const plain = new QueryBuilder();
@@ -27,7 +30,7 @@ async function rowsOf(database: TestDatabase, statement: SQL): Promise<unknown[]
  * Each part of the system as README's roles table says: the owner migrates, a writer login
  * ingests, a reader login runs every read command. PostgreSQL only: PGlite has no logins.
  */
-describe.runIf(process.env.TEST_DB_ENGINE !== "pglite")("least privilege, through the CLI", () => {
+describe.runIf(onPostgres)("least privilege, through the CLI", () => {
   let source: TestDatabase;
   let target: TestDatabase;
   let reader: TestLoginRole;
@@ -154,7 +157,7 @@ describe.runIf(process.env.TEST_DB_ENGINE !== "pglite")("least privilege, throug
   });
 });
 
-describe.runIf(process.env.TEST_DB_ENGINE === "pglite")("grant on the embedded database", () => {
+describe.runIf(!onPostgres)("grant on the embedded database", () => {
   let database: TestDatabase;
   beforeAll(async () => {
     database = await createTestDatabase();

@@ -8,10 +8,13 @@ import {
   type TestLoginRole,
 } from "@forusbots/db/testing";
 import type { Hono } from "hono";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { insertKnownAuditData, JOB } from "../../test/known-audit-data.ts";
 import { createConsoleApp } from "./app.ts";
 import { connectionOf } from "./database-connection.ts";
+
+// PGlite has one user and no logins: login roles are a PostgreSQL matter.
+const onPostgres = inject("auditTestDatabase").engine === "postgres";
 
 /** Every read the page makes, with ranges over the known data. */
 const PATHS = [
@@ -30,43 +33,40 @@ const PATHS = [
  * The console as README says to run it: logged in as a member of audit_reader, it answers every
  * read exactly as the owner's login does. PostgreSQL only (PGlite has no logins).
  */
-describe.runIf(process.env.TEST_DB_ENGINE !== "pglite")(
-  "the console as an audit_reader login",
-  () => {
-    let database: TestDatabase;
-    let owner: DatabaseHandle;
-    let reader: TestLoginRole;
-    let asReader: DatabaseHandle;
-    let ownerApp: Hono;
-    let readerApp: Hono;
+describe.runIf(onPostgres)("the console as an audit_reader login", () => {
+  let database: TestDatabase;
+  let owner: DatabaseHandle;
+  let reader: TestLoginRole;
+  let asReader: DatabaseHandle;
+  let ownerApp: Hono;
+  let readerApp: Hono;
 
-    beforeAll(async () => {
-      database = await createTestDatabase();
-      owner = await database.open();
-      await insertKnownAuditData(owner.db);
-      reader = await createLoginRole(database, "console");
-      await setAuditRoleMembership(owner, "reader", reader.name, "grant");
-      asReader = await openDatabase({ engine: "postgres", url: reader.url });
-      ownerApp = createConsoleApp({ connection: connectionOf(owner), logError: () => {} });
-      readerApp = createConsoleApp({ connection: connectionOf(asReader), logError: () => {} });
-    });
-    afterAll(async () => {
-      await asReader?.close();
-      await owner?.close();
-      await reader?.dispose();
-      await database?.dispose();
-    });
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    owner = await database.open();
+    await insertKnownAuditData(owner.db);
+    reader = await createLoginRole(database, "console");
+    await setAuditRoleMembership(owner, "reader", reader.name, "grant");
+    asReader = await openDatabase({ engine: "postgres", url: reader.url });
+    ownerApp = createConsoleApp({ connection: connectionOf(owner), logError: () => {} });
+    readerApp = createConsoleApp({ connection: connectionOf(asReader), logError: () => {} });
+  });
+  afterAll(async () => {
+    await asReader?.close();
+    await owner?.close();
+    await reader?.dispose();
+    await database?.dispose();
+  });
 
-    it.each(PATHS)("GET %s: 200 and the owner's answer", async (path) => {
-      const [mine, owners] = [await readerApp.request(path), await ownerApp.request(path)];
-      expect(mine.status).toBe(200);
-      expect(await mine.json()).toEqual(await owners.json());
-    });
+  it.each(PATHS)("GET %s: 200 and the owner's answer", async (path) => {
+    const [mine, owners] = [await readerApp.request(path), await ownerApp.request(path)];
+    expect(mine.status).toBe(200);
+    expect(await mine.json()).toEqual(await owners.json());
+  });
 
-    it("GET /api/status: reachable, no problem", async () => {
-      const response = await readerApp.request("/api/status");
-      expect(response.status).toBe(200);
-      expect(await response.json()).toMatchObject({ reachable: true, problem: null });
-    });
-  },
-);
+  it("GET /api/status: reachable, no problem", async () => {
+    const response = await readerApp.request("/api/status");
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ reachable: true, problem: null });
+  });
+});

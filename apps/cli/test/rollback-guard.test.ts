@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "./cli-process.ts";
 
 const TAGS = readMigrationFiles().map((file) => file.tag);
-const NEWEST = TAGS.at(-1) ?? "";
 const JOBS = 12;
 
 /** Rows in a table, or null when it does not exist. */

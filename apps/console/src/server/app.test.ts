@@ -4,6 +4,7 @@ import { createTestDatabase, type TestDatabase } from "@forusbots/db/testing";
 import { count } from "drizzle-orm";
 import type { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ANY_HOST, TEST_READ_LIMITS } from "../../test/api-access.ts";
 import {
   BULK_JOBS,
   bulkJobId,
@@ -24,7 +25,11 @@ describe("console API on known data", () => {
     database = await createTestDatabase();
     handle = await database.open();
     await insertKnownAuditData(handle.db);
-    app = createConsoleApp({ connection: connectionOf(handle), logError: () => {} });
+    app = createConsoleApp({
+      connection: connectionOf(handle, TEST_READ_LIMITS),
+      access: ANY_HOST,
+      logError: () => {},
+    });
   });
 
   afterAll(async () => {
@@ -118,7 +123,8 @@ describe("console API on known data", () => {
     it("counts relative times back from the request's now", async () => {
       // Fixed at 8 March 2026, 06:30 UTC: 7d is 1 March 06:30, yesterday 7 March, today 8 March.
       const clocked = createConsoleApp({
-        connection: connectionOf(handle),
+        connection: connectionOf(handle, TEST_READ_LIMITS),
+        access: ANY_HOST,
         logError: () => {},
         now: () => new Date("2026-03-08T06:30:00Z"),
       });

@@ -1,20 +1,24 @@
 import { createTestDatabase, type TestDatabase } from "@forusbots/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ANY_HOST, TEST_READ_LIMITS } from "../../test/api-access.ts";
 import { createConsoleApp } from "./app.ts";
 import { connectOnDemand, type DatabaseConnection } from "./database-connection.ts";
 
 async function get(connection: DatabaseConnection, path: string) {
-  const app = createConsoleApp({ connection, logError: () => {} });
+  const app = createConsoleApp({ connection, access: ANY_HOST, logError: () => {} });
   const response = await app.request(path);
   return { status: response.status, body: await response.json() };
 }
 
 describe("console API when the database is unreachable", () => {
   // Port 1 on localhost: nothing listens there, so the connection is refused at once.
-  const connection = connectOnDemand({
-    engine: "postgres",
-    url: "postgres://auditor:s3cret-pass@127.0.0.1:1/audit",
-  });
+  const connection = connectOnDemand(
+    {
+      engine: "postgres",
+      url: "postgres://auditor:s3cret-pass@127.0.0.1:1/audit",
+    },
+    TEST_READ_LIMITS,
+  );
 
   afterAll(() => connection.close());
 
@@ -54,7 +58,7 @@ describe("console API on a database that was never migrated", () => {
 
   beforeAll(async () => {
     database = await createTestDatabase({ migrated: false });
-    connection = connectOnDemand(database.target);
+    connection = connectOnDemand(database.target, TEST_READ_LIMITS);
   });
 
   afterAll(async () => {
@@ -77,7 +81,7 @@ describe("console API on an empty database", () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    connection = connectOnDemand(database.target);
+    connection = connectOnDemand(database.target, TEST_READ_LIMITS);
   });
 
   afterAll(async () => {

@@ -30,7 +30,11 @@ export interface Browser {
 }
 
 /** A browser with a fresh profile (its own user data directory), removed at close. */
-export async function openChromium(device: typeof LAPTOP | typeof PHONE): Promise<Browser> {
+export async function openChromium(
+  device: typeof LAPTOP | typeof PHONE,
+  /** What the browser answers a login prompt with (the console's credentials). */
+  httpCredentials?: { username: string; password: string },
+): Promise<Browser> {
   const profile = mkdtempSync(join(tmpdir(), "console-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -40,6 +44,7 @@ export async function openChromium(device: typeof LAPTOP | typeof PHONE): Promis
     timezoneId: "America/New_York",
     locale: "en-GB",
     ...device,
+    ...(httpCredentials === undefined ? {} : { httpCredentials }),
   });
   return {
     context,

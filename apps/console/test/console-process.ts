@@ -80,3 +80,31 @@ export function startConsole(databaseEnv: Record<string, string>): Promise<Runni
     });
   });
 }
+
+/** Runs the console expecting it to refuse to start: its exit status and what it printed. */
+export function consoleRefusal(
+  extraEnv: Record<string, string>,
+): Promise<{ code: number | null; output: string }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extraEnv, PORT: "0" };
+  return new Promise((resolve, reject) => {
+    const child = spawn(join(BIN, "tsx"), ["src/server/main.ts"], {
+      cwd: CONSOLE_DIR,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    const collect = (chunk: Buffer) => {
+      output += chunk.toString();
+    };
+    child.stdout?.on("data", collect);
+    child.stderr?.on("data", collect);
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`the console kept running instead of refusing to start:\n${output}`));
+    }, STARTUP_TIMEOUT_MS);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}

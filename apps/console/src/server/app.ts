@@ -74,7 +74,8 @@ export function createConsoleApp(options: ConsoleAppOptions): Hono {
   );
 
   if (siteDir !== undefined) {
-    // The job page answers with the status its API call gets: 404 for an unknown job.
+    // The job page answers with the status its API call gets, except that a path naming no job
+    // at all (a malformed id, 400 to the API) is a page not found too: 404.
     serveSite(app, siteDir, async (jobId) => {
       try {
         await connection.read((db) => getJobWithStages(db, jobId));
@@ -82,7 +83,7 @@ export function createConsoleApp(options: ConsoleAppOptions): Hono {
       } catch (error) {
         const { status } = toErrorResponse(error);
         if (status === 500) logError(error);
-        return status;
+        return status === 400 ? 404 : status;
       }
     });
   }

@@ -90,12 +90,19 @@ describe("console API on an empty database", () => {
   });
 
   it("answers empty lists, not errors", async () => {
-    expect(await get(connection, "/api/bots")).toEqual({ status: 200, body: { bots: [] } });
+    const omitted = "p50 and p95 need a range (from and to) of at most 366 days";
+    expect(await get(connection, "/api/bots")).toEqual({
+      status: 200,
+      body: { bots: [], percentilesOmitted: omitted },
+    });
     expect(await get(connection, "/api/jobs")).toEqual({
       status: 200,
       body: { jobs: [], nextCursor: null },
     });
-    expect(await get(connection, "/api/stages")).toEqual({ status: 200, body: { stages: [] } });
+    expect(await get(connection, "/api/stages")).toEqual({
+      status: 200,
+      body: { stages: [], percentilesOmitted: omitted },
+    });
     const series = await get(connection, "/api/bots/time-series?from=2026-03-01&to=2026-03-08");
     expect(series).toEqual({
       status: 200,

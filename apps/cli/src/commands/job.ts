@@ -2,7 +2,8 @@ import type { Command } from "@commander-js/extra-typings";
 import type { CliContext } from "../context.ts";
 import { formatMilliseconds, formatSeconds, formatTimestamp } from "../output/format.ts";
 import { stateCell } from "../output/job-state.ts";
-import { renderTable } from "../output/table.ts";
+import { type Cell, renderTable } from "../output/table.ts";
+import { escapeControlCharacters } from "../output/terminal-text.ts";
 
 const durationSeconds = (from: Date | null, to: Date | null) =>
   from && to ? (to.getTime() - from.getTime()) / 1000 : null;
@@ -25,11 +26,10 @@ export function registerJob(program: Command, cli: CliContext): void {
         cli.printJson(job);
         return;
       }
-      const state = stateCell(job.state, cli.out);
-      const fields: [string, string][] = [
+      const fields: [string, Cell][] = [
         ["job", job.jobId],
         ["bot", job.botId],
-        ["state", typeof state === "string" ? state : state.paint(state.text)],
+        ["state", stateCell(job.state, cli.out)],
         ["accepted", formatTimestamp(job.acceptedAt)],
         ["started", formatTimestamp(job.startedAt)],
         ["finished", formatTimestamp(job.finishedAt)],
@@ -39,7 +39,12 @@ export function registerJob(program: Command, cli: CliContext): void {
         ["result", compactJson(job.result)],
         ["error", job.errorMessage ?? "-"],
       ];
-      for (const [label, value] of fields) cli.print(`${cli.out.bold(label.padEnd(11))}${value}`);
+      for (const [label, value] of fields) {
+        // Stored text: escaped (terminal-text.ts) before the state's colour is added.
+        const text = escapeControlCharacters(typeof value === "string" ? value : value.text);
+        const shown = typeof value === "string" ? text : value.paint(text);
+        cli.print(`${cli.out.bold(label.padEnd(11))}${shown}`);
+      }
       cli.print("");
       if (job.stages.length === 0) {
         cli.print("No stages recorded.");

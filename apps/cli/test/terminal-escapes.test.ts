@@ -167,3 +167,36 @@ describe("export of spreadsheet formulas", () => {
     expect(exported.at(-1)).toMatchObject({ errorMessage: "@SUM(1+1)*cmd|' /C calc'!A0" });
   });
 });
+
+describe("an ambiguous job id prefix listing hostile bot ids", () => {
+  let database: TestDatabase;
+  const jobs = ["dddd0000-0000-4000-8000-000000000001", "dddd0000-0000-4000-8000-000000000002"];
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const accepted = jobs.map((jobId) =>
+      JSON.stringify({
+        type: "job.accepted",
+        jobId,
+        botId: HOSTILE_BOT,
+        at: "2026-03-01T10:00:00Z",
+      }),
+    );
+    const run = await runCli(["ingest", "-"], {
+      env: database.env,
+      input: `${accepted.join("\n")}\n`,
+    });
+    expect(run.status).toBe(0);
+  });
+  afterAll(async () => database?.dispose());
+
+  it("lists each candidate on its own line, its bot id escaped", async () => {
+    const run = await runCli(["job", "dddd0000"], { env: database.env });
+    expect(run.status).toBe(2);
+    expectNoControlCharacters(run.stderr);
+    const candidates = run.stderr.split("\n").filter((line) => line.includes(HOSTILE_BOT_SHOWN));
+    expect(candidates).toHaveLength(2);
+    expect(candidates[0]).toContain(jobs[0]);
+    expect(candidates[1]).toContain(jobs[1]);
+  });
+});

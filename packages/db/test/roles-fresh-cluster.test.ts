@@ -1,6 +1,4 @@
-import { spawnSync } from "node:child_process";
 import { chownSync, existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import postgres from "postgres";
@@ -8,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { migrateCommand } from "../src/migrator/command-line/index.ts";
 import { readMigrationFiles } from "../src/migrator/journal.ts";
 import { runMigrations } from "../src/migrator/migrate.ts";
+import { closedLoopbackPort, runProcess } from "../src/testing/index.ts";
 
 /**
  * What the shared test server cannot show, since its audit roles exist from the first run on it:
@@ -17,32 +16,25 @@ import { runMigrations } from "../src/migrator/migrate.ts";
  * databases migrating at once, racing to create the same roles.
  */
 const BIN = "/usr/lib/postgresql/15/bin";
+const postgresUser = await runProcess("id", ["-u", "postgres"]);
 const runnable =
   inject("auditTestDatabase").engine === "postgres" &&
   existsSync(join(BIN, "initdb")) &&
-  spawnSync("id", ["-u", "postgres"]).status === 0 &&
+  postgresUser.status === 0 &&
   process.getuid?.() === 0;
 const TAGS = readMigrationFiles().map((file) => file.tag);
 const CONCURRENT = 6;
 
-const asPostgres = (command: string, args: string[]) => {
-  const result = spawnSync("runuser", ["-u", "postgres", "--", join(BIN, command), ...args], {
-    encoding: "utf8",
-    timeout: 60_000,
-  });
+const asPostgres = async (command: string, args: string[]) => {
+  const result = await runProcess(
+    "runuser",
+    ["-u", "postgres", "--", join(BIN, command), ...args],
+    {
+      timeoutMs: 60_000,
+    },
+  );
   if (result.status !== 0) throw new Error(`${command} failed: ${result.stderr}`);
 };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
 
 describe.runIf(runnable)("the audit roles on a cluster that has never had them", () => {
   let folder: string;
@@ -54,8 +46,8 @@ describe.runIf(runnable)("the audit roles on a cluster that has never had them",
 
   beforeAll(async () => {
     folder = mkdtempSync(join(tmpdir(), "forusbots-cluster-"));
-    chownSync(folder, Number(spawnSync("id", ["-u", "postgres"]).stdout), 0);
-    asPostgres("initdb", [
+    chownSync(folder, Number(postgresUser.stdout), 0);
+    await asPostgres("initdb", [
       "-D",
       join(folder, "data"),
       "-U",
@@ -64,8 +56,8 @@ describe.runIf(runnable)("the audit roles on a cluster that has never had them",
       "-E",
       "UTF8",
     ]);
-    port = await freePort();
-    asPostgres("pg_ctl", [
+    port = await closedLoopbackPort();
+    await asPostgres("pg_ctl", [
       "-D",
       join(folder, "data"),
       "-l",
@@ -76,10 +68,10 @@ describe.runIf(runnable)("the audit roles on a cluster that has never had them",
       "start",
     ]);
   }, 120_000);
-  afterAll(() => {
+  afterAll(async () => {
     if (folder === undefined) return;
     if (existsSync(join(folder, "data", "postmaster.pid"))) {
-      asPostgres("pg_ctl", ["-D", join(folder, "data"), "-m", "immediate", "stop"]);
+      await asPostgres("pg_ctl", ["-D", join(folder, "data"), "-m", "immediate", "stop"]);
     }
     rmSync(folder, { recursive: true, force: true });
   });

@@ -11,6 +11,17 @@ export interface PostgresOptions {
   /** Pool size. The migrator uses 1 so its session-level advisory lock covers every statement. */
   maxConnections?: number;
   connectTimeoutSeconds?: number;
+  /**
+   * The server cancels any statement running longer (`statement_timeout`, set for the session at
+   * connect). The recorder sets it so that a statement stuck behind a lock gives its connection
+   * back instead of holding it; unset, the server's own setting applies.
+   */
+  statementTimeoutMs?: number;
+  /**
+   * TCP keepalive on every connection, probing after this many idle seconds: a peer that vanished
+   * without closing (a host gone, a NAT entry dropped) is noticed instead of waited on forever.
+   */
+  keepAliveSeconds?: number;
 }
 
 export async function openPostgres(
@@ -21,9 +32,15 @@ export async function openPostgres(
   const sql = postgres(url, {
     max: poolSize,
     connect_timeout: options.connectTimeoutSeconds ?? 10,
+    keep_alive: options.keepAliveSeconds ?? 60,
     // NOTICEs (e.g. "relation already exists, skipping") are not for the operator's terminal.
     onnotice: () => {},
-    connection: { application_name: "forusbots-audit" },
+    connection: {
+      application_name: "forusbots-audit",
+      ...(options.statementTimeoutMs === undefined
+        ? {}
+        : { statement_timeout: options.statementTimeoutMs }),
+    },
   });
   try {
     await sql`SELECT 1`;

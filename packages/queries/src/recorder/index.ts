@@ -1,3 +1,5 @@
+export type { AuditRecorder, OpenedAuditRecorder } from "./audit-recorder.ts";
+export type { DurableRecorderOptions } from "./durable-recorder.ts";
 export {
   type AcceptJobInput,
   acceptJob,
@@ -9,10 +11,11 @@ export {
   startJob,
   type WriteOutcome,
 } from "./record-event.ts";
+export type { RecorderEvent, RecorderEventListener } from "./recorder-events.ts";
 export {
-  type AuditRecorder,
   type AuditRecorderOptions,
   createAuditRecorder,
-  type OpenedAuditRecorder,
   openAuditRecorder,
 } from "./recorder.ts";
+export { flushSpool, type SpoolFlushReport } from "./flush-spool.ts";
+export { readSpoolStatus, type SpoolSegmentStatus, type SpoolStatus } from "./spool/status.ts";

@@ -1,10 +1,16 @@
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { copyFileSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { createInterface } from "node:readline";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type DatabaseHandle, loadConfig } from "@forusbots/db";
+import { fileURLToPath } from "node:url";
+import { type DatabaseHandle, loadConfig, openDatabase } from "@forusbots/db";
+import { runMigrations } from "@forusbots/db/migrator";
 import { createTestDatabase, type TestDatabase } from "@forusbots/db/testing";
 import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
-import { expectExactlyRecorded, type FinishedJob, runBot } from "../testing/recorded-jobs.ts";
+import { expectExactlyRecorded } from "../testing/recorded-jobs.ts";
+import { type FinishedJob, runBot } from "../testing/test-bot.ts";
+import { PrivateCluster } from "../testing/private-cluster.ts";
 import { TcpProxy, throughProxy } from "../testing/tcp-proxy.ts";
 import type { RecorderEvent } from "./recorder-events.ts";
 import { openAuditRecorder } from "./recorder.ts";
@@ -127,4 +133,133 @@ describe.skipIf(!onPostgres)("the recorder loses nothing when the network fails"
     await expectExactlyRecorded(handle, spooled.finished);
     expect(spoolFiles()).toEqual([]);
   }, 30_000);
+});
+
+/** Runs the bot process, resolves with its report line, and hands back the running child. */
+function startBotProcess(env: Record<string, string>, jobs: number) {
+  const script = fileURLToPath(new URL("../testing/spooling-bot-process.ts", import.meta.url));
+  const child = spawn(process.execPath, ["--import", "tsx", script, String(jobs), "bot-killed"], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const report = new Promise<{ finished: FinishedJob[]; outcomes: string[]; errors: number }>(
+    (resolve, reject) => {
+      createInterface({ input: child.stdout }).once("line", (line) => resolve(JSON.parse(line)));
+      child.once("exit", (code) => reject(new Error(`the bot process ended first (${code})`)));
+    },
+  );
+  return { child, exited, report };
+}
+
+describe.skipIf(!onPostgres)("kill -9 of a process holding a spool", () => {
+  let database: TestDatabase;
+  let handle: DatabaseHandle;
+  let proxy: TcpProxy;
+  let spoolDir: string;
+  let env: Record<string, string> = {};
+
+  beforeEach(async () => {
+    database = await createTestDatabase();
+    handle = await database.open();
+    const url = new URL(database.env.DATABASE_URL ?? "");
+    proxy = new TcpProxy(url.hostname, Number(url.port || 5432));
+    const port = await proxy.listen();
+    spoolDir = mkdtempSync(join(tmpdir(), "audit-spool-"));
+    env = {
+      AUDIT_DB: "1",
+      DATABASE_URL: throughProxy(database.env.DATABASE_URL ?? "", port),
+      AUDIT_SPOOL_DIR: spoolDir,
+      AUDIT_WRITE_TIMEOUT_MS: String(WRITE_TIMEOUT_MS),
+    };
+  });
+  afterEach(async () => {
+    await proxy.close();
+    await handle.close();
+    await database.dispose();
+    rmSync(spoolDir, { recursive: true, force: true });
+  });
+
+  it("the next process replays what the killed one spooled, once, even when replayed twice", async () => {
+    proxy.cut();
+    const bot = startBotProcess(env, 5);
+    const report = await bot.report;
+    expect(report.errors).toBe(0);
+    expect(new Set(report.outcomes)).toEqual(new Set(["spooled"]));
+    // Its segment is held by a running process: nobody else may replay it.
+    const [segment, ...others] = readdirSync(spoolDir);
+    expect(others).toEqual([]);
+    const copy = join(tmpdir(), `copy-of-${segment}`);
+    copyFileSync(join(spoolDir, segment ?? ""), copy);
+    const meanwhile = await openAuditRecorder(loadConfig(env), {});
+    await meanwhile.close();
+    expect(readdirSync(spoolDir)).toEqual([segment]);
+
+    bot.child.kill("SIGKILL");
+    await bot.exited;
+    proxy.heal();
+    const events: RecorderEvent[] = [];
+    const next = await openAuditRecorder(loadConfig(env), { onEvent: (event) => events.push(event) });
+    await next.close();
+    expect(events).toContainEqual({ type: "claimed", events: 5 * 6 });
+    await expectExactlyRecorded(handle, report.finished);
+    expect(readdirSync(spoolDir)).toEqual([]);
+
+    // The same segment once more (as after a crash between the database's commit and the
+    // segment's deletion): every event is found already there, nothing is written twice.
+    copyFileSync(copy, join(spoolDir, (segment ?? "").replace(/\.\d+-\d+\.jsonl$/, ".0-0.jsonl")));
+    rmSync(copy);
+    const again = await openAuditRecorder(loadConfig(env), {});
+    await again.close();
+    await expectExactlyRecorded(handle, report.finished);
+    expect(readdirSync(spoolDir)).toEqual([]);
+  }, 60_000);
+});
+
+const postgresBinaries = onPostgres ? PrivateCluster.findBinaries() : null;
+if (onPostgres && postgresBinaries === null) {
+  console.warn(
+    "skipped: the real server restart test needs PostgreSQL's initdb and pg_ctl (not found on PATH or in /usr/lib/postgresql/*/bin)",
+  );
+}
+
+describe.skipIf(postgresBinaries === null)("a real server restart under live load", () => {
+  it("four recorders keep every event across `pg_ctl restart -m fast` of a private cluster", async () => {
+    const cluster = await PrivateCluster.start(postgresBinaries ?? "");
+    const spoolDir = mkdtempSync(join(tmpdir(), "audit-spool-"));
+    try {
+      await runMigrations({ engine: "postgres", url: cluster.url });
+      const env = {
+        AUDIT_DB: "1",
+        DATABASE_URL: cluster.url,
+        AUDIT_SPOOL_DIR: spoolDir,
+        AUDIT_WRITE_TIMEOUT_MS: String(WRITE_TIMEOUT_MS),
+      };
+      const recorders = await Promise.all(
+        Array.from({ length: 4 }, () => openAuditRecorder(loadConfig(env))),
+      );
+      let stop = false;
+      const bots = recorders.map((audit, bot) =>
+        runBot(audit, `bot-${bot}`, { until: () => stop, pauseMs: 20 }),
+      );
+      await sleep(1_500);
+      await cluster.restart();
+      await sleep(2_000);
+      stop = true;
+      const runs = await Promise.all(bots);
+      await Promise.all(recorders.map((audit) => audit.close()));
+      for (const run of runs) expect(run.errors).toEqual([]);
+      expect(runs.flatMap((run) => run.outcomes)).toContain("spooled");
+      const handle = await openDatabase({ engine: "postgres", url: cluster.url });
+      try {
+        await expectExactlyRecorded(handle, runs.flatMap((run) => run.finished));
+      } finally {
+        await handle.close();
+      }
+      expect(readdirSync(spoolDir)).toEqual([]);
+    } finally {
+      await cluster.destroy();
+      rmSync(spoolDir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });

@@ -129,7 +129,11 @@ export class SpoolFullError extends AuditError {
  */
 export class SpoolWriteError extends AuditError {
   constructor(spoolDir: string, code: string, options?: { cause?: unknown }) {
-    super("busy", `the audit spool in ${spoolDir} cannot be written (${code}): the event was not recorded`, options);
+    super(
+      "busy",
+      `the audit spool in ${spoolDir} cannot be written (${code}): the event was not recorded`,
+      options,
+    );
     this.name = "SpoolWriteError";
   }
 }

@@ -52,7 +52,7 @@ export class RecorderConnection {
   /** Gives up on a PostgreSQL pool that did not answer in time; the next `get` opens another. */
   discard(): void {
     const handle = this.handle;
-    if (!handle || handle.driver.engine !== "postgres") return;
+    if (handle?.driver.engine !== "postgres") return;
     this.handle = null;
     handle.driver.sql.end({ timeout: 0 }).catch(() => {});
   }

@@ -6,6 +6,7 @@ import {
 } from "@forusbots/db";
 import { ConflictError, NotFoundError, SpoolFullError, ValidationError } from "../errors.ts";
 import type { AuditEvent } from "../events/schemas.ts";
+import type { OpenedAuditRecorder } from "./audit-recorder.ts";
 import { RecorderConnection } from "./connection.ts";
 import { DEFAULT_BACKOFF, DEFAULT_FLUSH_BATCH, reasonOf, SpoolFlusher } from "./flusher.ts";
 import {
@@ -17,7 +18,6 @@ import {
   writeEvent,
 } from "./record-event.ts";
 import type { RecorderEvent, RecorderEventListener } from "./recorder-events.ts";
-import type { OpenedAuditRecorder } from "./audit-recorder.ts";
 import { RejectedLog } from "./spool/rejected-log.ts";
 import { Spool } from "./spool/spool.ts";
 import { TimedOut, withinMs } from "./time-bound.ts";
@@ -142,7 +142,10 @@ export async function openDurableRecorder(
       return await withinMs(writeEvent(handle.db, event), dbBudgetMs);
     } catch (error) {
       if (isEventError(error)) throw error;
-      if (error instanceof TimedOut || (error instanceof AuditError && error.kind === "connection")) {
+      if (
+        error instanceof TimedOut ||
+        (error instanceof AuditError && error.kind === "connection")
+      ) {
         connection.discard();
       }
       return toSpool(event, reasonOf(error));

@@ -1,19 +1,19 @@
 import { spawn } from "node:child_process";
 import { copyFileSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { createInterface } from "node:readline";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { type DatabaseHandle, loadConfig, openDatabase } from "@forusbots/db";
 import { runMigrations } from "@forusbots/db/migrator";
 import { createTestDatabase, type TestDatabase } from "@forusbots/db/testing";
 import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
-import { expectExactlyRecorded } from "../testing/recorded-jobs.ts";
-import { type FinishedJob, runBot } from "../testing/test-bot.ts";
 import { PrivateCluster } from "../testing/private-cluster.ts";
+import { expectExactlyRecorded } from "../testing/recorded-jobs.ts";
 import { TcpProxy, throughProxy } from "../testing/tcp-proxy.ts";
-import type { RecorderEvent } from "./recorder-events.ts";
+import { type FinishedJob, runBot } from "../testing/test-bot.ts";
 import { openAuditRecorder } from "./recorder.ts";
+import type { RecorderEvent } from "./recorder-events.ts";
 
 /*
  * Fault injection on PostgreSQL (PGlite runs in the process: there is no network to break). Each
@@ -127,7 +127,9 @@ describe.skipIf(!onPostgres)("the recorder loses nothing when the network fails"
 
     proxy.heal();
     const events: RecorderEvent[] = [];
-    const next = await openAuditRecorder(loadConfig(env), { onEvent: (event) => events.push(event) });
+    const next = await openAuditRecorder(loadConfig(env), {
+      onEvent: (event) => events.push(event),
+    });
     await next.close();
     expect(events).toContainEqual({ type: "claimed", events: 3 * 6 });
     await expectExactlyRecorded(handle, spooled.finished);
@@ -199,7 +201,9 @@ describe.skipIf(!onPostgres)("kill -9 of a process holding a spool", () => {
     await bot.exited;
     proxy.heal();
     const events: RecorderEvent[] = [];
-    const next = await openAuditRecorder(loadConfig(env), { onEvent: (event) => events.push(event) });
+    const next = await openAuditRecorder(loadConfig(env), {
+      onEvent: (event) => events.push(event),
+    });
     await next.close();
     expect(events).toContainEqual({ type: "claimed", events: 5 * 6 });
     await expectExactlyRecorded(handle, report.finished);
@@ -252,7 +256,10 @@ describe.skipIf(postgresBinaries === null)("a real server restart under live loa
       expect(runs.flatMap((run) => run.outcomes)).toContain("spooled");
       const handle = await openDatabase({ engine: "postgres", url: cluster.url });
       try {
-        await expectExactlyRecorded(handle, runs.flatMap((run) => run.finished));
+        await expectExactlyRecorded(
+          handle,
+          runs.flatMap((run) => run.finished),
+        );
       } finally {
         await handle.close();
       }

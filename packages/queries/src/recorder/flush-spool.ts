@@ -24,7 +24,13 @@ export async function flushSpool(
   config: Pick<AuditConfig, "database" | "recorder">,
   timeoutMs: number,
 ): Promise<SpoolFlushReport> {
-  const report: SpoolFlushReport = { claimed: 0, flushed: 0, rejected: 0, left: 0, lastFailure: null };
+  const report: SpoolFlushReport = {
+    claimed: 0,
+    flushed: 0,
+    rejected: 0,
+    left: 0,
+    lastFailure: null,
+  };
   const tally = (event: RecorderEvent): void => {
     if (event.type === "claimed") report.claimed += event.events;
     else if (event.type === "flushed") report.flushed += event.events;

@@ -95,12 +95,16 @@ export class SpoolFlusher {
       } catch (error) {
         if (this.stopped) return;
         // A pool that did not answer in time is ended; connection errors open a new one too.
-        if (error instanceof TimedOut || (error instanceof AuditError && error.kind === "connection")) {
+        if (
+          error instanceof TimedOut ||
+          (error instanceof AuditError && error.kind === "connection")
+        ) {
           this.connection.discard();
         }
         this.attempt++;
         const { firstMs, maxMs } = this.settings.backoff;
-        const delay = Math.min(maxMs, firstMs * 2 ** (this.attempt - 1)) * (0.8 + Math.random() * 0.4);
+        const delay =
+          Math.min(maxMs, firstMs * 2 ** (this.attempt - 1)) * (0.8 + Math.random() * 0.4);
         const retryInMs = Math.round(delay);
         this.emit({
           type: "flush-failed",
@@ -114,10 +118,7 @@ export class SpoolFlusher {
     }
   }
 
-  private async replay(
-    db: Parameters<typeof replayBatch>[0],
-    batch: SpoolBatch,
-  ): Promise<void> {
+  private async replay(db: Parameters<typeof replayBatch>[0], batch: SpoolBatch): Promise<void> {
     const outcomes =
       batch.events.length === 0
         ? []

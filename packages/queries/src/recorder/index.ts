@@ -1,5 +1,6 @@
 export type { AuditRecorder, OpenedAuditRecorder } from "./audit-recorder.ts";
 export type { DurableRecorderOptions } from "./durable-recorder.ts";
+export { flushSpool, type SpoolFlushReport } from "./flush-spool.ts";
 export {
   type AcceptJobInput,
   acceptJob,
@@ -11,11 +12,10 @@ export {
   startJob,
   type WriteOutcome,
 } from "./record-event.ts";
-export type { RecorderEvent, RecorderEventListener } from "./recorder-events.ts";
 export {
   type AuditRecorderOptions,
   createAuditRecorder,
   openAuditRecorder,
 } from "./recorder.ts";
-export { flushSpool, type SpoolFlushReport } from "./flush-spool.ts";
+export type { RecorderEvent, RecorderEventListener } from "./recorder-events.ts";
 export { readSpoolStatus, type SpoolSegmentStatus, type SpoolStatus } from "./spool/status.ts";

@@ -14,7 +14,13 @@ export type RecorderEvent =
   /** A replay attempt failed; the flusher tries again after `retryInMs`. */
   | { type: "flush-failed"; reason: string; attempt: number; retryInMs: number; waiting: number }
   /** The database refused a spooled event for good; it is kept in `file`. */
-  | { type: "rejected"; eventType: AuditEventType | null; jobId: string | null; reason: string; file: string }
+  | {
+      type: "rejected";
+      eventType: AuditEventType | null;
+      jobId: string | null;
+      reason: string;
+      file: string;
+    }
   /** A call found the spool full and threw `SpoolFullError`. */
   | { type: "spool-full"; eventType: AuditEventType; jobId: string; waitingBytes: number }
   /** `close()` ran out of time: these events stay on disk for the next recorder or `spool flush`. */

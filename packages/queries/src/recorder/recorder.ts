@@ -6,13 +6,7 @@ import {
 } from "@forusbots/db";
 import type { AuditRecorder, OpenedAuditRecorder } from "./audit-recorder.ts";
 import { type DurableRecorderOptions, openDurableRecorder } from "./durable-recorder.ts";
-import {
-  acceptJob,
-  finishJob,
-  recordStage,
-  startJob,
-  type WriteOutcome,
-} from "./record-event.ts";
+import { acceptJob, finishJob, recordStage, startJob, type WriteOutcome } from "./record-event.ts";
 
 export interface AuditRecorderOptions {
   /** `AuditConfig.auditEnabled`, i.e. `AUDIT_DB=1`, or an explicit choice. */

@@ -1,5 +1,10 @@
 import { type AuditDb, classifyDriverError } from "@forusbots/db";
-import { ConflictError, NotFoundError, translateDatabaseError, ValidationError } from "../errors.ts";
+import {
+  ConflictError,
+  NotFoundError,
+  translateDatabaseError,
+  ValidationError,
+} from "../errors.ts";
 import type { AuditEvent } from "../events/schemas.ts";
 import { type EventOutcome, executeWritePlan, planWrites } from "../write-engine/index.ts";
 

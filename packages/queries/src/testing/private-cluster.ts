@@ -51,7 +51,16 @@ export class PrivateCluster {
     const port = await freePort();
     const cluster = new PrivateCluster(bin, dir, `postgres://postgres@127.0.0.1:${port}/postgres`);
     if (process.getuid?.() === 0) chownSync(dir, ...postgresUser());
-    await cluster.pg("initdb", ["-D", cluster.data, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8"]);
+    await cluster.pg("initdb", [
+      "-D",
+      cluster.data,
+      "-U",
+      "postgres",
+      "--auth=trust",
+      "--no-sync",
+      "-E",
+      "UTF8",
+    ]);
     await cluster.pg("pg_ctl", [
       "-D",
       cluster.data,
@@ -92,7 +101,8 @@ function postgresUser(): [number, number] {
     .split("\n")
     .find((line) => line.startsWith("postgres:"));
   const [, , uid, gid] = entry?.split(":") ?? [];
-  if (uid === undefined || gid === undefined) throw new Error("no postgres user to run the server as");
+  if (uid === undefined || gid === undefined)
+    throw new Error("no postgres user to run the server as");
   return [Number(uid), Number(gid)];
 }
 

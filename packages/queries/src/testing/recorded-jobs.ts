@@ -31,7 +31,9 @@ export async function expectExactlyRecorded(
   expect(stages).toEqual(
     finished
       .flatMap(({ jobId }) =>
-        [...STAGES].sort().map((stageName) => ({ job_id: jobId, stage_name: stageName, copies: 1 })),
+        [...STAGES]
+          .sort()
+          .map((stageName) => ({ job_id: jobId, stage_name: stageName, copies: 1 })),
       )
       .sort((a, b) => (a.job_id < b.job_id ? -1 : a.job_id > b.job_id ? 1 : 0)),
   );

@@ -17,7 +17,9 @@ export class RejectedLog {
 
   constructor(private readonly dir: string) {}
 
-  async keep(entries: readonly ({ reason: string } & ({ event: AuditEvent } | { line: string }))[]): Promise<void> {
+  async keep(
+    entries: readonly ({ reason: string } & ({ event: AuditEvent } | { line: string }))[],
+  ): Promise<void> {
     if (entries.length === 0) return;
     if (!this.handle) {
       await mkdir(this.dir, { recursive: true });

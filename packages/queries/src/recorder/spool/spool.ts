@@ -2,7 +2,7 @@ import { type FileHandle, mkdir, open, readdir, rename, unlink } from "node:fs/p
 import { join } from "node:path";
 import { SpoolFullError, SpoolWriteError } from "../../errors.ts";
 import type { AuditEvent } from "../../events/schemas.ts";
-import { THIS_PROCESS, ownerRuns } from "./owner.ts";
+import { ownerRuns, THIS_PROCESS } from "./owner.ts";
 import { encodeRecord, readSegmentChunk, type SegmentChunk, scanSegment } from "./segment-file.ts";
 import {
   newSegmentName,
@@ -192,7 +192,14 @@ export class Spool {
         await this.remove({ name: mine, path, size: 0, flushed: 0, line: 0, events: 0 });
         continue;
       }
-      this.segments.push({ name: mine, path, size: scan.bytes, flushed: 0, line: 0, events: scan.lines });
+      this.segments.push({
+        name: mine,
+        path,
+        size: scan.bytes,
+        flushed: 0,
+        line: 0,
+        events: scan.lines,
+      });
       claimed += scan.lines;
     }
     // Oldest first across processes: a job's events replay in the order they were spooled.

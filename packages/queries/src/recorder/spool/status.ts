@@ -86,4 +86,3 @@ export async function readSpoolStatus(dir: string): Promise<SpoolStatus> {
   }
   return status;
 }
-

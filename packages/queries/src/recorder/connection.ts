@@ -28,7 +28,7 @@ export class RecorderConnection {
     return this.handle;
   }
 
-  /** The handle, opening it if needed within the open timeout. */
+  /** The handle, opening it if needed (a PostgreSQL pool within the open timeout). */
   async get(): Promise<DatabaseHandle> {
     if (this.handle) return this.handle;
     this.opening ??= this.open().finally(() => {
@@ -39,6 +39,12 @@ export class RecorderConnection {
 
   private async open(): Promise<DatabaseHandle> {
     const opening = openDatabase(this.target, this.options);
+    if (this.target.engine === "pglite") {
+      // No network to wait on: its start-up is WebAssembly work on this thread, which a timer
+      // cannot cut short, and an open given up on would start it all over again.
+      this.handle = await opening;
+      return this.handle;
+    }
     try {
       this.handle = await withinMs(opening, this.openTimeoutMs);
       return this.handle;

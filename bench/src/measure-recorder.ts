@@ -12,7 +12,7 @@ import { percentile } from "./timing.ts";
 
 /** Bots writing at once through one recorder, each job after job, each call awaited. */
 const WRITERS = 4;
-const JOBS_PER_WRITER = 250;
+const JOBS_PER_WRITER = 60;
 /** Rounds of each path, taken in turns so that load on the machine falls on both alike. */
 const ROUNDS = 3;
 
@@ -26,6 +26,7 @@ export interface LivePathRun {
 
 export interface RecorderFigures {
   writers: number;
+  rounds: number;
   eventsPerRun: number;
   /** The recorder straight on the database (`createAuditRecorder`): no bound, no spool. */
   direct: LivePathRun;
@@ -124,14 +125,17 @@ export async function measureRecorder(target: DatabaseTarget): Promise<RecorderF
     const durableMedian = median(durableRuns);
     return {
       writers: WRITERS,
+      rounds: ROUNDS,
       eventsPerRun: directMedian.events,
       direct: directMedian,
       durable: durableMedian,
       lossPercent:
-        Math.round((1000 * (directMedian.eventsPerSec - durableMedian.eventsPerSec)) / directMedian.eventsPerSec) / 10,
+        Math.round(
+          (1000 * (directMedian.eventsPerSec - durableMedian.eventsPerSec)) /
+            directMedian.eventsPerSec,
+        ) / 10,
       spooled:
-        outcomes.filter((outcome) => outcome === "spooled").length +
-        readdirSync(spoolDir).length,
+        outcomes.filter((outcome) => outcome === "spooled").length + readdirSync(spoolDir).length,
     };
   } finally {
     await durable.close();

@@ -90,8 +90,9 @@ export async function openDurableRecorder(
   await connection.get().catch(() => {});
   if (claimed > 0) flusher.kick();
   // Processes that end while this one runs leave segments too: look for them now and then.
+  let claiming: Promise<void> = Promise.resolve();
   const rescan = setInterval(() => {
-    spool
+    claiming = spool
       .claimAbandoned()
       .then((count) => {
         if (count === 0) return;
@@ -166,7 +167,9 @@ export async function openDurableRecorder(
 
   async function close(): Promise<void> {
     clearInterval(rescan);
-    // Calls already made finish first (each within its bound), so their events are counted.
+    // A claim under way and the calls already made finish first (each call within its bound),
+    // so that what they add to the spool is replayed or released with the rest.
+    await claiming;
     await Promise.allSettled(inFlight);
     const drained = await flusher.drain(settings.closeTimeoutMs);
     // A replay stuck on a silent server is cut short rather than waited on.

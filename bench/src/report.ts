@@ -198,7 +198,7 @@ export function formatReport(result: BenchResult): string {
         ["openAuditRecorder (bounded, spool ready)", result.recorder.durable] as const,
       ].map(([label, run]) => [label, String(run.eventsPerSec), ms(run.p50Ms), ms(run.p99Ms)]),
     ),
-    `  durable vs direct: ${round(100 - result.recorder.lossPercent, 1)} % of its events/s, a loss of ${result.recorder.lossPercent} % (median of ${result.recorder.rounds} alternating rounds of ${result.recorder.eventsPerRun} events; negative: the durable path was the faster); spooled on a healthy database: ${result.recorder.spooled}`,
+    `  durable vs direct: ${round(100 - result.recorder.lossPercent, 1)} % of its events/s, a loss of ${result.recorder.lossPercent} % (median of ${result.recorder.rounds} alternating rounds of ${result.recorder.eventsPerRun} events${result.recorder.lossPercent < 0 ? "; negative: the durable path was the faster" : ""}); spooled on a healthy database: ${result.recorder.spooled}`,
     "",
     `PGlite in memory, ${result.options.pgliteJobs} jobs, loaded through writeEventBatches at ${rowsPerSecond(result.pglite.ingest.jobRows + result.pglite.ingest.stageRows, result.pglite.ingest.milliseconds)} rows/s (${result.pglite.ingest.rejected} rejected)`,
     table(readHeader, readRows(result.pglite.reads)),

@@ -1,8 +1,8 @@
 import {
   type DatabaseHandle,
   type DatabaseTarget,
+  type OpenOptions,
   openDatabase,
-  type PostgresOptions,
 } from "@forusbots/db";
 import { withinMs } from "./time-bound.ts";
 
@@ -19,7 +19,7 @@ export class RecorderConnection {
 
   constructor(
     private readonly target: DatabaseTarget,
-    private readonly options: PostgresOptions,
+    private readonly options: OpenOptions,
     private readonly openTimeoutMs: number,
   ) {}
 

@@ -1,7 +1,7 @@
 import {
   AuditError,
   type DatabaseTarget,
-  type PostgresOptions,
+  type OpenOptions,
   type RecorderSettings,
 } from "@forusbots/db";
 import { ConflictError, NotFoundError, SpoolFullError, ValidationError } from "../errors.ts";
@@ -25,8 +25,8 @@ import { TimedOut, withinMs } from "./time-bound.ts";
 export interface DurableRecorderOptions {
   /** Sees spooling, flushing and failures (see `RecorderEvent`); must not throw. */
   onEvent?: RecorderEventListener;
-  /** Overrides of the recorder's PostgreSQL pool (its timeouts come from the settings). */
-  postgres?: PostgresOptions;
+  /** Overrides of how the database is opened (the pool's timeouts come from the settings). */
+  database?: OpenOptions;
 }
 
 /** The bot's own mistakes: thrown at once whatever the database does. */
@@ -71,7 +71,7 @@ export async function openDurableRecorder(
       connectTimeoutSeconds: Math.max(1, Math.ceil(settings.writeTimeoutMs / 1000)),
       statementTimeoutMs: flushMs,
       keepAliveSeconds: 30,
-      ...options.postgres,
+      ...options.database,
     },
     settings.writeTimeoutMs,
   );

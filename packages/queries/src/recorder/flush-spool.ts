@@ -41,7 +41,8 @@ export async function flushSpool(
   const recorder = await openDurableRecorder(
     config.database,
     { ...config.recorder, closeTimeoutMs: timeoutMs },
-    { onEvent: tally },
+    // An operator's flush replays into a database that exists; it never creates an embedded one.
+    { onEvent: tally, database: { existingOnly: true } },
   );
   await recorder.close();
   report.flushed -= report.rejected;

@@ -74,6 +74,23 @@ describe.skipIf(!onPostgres)("the spool", () => {
     await proxy.close();
   });
 
+  it("opens within the bound when the server accepts but never answers, and the bot's calls spool", async () => {
+    proxy.stall();
+    const started = performance.now();
+    const audit = await openAuditRecorder(loadConfig({ ...env, AUDIT_CLOSE_TIMEOUT_MS: "0" }));
+    // 500 ms to connect, plus a margin for a loaded machine: not the 10 s it used to wait.
+    expect(performance.now() - started).toBeLessThan(2_000);
+    const callStarted = performance.now();
+    expect(
+      await audit.acceptJob({ jobId: crypto.randomUUID(), botId: "bot-hung", at: at(0) }),
+    ).toBe("spooled");
+    expect(performance.now() - callStarted).toBeLessThan(1_000);
+    await audit.close();
+    proxy.heal();
+    await (await openAuditRecorder(loadConfig(env))).close();
+    expect((await readSpoolStatus(spoolDir)).events).toBe(0);
+  });
+
   it("keeps a job's later events behind its spooled ones, even once the database is back", async () => {
     proxy.cut();
     const audit = await openAuditRecorder(loadConfig({ ...env, AUDIT_CLOSE_TIMEOUT_MS: "0" }));

@@ -25,6 +25,11 @@ import type { RecorderEvent } from "./recorder-events.ts";
 const onPostgres = inject("auditTestDatabase").engine === "postgres";
 
 const WRITE_TIMEOUT_MS = 1_000;
+/**
+ * What a call may take past its bound on a loaded machine: the fsync of its spool line and the
+ * event loop's own delay (CI shares its cores). A hung call would take the whole outage.
+ */
+const SLACK_MS = 750;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe.skipIf(!onPostgres)("the recorder loses nothing when the network fails", () => {
@@ -79,7 +84,7 @@ describe.skipIf(!onPostgres)("the recorder loses nothing when the network fails"
 
     for (const run of runs) {
       expect(run.errors).toEqual([]);
-      expect(run.slowestCallMs).toBeLessThan(WRITE_TIMEOUT_MS + 500);
+      expect(run.slowestCallMs).toBeLessThan(WRITE_TIMEOUT_MS + SLACK_MS);
     }
     const outcomes = runs.flatMap((run) => run.outcomes);
     // The cut really made calls spool, and the rest went straight to the database.
@@ -104,7 +109,7 @@ describe.skipIf(!onPostgres)("the recorder loses nothing when the network fails"
     proxy.stall();
     const during = await runBot(audit, "bot-stall", { jobs: 3, firstJob: 2 });
     expect(during.errors).toEqual([]);
-    expect(during.slowestCallMs).toBeLessThan(WRITE_TIMEOUT_MS + 500);
+    expect(during.slowestCallMs).toBeLessThan(WRITE_TIMEOUT_MS + SLACK_MS);
     expect(new Set(during.outcomes)).toEqual(new Set(["spooled"]));
     expect(events.filter((event) => event.type === "spooled")).toHaveLength(3 * 6);
     // Spooled means on disk: the segment holds every event of the three jobs.

@@ -1,8 +1,7 @@
-import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { readMigrationFiles } from "@forusbots/db/migrator";
 import { MIGRATE_FLAGS } from "@forusbots/db/migrator/command-line";
-import { createTestDatabase, type TestDatabase } from "@forusbots/db/testing";
+import { createTestDatabase, runNodeScript, type TestDatabase } from "@forusbots/db/testing";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CliRun, runCli } from "./cli-process.ts";
@@ -12,17 +11,8 @@ const DB_MIGRATE_BIN = fileURLToPath(
   new URL("../../../packages/db/bin/migrate.js", import.meta.url),
 );
 
-function runDbMigrate(args: readonly string[], env: Record<string, string>): Promise<CliRun> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [DB_MIGRATE_BIN, ...args],
-      { env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env } },
-      (error, stdout, stderr) =>
-        resolve({ status: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const runDbMigrate = (args: readonly string[], env: Record<string, string>): Promise<CliRun> =>
+  runNodeScript(DB_MIGRATE_BIN, args, { env });
 
 const FILES = readMigrationFiles();
 const TAGS = FILES.map((file) => file.tag);

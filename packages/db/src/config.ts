@@ -43,6 +43,13 @@ export const DEFAULT_RECORDER_SETTINGS = {
 type Env = Readonly<Record<string, string | undefined>>;
 
 /**
+ * The variables that choose which database a process uses and whether its recorder writes (read
+ * below, nowhere else). A parent that spawns a command for a database of its own choosing removes
+ * these from the environment it hands down, so that its own choice cannot leak into the child's.
+ */
+export const DATABASE_CHOICE_VARIABLES = ["DATABASE_URL", "AUDIT_DB_PATH", "AUDIT_DB"] as const;
+
+/**
  * The workspace root (the folder with pnpm-workspace.yaml), so that every package and app finds
  * the same embedded database whichever folder a script runs in.
  */

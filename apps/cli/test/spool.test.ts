@@ -3,14 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "@forusbots/db";
 import { jobStages, jobs } from "@forusbots/db/schema";
-import { createTestDatabase, type TestDatabase } from "@forusbots/db/testing";
+import { closedLoopbackPort, createTestDatabase, type TestDatabase } from "@forusbots/db/testing";
 import { openAuditRecorder } from "@forusbots/queries";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "./cli-process.ts";
 
-/** Where nothing listens: the database a bot could not reach. */
-const DOWN = "postgres://nobody@127.0.0.1:1/audit";
+/** Where nothing listens: the database a bot could not reach (set before the tests). */
+let DOWN = "";
 const at = (seconds: number) => new Date(Date.UTC(2026, 2, 1) + seconds * 1000);
 
 describe("forus-audit spool", () => {
@@ -19,6 +19,7 @@ describe("forus-audit spool", () => {
   const jobId = crypto.randomUUID();
 
   beforeAll(async () => {
+    DOWN = `postgres://nobody@127.0.0.1:${await closedLoopbackPort()}/audit`;
     database = await createTestDatabase();
     spoolDir = mkdtempSync(join(tmpdir(), "audit-spool-"));
     // A bot ran while its database was down and closed: its events wait on disk.

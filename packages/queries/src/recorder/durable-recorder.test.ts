@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "@forusbots/db";
 import { jobs } from "@forusbots/db/schema";
+import { closedLoopbackPort } from "@forusbots/db/testing";
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
 import { SpoolFullError, ValidationError } from "../errors.ts";
@@ -44,7 +45,10 @@ describe("the durable recorder on a healthy database", () => {
       {
         auditEnabled: true,
         // Nothing listens there: the database is down.
-        database: { engine: "postgres", url: "postgres://nobody@127.0.0.1:1/none" },
+        database: {
+          engine: "postgres",
+          url: `postgres://nobody@127.0.0.1:${await closedLoopbackPort()}/none`,
+        },
         recorder: { ...loadConfig({ AUDIT_SPOOL_DIR: spoolDir }).recorder, closeTimeoutMs: 50 },
       },
       { onEvent: (event) => events.push(event) },

@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { copyFileSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,7 +5,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { type DatabaseHandle, loadConfig, openDatabase } from "@forusbots/db";
 import { runMigrations } from "@forusbots/db/migrator";
-import { createTestDatabase, type TestDatabase } from "@forusbots/db/testing";
+import { createTestDatabase, startProcess, type TestDatabase } from "@forusbots/db/testing";
 import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
 import { PrivateCluster } from "../testing/private-cluster.ts";
 import { expectExactlyRecorded } from "../testing/recorded-jobs.ts";
@@ -145,14 +144,17 @@ describe.skipIf(!onPostgres)("the recorder loses nothing when the network fails"
 /** Runs the bot process, resolves with its report line, and hands back the running child. */
 function startBotProcess(env: Record<string, string>, jobs: number) {
   const script = fileURLToPath(new URL("../testing/spooling-bot-process.ts", import.meta.url));
-  const child = spawn(process.execPath, ["--import", "tsx", script, String(jobs), "bot-killed"], {
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = startProcess(
+    process.execPath,
+    ["--import", "tsx", script, String(jobs), "bot-killed"],
+    { env, stdio: ["ignore", "pipe", "inherit"] },
+  );
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const report = new Promise<{ finished: FinishedJob[]; outcomes: string[]; errors: number }>(
     (resolve, reject) => {
-      createInterface({ input: child.stdout }).once("line", (line) => resolve(JSON.parse(line)));
+      const output = child.stdout;
+      if (!output) throw new Error("the bot process has no stdout");
+      createInterface({ input: output }).once("line", (line) => resolve(JSON.parse(line)));
       child.once("exit", (code) => reject(new Error(`the bot process ended first (${code})`)));
     },
   );

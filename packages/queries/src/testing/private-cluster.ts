@@ -1,8 +1,8 @@
-import { spawn } from "node:child_process";
 import { accessSync, chownSync, constants, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
+import { startProcess } from "@forusbots/db/testing";
 
 /**
  * Runs a program to its exit. Its output is not captured: `pg_ctl start` leaves the server
@@ -10,7 +10,7 @@ import { delimiter, join } from "node:path";
  */
 function run(program: string, args: readonly string[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(program, args, { stdio: "ignore" });
+    const child = startProcess(program, args, { stdio: "ignore" });
     child.once("error", reject);
     child.once("exit", (code) =>
       code === 0 ? resolve() : reject(new Error(`${program} ${args[0] ?? ""} exited with ${code}`)),

@@ -5,7 +5,7 @@
  * Layers, lowest first; a file may import its own layer and those below, never one above:
  *   workspaces   tooling ← packages/db ← packages/queries ← apps/cli, apps/console, bench
  *   packages/db  schema, errors, config, output ← failures ← client ← catalog ← migrator
- *                ← drift, reset
+ *                ← drift, reset, roles
  *                ← bin, testing (entry points and test support)
  *   queries      contract, errors.ts, query-rows.ts, seeded-random.ts ← events ← write-engine
  *                ← recorder, ingest;
@@ -127,7 +127,7 @@ module.exports = {
       under(`${DB}/client`),
       under(`${DB}/catalog`),
       under(`${DB}/migrator`),
-      [under(`${DB}/drift`), `^${DB}/reset\\.ts$`],
+      [under(`${DB}/drift`), `^${DB}/reset\\.ts$`, `^${DB}/roles\\.ts$`],
       [under(`${DB}/bin`), under(`${DB}/testing`), `^${DB}/index\\.ts$`],
     ]),
     ...layerRules("queries", [

@@ -186,7 +186,9 @@ describe("forus-audit rollback: the same lines and flags", () => {
     expect([run.status, run.stderr]).toEqual([0, ""]);
     const lines = run.stdout.trimEnd().split("\n");
     expect(lines[0]).toMatch(/^-- Dry run against .+: nothing is executed$/);
-    expect(lines[1]).toBe(`-- ${newest?.tag}.down.sql`);
+    expect(lines[1]).toBe(`--   undoes, newest first: ${newest?.tag}`);
+    expect(lines[2]).toBe("--   drops no table");
+    expect(lines[3]).toBe(`-- ${newest?.tag}.down.sql`);
     expect(lines.at(-1)).toBe("-- Dry run: 1 migration(s) would be rolled back.");
     const status = await runCli(["status", "--json"], { env: database.env });
     expect(status.status).toBe(0);
@@ -200,13 +202,13 @@ describe("forus-audit rollback: the same lines and flags", () => {
 
   it("rolls back with a line per script, in the words of migrate", async () => {
     const newest = FILES.at(-1)?.tag;
-    const run = await runCli(["rollback", "--lock-timeout", "1000", "--retries", "1"], {
+    const run = await runCli(["rollback", "--yes", "--lock-timeout", "1000", "--retries", "1"], {
       env: database.env,
     });
     expect(run.status).toBe(0);
     expect(withoutTimings(run.stdout)).toMatch(
       new RegExp(
-        `^Rolling back .+\\n  rolled back ${newest} \\(\\d+ statements?, N ms\\)\\nRolled back 1 migration\\(s\\); ${TAGS.length - 1} still applied\\.\\n$`,
+        `^Rolling back .+\\n  undoes, newest first: ${newest}\\n  drops no table\\n  rolled back ${newest} \\(\\d+ statements?, N ms\\)\\nRolled back 1 migration\\(s\\); ${TAGS.length - 1} still applied\\.\\n$`,
       ),
     );
   });

@@ -31,12 +31,13 @@ describe("pnpm db:migrate", () => {
       "0004_job_stages_dedupe",
       "0005_job_rollups",
       "0006_bot_job_hourly_hour_index",
+      "0007_least_privilege_roles",
     ]) {
       expect(first.stdout).toMatch(new RegExp(`applied ${tag} \\(\\d+ statements?, \\d+ ms\\)`));
     }
     const second = await dbMigrate(database.env);
     expect(second.status).toBe(0);
-    expect(second.stdout).toContain("Already up to date (7 migrations applied).");
+    expect(second.stdout).toContain("Already up to date (8 migrations applied).");
   });
 
   it("in a checkout never built, says in one line to run pnpm build", async () => {

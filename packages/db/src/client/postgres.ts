@@ -22,6 +22,12 @@ export interface PostgresOptions {
    * without closing (a host gone, a NAT entry dropped) is noticed instead of waited on forever.
    */
   keepAliveSeconds?: number;
+  /**
+   * Receives each WARNING the server sends (a migration's `RAISE WARNING`, with its hint on a
+   * line of its own). NOTICEs ("relation already exists, skipping") are not for the operator's
+   * terminal and are dropped.
+   */
+  onWarning?: (text: string) => void;
 }
 
 export async function openPostgres(
@@ -33,8 +39,11 @@ export async function openPostgres(
     max: poolSize,
     connect_timeout: options.connectTimeoutSeconds ?? 10,
     keep_alive: options.keepAliveSeconds ?? 60,
-    // NOTICEs (e.g. "relation already exists, skipping") are not for the operator's terminal.
-    onnotice: () => {},
+    onnotice: (notice) => {
+      if (notice.severity !== "WARNING" || options.onWarning === undefined) return;
+      const hint = typeof notice.hint === "string" ? `\n${notice.hint}` : "";
+      options.onWarning(`${String(notice.message)}${hint}`);
+    },
     connection: {
       application_name: "forusbots-audit",
       ...(options.statementTimeoutMs === undefined

@@ -81,6 +81,7 @@ describe("applied migrations are verified before anything runs", () => {
       tag: "9001_from_a_branch",
       createdAt: between,
       hash: "0".repeat(64),
+      sameContentHashes: ["0".repeat(64)],
       statements: [PENDING],
       transactional: true,
     };

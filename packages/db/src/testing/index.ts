@@ -10,6 +10,7 @@ export {
 export { createDatabaseForTest, openDatabaseForTest } from "./database-for-test.ts";
 export { chooseTestEngine, type TestEngineChoice } from "./engine.ts";
 export type { ProvidedTestDatabase } from "./global-setup.ts";
+export { createLoginRole, type TestLoginRole } from "./login-roles.ts";
 export { closedLoopbackPort, harnessServerUrl } from "./server-urls.ts";
 export {
   type CreateTestDatabaseOptions,

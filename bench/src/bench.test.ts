@@ -121,6 +121,20 @@ describeWithServer("pnpm bench, small mode (on the harness's PostgreSQL server)"
     expect(summary.pgliteMetricsExact).toBe(true);
   });
 
+  it("times the recorder's live path direct and durable, and the healthy database spools nothing", () => {
+    for (const key of [
+      "recorderDirectEventsPerSec",
+      "recorderDurableEventsPerSec",
+      "recorderDirectP99Ms",
+      "recorderDurableP99Ms",
+    ]) {
+      expect(typeof summary[key], key).toBe("number");
+      expect(summary[key] as number, key).toBeGreaterThan(0);
+    }
+    expect(typeof summary.recorderLossPercent).toBe("number");
+    expect(summary.recorderSpooledHealthy).toBe(0);
+  });
+
   it("prints the table before the JSON line", () => {
     expect(result.stdout).toMatch(/\| writeEventBatches, batches of 5000 +\|/);
     expect(result.stdout).toMatch(/\| getBotMetrics \(all bots, no percentiles\) +\|/);

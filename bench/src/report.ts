@@ -59,6 +59,12 @@ export function summaryJson(result: BenchResult): Record<string, unknown> {
     migrate0004DataMs: step("0004"),
     migrate0005DataMs: step("0005"),
     migrate0006DataMs: step("0006"),
+    recorderDirectEventsPerSec: result.recorder.direct.eventsPerSec,
+    recorderDurableEventsPerSec: result.recorder.durable.eventsPerSec,
+    recorderDirectP99Ms: round(result.recorder.direct.p99Ms),
+    recorderDurableP99Ms: round(result.recorder.durable.p99Ms),
+    recorderLossPercent: result.recorder.lossPercent,
+    recorderSpooledHealthy: result.recorder.spooled,
     pgliteJobs: result.options.pgliteJobs,
     pgliteIngestRowsPerSec: rowsPerSecond(
       pglite.ingest.jobRows + pglite.ingest.stageRows,
@@ -184,6 +190,15 @@ export function formatReport(result: BenchResult): string {
       ],
     ),
     ...(result.cli.note ? [`  ${result.cli.note}`] : []),
+    "",
+    table(
+      [`recorder live path, ${result.recorder.writers} bots at once`, "events/s", "p50", "p99"],
+      [
+        ["createAuditRecorder (direct, no spool)", result.recorder.direct] as const,
+        ["openAuditRecorder (bounded, spool ready)", result.recorder.durable] as const,
+      ].map(([label, run]) => [label, String(run.eventsPerSec), ms(run.p50Ms), ms(run.p99Ms)]),
+    ),
+    `  durable vs direct: ${round(100 - result.recorder.lossPercent, 1)} % of its events/s, a loss of ${result.recorder.lossPercent} % (median of ${result.recorder.rounds} alternating rounds of ${result.recorder.eventsPerRun} events${result.recorder.lossPercent < 0 ? "; negative: the durable path was the faster" : ""}); spooled on a healthy database: ${result.recorder.spooled}`,
     "",
     `PGlite in memory, ${result.options.pgliteJobs} jobs, loaded through writeEventBatches at ${rowsPerSecond(result.pglite.ingest.jobRows + result.pglite.ingest.stageRows, result.pglite.ingest.milliseconds)} rows/s (${result.pglite.ingest.rejected} rejected)`,
     table(readHeader, readRows(result.pglite.reads)),

@@ -14,6 +14,7 @@ import { type MigrationFigures, measureMigrations } from "./measure-migrations.t
 import { timeDrizzleKitMigrateNoop, timeOurMigrateNoop } from "./measure-noop-migrate.ts";
 import { measurePglite, type PgliteFigures } from "./measure-pglite.ts";
 import { measureReads, type ReadFigures } from "./measure-reads.ts";
+import { measureRecorder, type RecorderFigures } from "./measure-recorder.ts";
 import { checkMetricsExactness, type ExactnessResult } from "./metrics-exactness.ts";
 import type { ScratchDatabases } from "./scratch-databases.ts";
 import type { ChildEnv } from "./spawn-timing.ts";
@@ -49,6 +50,8 @@ export interface BenchResult {
   migrateNoop: Timing;
   drizzleKitMigrateNoop: Timing;
   cli: CliFigures;
+  /** A bot's recorder on a healthy database, with and without the spool. */
+  recorder: RecorderFigures;
   pglite: PgliteFigures;
 }
 
@@ -166,6 +169,12 @@ export async function runBenchmark(
     );
     await databases.dropAll();
 
+    progress("recorder live path, direct and durable");
+    const recorderDb = await databases.create("recorder");
+    await runMigrations(recorderDb.target);
+    const recorder = await measureRecorder(recorderDb.target);
+    await databases.dropAll();
+
     progress("migrations on an empty database and on the data set");
     const migrations = await measureMigrations(databases, shape);
     await databases.dropAll();
@@ -193,6 +202,7 @@ export async function runBenchmark(
       migrateNoop,
       drizzleKitMigrateNoop,
       cli,
+      recorder,
       pglite,
     };
   } finally {

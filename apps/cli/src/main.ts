@@ -17,6 +17,7 @@ import { registerRecent } from "./commands/recent.ts";
 import { registerReset } from "./commands/reset.ts";
 import { registerRollback } from "./commands/rollback.ts";
 import { registerSeed } from "./commands/seed.ts";
+import { registerSpool } from "./commands/spool.ts";
 import { registerStages } from "./commands/stages.ts";
 import { registerStatus } from "./commands/status.ts";
 import { registerTimeline } from "./commands/timeline.ts";
@@ -36,6 +37,7 @@ const COMMANDS = [
   registerSeed,
   registerIngest,
   registerExport,
+  registerSpool,
   registerMetrics,
   registerRecent,
   registerStages,

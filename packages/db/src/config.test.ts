@@ -104,3 +104,43 @@ describe("configuration from the environment", () => {
     expect(maskUrl("postgres://db/audit")).toBe("postgres://db/audit");
   });
 });
+
+describe("the recorder's settings", () => {
+  it("default to a spool beside the embedded database, 2 s per call, 10 s to close, 256 MiB", () => {
+    const { recorder } = loadConfig({});
+    expect(recorder.spoolDir.endsWith("/.data/audit-spool")).toBe(true);
+    expect(recorder).toMatchObject({
+      writeTimeoutMs: 2_000,
+      closeTimeoutMs: 10_000,
+      spoolMaxBytes: 256 * 1024 * 1024,
+    });
+  });
+
+  it("take AUDIT_SPOOL_DIR, AUDIT_WRITE_TIMEOUT_MS, AUDIT_CLOSE_TIMEOUT_MS and AUDIT_SPOOL_MAX_BYTES", () => {
+    expect(
+      loadConfig({
+        AUDIT_SPOOL_DIR: "/var/spool/audit",
+        AUDIT_WRITE_TIMEOUT_MS: "500",
+        AUDIT_CLOSE_TIMEOUT_MS: "0",
+        AUDIT_SPOOL_MAX_BYTES: " 4096 ",
+      }).recorder,
+    ).toEqual({
+      spoolDir: "/var/spool/audit",
+      writeTimeoutMs: 500,
+      closeTimeoutMs: 0,
+      spoolMaxBytes: 4096,
+    });
+  });
+
+  it("refuse a value that is not a whole number in range, naming the variable", () => {
+    for (const [name, value] of [
+      ["AUDIT_WRITE_TIMEOUT_MS", "2s"],
+      ["AUDIT_WRITE_TIMEOUT_MS", "5"],
+      ["AUDIT_CLOSE_TIMEOUT_MS", "-1"],
+      ["AUDIT_SPOOL_MAX_BYTES", "1e9"],
+    ] as const) {
+      expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+      expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^${name} must be`));
+    }
+  });
+});

@@ -20,7 +20,28 @@ export interface AuditConfig {
    * target, and rollback refuses to drop a table holding rows. Read here only, by {@link isProduction}.
    */
   production: boolean;
+  /** How the recorder bounds its calls and where it spools what the database did not take. */
+  recorder: RecorderSettings;
 }
+
+/** The durable recorder's settings (`AUDIT_SPOOL_DIR`, `AUDIT_*_TIMEOUT_MS`, `AUDIT_SPOOL_MAX_BYTES`). */
+export interface RecorderSettings {
+  /** The local spool: append-only JSON Lines files, one per recorder. */
+  spoolDir: string;
+  /** The most a recorder call waits for the database before spooling the event instead. */
+  writeTimeoutMs: number;
+  /** The most `close()` waits for the spool to reach the database before leaving it on disk. */
+  closeTimeoutMs: number;
+  /** What one recorder may hold in its spool; past it a call throws `SpoolFullError`. */
+  spoolMaxBytes: number;
+}
+
+export const DEFAULT_RECORDER_SETTINGS = {
+  writeTimeoutMs: 2_000,
+  closeTimeoutMs: 10_000,
+  // A few hundred bytes an event: about a million events, hours of a busy bot's outage.
+  spoolMaxBytes: 256 * 1024 * 1024,
+} as const;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -47,6 +68,46 @@ function workspaceRoot(): string {
 
 /** Default embedded data directory: `<repo>/.data/audit-db`. */
 export const defaultEmbeddedPath = (): string => join(workspaceRoot(), ".data", "audit-db");
+
+/** Default spool directory of the recorder: `<repo>/.data/audit-spool`. */
+export const defaultSpoolPath = (): string => join(workspaceRoot(), ".data", "audit-spool");
+
+/** A whole number of at least `min`, or the default when unset; says which variable is wrong. */
+function positiveInteger(env: Env, name: string, fallback: number, min = 1): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < min) {
+    throw new ConfigError(`${name} must be a whole number of at least ${min}, got "${raw}"`);
+  }
+  return value;
+}
+
+/** The recorder's settings from the environment, each with its default. */
+export function resolveRecorderSettings(env: Env): RecorderSettings {
+  const dir = env.AUDIT_SPOOL_DIR?.trim();
+  return {
+    spoolDir: dir ? resolve(dir) : defaultSpoolPath(),
+    writeTimeoutMs: positiveInteger(
+      env,
+      "AUDIT_WRITE_TIMEOUT_MS",
+      DEFAULT_RECORDER_SETTINGS.writeTimeoutMs,
+      10,
+    ),
+    closeTimeoutMs: positiveInteger(
+      env,
+      "AUDIT_CLOSE_TIMEOUT_MS",
+      DEFAULT_RECORDER_SETTINGS.closeTimeoutMs,
+      0,
+    ),
+    spoolMaxBytes: positiveInteger(
+      env,
+      "AUDIT_SPOOL_MAX_BYTES",
+      DEFAULT_RECORDER_SETTINGS.spoolMaxBytes,
+      1024,
+    ),
+  };
+}
 
 /**
  * Whether `NODE_ENV` names production. Case-insensitive and trimmed: `NODE_ENV=Production` is a
@@ -139,6 +200,7 @@ export function loadConfig(env: Env = process.env, explicitUrl?: string): AuditC
     database: resolveDatabaseTarget(env, explicitUrl),
     auditEnabled: auditDb === "1",
     production: isProduction(env.NODE_ENV),
+    recorder: resolveRecorderSettings(env),
   };
 }
 

@@ -107,3 +107,33 @@ export async function withDatabaseErrors<T>(operation: () => Promise<T>): Promis
     throw translateDatabaseError(error);
   }
 }
+
+/**
+ * The recorder could not take the event anywhere: the database did not answer and the spool
+ * already holds `AUDIT_SPOOL_MAX_BYTES`. Nothing of the event was recorded; the bot may retry it
+ * once the database is back (an audit trail says so rather than drop it silently).
+ */
+export class SpoolFullError extends AuditError {
+  constructor(spoolDir: string, maxBytes: number) {
+    super(
+      "busy",
+      `the audit spool in ${spoolDir} is full (${maxBytes} bytes waiting for the database): the event was not recorded`,
+    );
+    this.name = "SpoolFullError";
+  }
+}
+
+/**
+ * The database did not take the event and the spool could not be written either (disk full,
+ * permissions): nothing of the event was recorded. `code` is the file system's (ENOSPC, EACCES).
+ */
+export class SpoolWriteError extends AuditError {
+  constructor(spoolDir: string, code: string, options?: { cause?: unknown }) {
+    super(
+      "busy",
+      `the audit spool in ${spoolDir} cannot be written (${code}): the event was not recorded`,
+      options,
+    );
+    this.name = "SpoolWriteError";
+  }
+}

@@ -8,6 +8,8 @@ export {
   type EventError,
   type FieldIssue,
   NotFoundError,
+  SpoolFullError,
+  SpoolWriteError,
   translateDatabaseError,
   ValidationError,
 } from "./errors.ts";

@@ -12,6 +12,17 @@ export interface PostgresOptions {
   maxConnections?: number;
   connectTimeoutSeconds?: number;
   /**
+   * The server cancels any statement running longer (`statement_timeout`, set for the session at
+   * connect). The recorder sets it so that a statement stuck behind a lock gives its connection
+   * back instead of holding it; unset, the server's own setting applies.
+   */
+  statementTimeoutMs?: number;
+  /**
+   * TCP keepalive on every connection, probing after this many idle seconds: a peer that vanished
+   * without closing (a host gone, a NAT entry dropped) is noticed instead of waited on forever.
+   */
+  keepAliveSeconds?: number;
+  /**
    * Receives each WARNING the server sends (a migration's `RAISE WARNING`, with its hint on a
    * line of its own). NOTICEs ("relation already exists, skipping") are not for the operator's
    * terminal and are dropped.
@@ -27,12 +38,18 @@ export async function openPostgres(
   const sql = postgres(url, {
     max: poolSize,
     connect_timeout: options.connectTimeoutSeconds ?? 10,
+    keep_alive: options.keepAliveSeconds ?? 60,
     onnotice: (notice) => {
       if (notice.severity !== "WARNING" || options.onWarning === undefined) return;
       const hint = typeof notice.hint === "string" ? `\n${notice.hint}` : "";
       options.onWarning(`${String(notice.message)}${hint}`);
     },
-    connection: { application_name: "forusbots-audit" },
+    connection: {
+      application_name: "forusbots-audit",
+      ...(options.statementTimeoutMs === undefined
+        ? {}
+        : { statement_timeout: options.statementTimeoutMs }),
+    },
   });
   try {
     await sql`SELECT 1`;

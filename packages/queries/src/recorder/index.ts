@@ -1,3 +1,6 @@
+export type { AuditRecorder, OpenedAuditRecorder } from "./audit-recorder.ts";
+export type { DurableRecorderOptions } from "./durable-recorder.ts";
+export { flushSpool, type SpoolFlushReport } from "./flush-spool.ts";
 export {
   type AcceptJobInput,
   acceptJob,
@@ -10,9 +13,9 @@ export {
   type WriteOutcome,
 } from "./record-event.ts";
 export {
-  type AuditRecorder,
   type AuditRecorderOptions,
   createAuditRecorder,
-  type OpenedAuditRecorder,
   openAuditRecorder,
 } from "./recorder.ts";
+export type { RecorderEvent, RecorderEventListener } from "./recorder-events.ts";
+export { readSpoolStatus, type SpoolSegmentStatus, type SpoolStatus } from "./spool/status.ts";

@@ -4,15 +4,22 @@ import { withDatabaseErrors } from "../errors.ts";
 import { parseWith } from "../events/parse.ts";
 import {
   type AuditEvent,
+  type JobAcceptedEvent,
+  type JobFinishedEvent,
+  type JobStartedEvent,
   jobAcceptedEventSchema,
   jobFinishedEventSchema,
   jobStartedEventSchema,
+  type StageEvent,
   stageEventSchema,
 } from "../events/schemas.ts";
 import { executeWritePlan, planWrites } from "../write-engine/index.ts";
 
-/** A write that returns normally either changed the database or found the event already there. */
-export type WriteOutcome = "stored" | "unchanged";
+/**
+ * A write that returns normally changed the database, found the event already there, or (the
+ * durable recorder only) put it in the local spool for the background flusher to write.
+ */
+export type WriteOutcome = "stored" | "unchanged" | "spooled";
 
 type Optional<T, K extends keyof T> = Omit<T, K> & Partial<Pick<T, K>>;
 
@@ -22,8 +29,24 @@ export type StartJobInput = Optional<Omit<z.input<typeof jobStartedEventSchema>,
 export type RecordStageInput = Omit<z.input<typeof stageEventSchema>, "type">;
 export type FinishJobInput = Optional<Omit<z.input<typeof jobFinishedEventSchema>, "type">, "at">;
 
+/*
+ * The events of the four calls, validated (a `ValidationError` naming the field otherwise) and
+ * with `at` fixed when the call is made, so that a spooled event replays with the same time.
+ */
+export const acceptedEvent = (input: AcceptJobInput): JobAcceptedEvent =>
+  parseWith(jobAcceptedEventSchema, { ...input, type: "job.accepted", at: input.at ?? new Date() });
+
+export const startedEvent = (input: StartJobInput): JobStartedEvent =>
+  parseWith(jobStartedEventSchema, { ...input, type: "job.started", at: input.at ?? new Date() });
+
+export const stageEvent = (input: RecordStageInput): StageEvent =>
+  parseWith(stageEventSchema, { ...input, type: "stage" });
+
+export const finishedEvent = (input: FinishJobInput): JobFinishedEvent =>
+  parseWith(jobFinishedEventSchema, { ...input, type: "job.finished", at: input.at ?? new Date() });
+
 /** Writes one validated event; a refused one throws its typed error. */
-async function writeOne(db: AuditDb, event: AuditEvent): Promise<WriteOutcome> {
+export async function writeEvent(db: AuditDb, event: AuditEvent): Promise<"stored" | "unchanged"> {
   return withDatabaseErrors(async () => {
     const outcomes = await executeWritePlan(db, planWrites([{ index: 0, event }]));
     const outcome = outcomes.get(0);
@@ -38,22 +61,12 @@ async function writeOne(db: AuditDb, event: AuditEvent): Promise<WriteOutcome> {
  * time: the first acceptance stands. For another bot it is a `ConflictError`.
  */
 export async function acceptJob(db: AuditDb, input: AcceptJobInput): Promise<WriteOutcome> {
-  const event = parseWith(jobAcceptedEventSchema, {
-    ...input,
-    type: "job.accepted",
-    at: input.at ?? new Date(),
-  });
-  return writeOne(db, event);
+  return writeEvent(db, acceptedEvent(input));
 }
 
 /** queued → running. Replaying the same start time is "unchanged"; another one a conflict. */
 export async function startJob(db: AuditDb, input: StartJobInput): Promise<WriteOutcome> {
-  const event = parseWith(jobStartedEventSchema, {
-    ...input,
-    type: "job.started",
-    at: input.at ?? new Date(),
-  });
-  return writeOne(db, event);
+  return writeEvent(db, startedEvent(input));
 }
 
 /**
@@ -61,8 +74,7 @@ export async function startJob(db: AuditDb, input: StartJobInput): Promise<Write
  * "unchanged"; with another status or end it is a conflict.
  */
 export async function recordStage(db: AuditDb, input: RecordStageInput): Promise<WriteOutcome> {
-  const event = parseWith(stageEventSchema, { ...input, type: "stage" });
-  return writeOne(db, event);
+  return writeEvent(db, stageEvent(input));
 }
 
 /**
@@ -70,10 +82,5 @@ export async function recordStage(db: AuditDb, input: RecordStageInput): Promise
  * time again is "unchanged"; any other finish of a finished job is a `ConflictError`.
  */
 export async function finishJob(db: AuditDb, input: FinishJobInput): Promise<WriteOutcome> {
-  const event = parseWith(jobFinishedEventSchema, {
-    ...input,
-    type: "job.finished",
-    at: input.at ?? new Date(),
-  });
-  return writeOne(db, event);
+  return writeEvent(db, finishedEvent(input));
 }

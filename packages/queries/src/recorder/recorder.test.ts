@@ -1,11 +1,20 @@
 import { randomUUID } from "node:crypto";
-import { type AuditDb, IN_MEMORY, SchemaMissingError } from "@forusbots/db";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  type AuditDb,
+  IN_MEMORY,
+  resolveRecorderSettings,
+  SchemaMissingError,
+} from "@forusbots/db";
 import { jobStages, jobs } from "@forusbots/db/schema";
 import { closedLoopbackPort } from "@forusbots/db/testing";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { at, useAuditDatabase } from "../testing/audit-database.ts";
 import { createAuditRecorder, openAuditRecorder } from "./recorder.ts";
+import type { RecorderEvent } from "./recorder-events.ts";
 
 const context = useAuditDatabase();
 
@@ -82,19 +91,34 @@ describe("the enabled recorder", () => {
   });
 
   it("is what openAuditRecorder gives when AUDIT_DB=1, on the configured database", async () => {
-    // An in-memory database nobody migrated: the write reaches it and says what to do.
-    const recorder = await openAuditRecorder({
-      auditEnabled: true,
-      database: { engine: "pglite", dataDir: IN_MEMORY },
-    });
+    // An in-memory database nobody migrated: the write reaches it, and the event waits in the
+    // spool (a deploy that starts bots before migrating loses nothing) while the hook says why.
+    const spoolDir = mkdtempSync(join(tmpdir(), "audit-spool-"));
+    const events: RecorderEvent[] = [];
+    const recorder = await openAuditRecorder(
+      {
+        auditEnabled: true,
+        database: { engine: "pglite", dataDir: IN_MEMORY },
+        recorder: { ...resolveRecorderSettings({}), spoolDir, closeTimeoutMs: 100 },
+      },
+      { onEvent: (event) => events.push(event) },
+    );
     try {
       expect(recorder.enabled).toBe(true);
-      await expect(recorder.acceptJob({ jobId: randomUUID(), botId: "bot-a" })).rejects.toThrow(
-        new SchemaMissingError(),
-      );
+      const jobId = randomUUID();
+      expect(await recorder.acceptJob({ jobId, botId: "bot-a" })).toBe("spooled");
+      expect(events[0]).toEqual({
+        type: "spooled",
+        eventType: "job.accepted",
+        jobId,
+        reason: new SchemaMissingError().message,
+        waiting: 1,
+      });
     } finally {
       await recorder.close();
+      rmSync(spoolDir, { recursive: true, force: true });
     }
+    expect(events.at(-1)).toEqual({ type: "left-on-disk", events: 1, dir: spoolDir });
   });
 
   it("refuses to be enabled without a database", () => {

@@ -1,31 +1,12 @@
 import {
   type AuditConfig,
   type AuditDb,
-  type DatabaseHandle,
-  openDatabase,
-  type PostgresOptions,
+  type RecorderSettings,
+  resolveRecorderSettings,
 } from "@forusbots/db";
-import {
-  type AcceptJobInput,
-  acceptJob,
-  type FinishJobInput,
-  finishJob,
-  type RecordStageInput,
-  recordStage,
-  type StartJobInput,
-  startJob,
-  type WriteOutcome,
-} from "./record-event.ts";
-
-/** What a bot runner holds: one method per event of a job's life. */
-export interface AuditRecorder {
-  /** False when auditing is off: every method then resolves "unchanged" and writes nothing. */
-  readonly enabled: boolean;
-  acceptJob(input: AcceptJobInput): Promise<WriteOutcome>;
-  startJob(input: StartJobInput): Promise<WriteOutcome>;
-  recordStage(input: RecordStageInput): Promise<WriteOutcome>;
-  finishJob(input: FinishJobInput): Promise<WriteOutcome>;
-}
+import type { AuditRecorder, OpenedAuditRecorder } from "./audit-recorder.ts";
+import { type DurableRecorderOptions, openDurableRecorder } from "./durable-recorder.ts";
+import { acceptJob, finishJob, recordStage, startJob, type WriteOutcome } from "./record-event.ts";
 
 export interface AuditRecorderOptions {
   /** `AuditConfig.auditEnabled`, i.e. `AUDIT_DB=1`, or an explicit choice. */
@@ -35,7 +16,17 @@ export interface AuditRecorderOptions {
 /** Nothing changed: a disabled recorder neither validates nor sends anything anywhere. */
 const unchanged = async (): Promise<WriteOutcome> => "unchanged";
 
+const DISABLED: AuditRecorder = {
+  enabled: false,
+  acceptJob: unchanged,
+  startJob: unchanged,
+  recordStage: unchanged,
+  finishJob: unchanged,
+};
+
 /**
+ * A recorder straight on a database the caller opened: every call waits for the database and
+ * throws what it says (no bound, no spool). For tools and tests; a bot runs `openAuditRecorder`.
  * The audit database is off by default (the seed's `AUDIT_DB=1` turns it on; `loadConfig` reads
  * it into `auditEnabled`). Off, every method resolves "unchanged" without touching `db` (which
  * may then be null), so a bot runner calls the recorder unconditionally and pays nothing.
@@ -44,15 +35,7 @@ export function createAuditRecorder(
   db: AuditDb | null,
   options: AuditRecorderOptions,
 ): AuditRecorder {
-  if (!options.enabled) {
-    return {
-      enabled: false,
-      acceptJob: unchanged,
-      startJob: unchanged,
-      recordStage: unchanged,
-      finishJob: unchanged,
-    };
-  }
+  if (!options.enabled) return DISABLED;
   if (!db) throw new Error("createAuditRecorder: an enabled recorder needs a database");
   return {
     enabled: true,
@@ -63,25 +46,21 @@ export function createAuditRecorder(
   };
 }
 
-export interface OpenedAuditRecorder extends AuditRecorder {
-  /** Closes the database the recorder opened; nothing to do when it is disabled. */
-  close(): Promise<void>;
-}
-
 /**
- * A recorder for the configuration: when auditing is off no database is opened at all (no
- * PGlite start-up, no connection); when on, the configured database is opened and `close` closes it.
+ * The recorder for the configuration. When auditing is off no database is opened at all (no
+ * PGlite start-up, no connection). When on, it is the durable recorder (`openDurableRecorder`):
+ * calls bounded by `AUDIT_WRITE_TIMEOUT_MS`, the local spool in `AUDIT_SPOOL_DIR` for what the
+ * database does not take in time, and `close` waits for the spool to drain (bounded by
+ * `AUDIT_CLOSE_TIMEOUT_MS`). `recorder` defaults to the environment's defaults.
  */
 export async function openAuditRecorder(
-  config: Pick<AuditConfig, "auditEnabled" | "database">,
-  options: PostgresOptions = {},
+  config: Pick<AuditConfig, "auditEnabled" | "database"> & { recorder?: RecorderSettings },
+  options: DurableRecorderOptions = {},
 ): Promise<OpenedAuditRecorder> {
-  if (!config.auditEnabled) {
-    return { ...createAuditRecorder(null, { enabled: false }), close: async () => {} };
-  }
-  const handle: DatabaseHandle = await openDatabase(config.database, options);
-  return {
-    ...createAuditRecorder(handle.db, { enabled: true }),
-    close: () => handle.close(),
-  };
+  if (!config.auditEnabled) return { ...DISABLED, close: async () => {} };
+  return openDurableRecorder(
+    config.database,
+    config.recorder ?? resolveRecorderSettings({}),
+    options,
+  );
 }

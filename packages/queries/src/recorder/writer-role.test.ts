@@ -6,7 +6,8 @@ import { sql } from "drizzle-orm";
 import { QueryBuilder } from "drizzle-orm/pg-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { at } from "../testing/audit-database.ts";
-import { type OpenedAuditRecorder, openAuditRecorder } from "./recorder.ts";
+import type { OpenedAuditRecorder } from "./audit-recorder.ts";
+import { openAuditRecorder } from "./recorder.ts";
 
 // PGlite has one user and no logins: login roles are a PostgreSQL matter.
 const onPostgres = inject("auditTestDatabase").engine === "postgres";

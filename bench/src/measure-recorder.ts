@@ -1,0 +1,145 @@
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type DatabaseTarget, openDatabase, resolveRecorderSettings } from "@forusbots/db";
+import {
+  type AuditRecorder,
+  createAuditRecorder,
+  openAuditRecorder,
+  type WriteOutcome,
+} from "@forusbots/queries";
+import { percentile } from "./timing.ts";
+
+/** Bots writing at once through one recorder, each job after job, each call awaited. */
+const WRITERS = 4;
+const JOBS_PER_WRITER = 60;
+/** Rounds of each path, taken in turns so that load on the machine falls on both alike. */
+const ROUNDS = 3;
+
+export interface LivePathRun {
+  events: number;
+  milliseconds: number;
+  eventsPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+export interface RecorderFigures {
+  writers: number;
+  rounds: number;
+  eventsPerRun: number;
+  /** The recorder straight on the database (`createAuditRecorder`): no bound, no spool. */
+  direct: LivePathRun;
+  /** The durable recorder (`openAuditRecorder`), on the same healthy database. */
+  durable: LivePathRun;
+  /** How much slower the durable path is, in % of the direct path's events/s (median rounds). */
+  lossPercent: number;
+  /** Calls the durable recorder spooled: 0 on a healthy database. */
+  spooled: number;
+}
+
+/** One bot: whole jobs (accept, start, three stages, finish), every call timed. */
+async function writeJobs(
+  audit: AuditRecorder,
+  botId: string,
+  latencies: number[],
+  outcomes: WriteOutcome[],
+): Promise<void> {
+  for (let n = 0; n < JOBS_PER_WRITER; n++) {
+    const jobId = crypto.randomUUID();
+    const base = Date.UTC(2026, 0, 1) + n * 60_000;
+    const at = (seconds: number) => new Date(base + seconds * 1000);
+    const calls: (() => Promise<WriteOutcome>)[] = [
+      () => audit.acceptJob({ jobId, botId, at: at(0), meta: { n } }),
+      () => audit.startJob({ jobId, at: at(1) }),
+      ...["fetch", "transform", "deliver"].map(
+        (stageName, index) => () =>
+          audit.recordStage({
+            jobId,
+            stageName,
+            startedAt: at(2 + index),
+            endedAt: at(3 + index),
+            status: "succeed" as const,
+          }),
+      ),
+      () => audit.finishJob({ jobId, state: "succeeded", at: at(9) }),
+    ];
+    for (const call of calls) {
+      const started = performance.now();
+      outcomes.push(await call());
+      latencies.push(performance.now() - started);
+    }
+  }
+}
+
+async function timeRun(audit: AuditRecorder, outcomes: WriteOutcome[]): Promise<LivePathRun> {
+  const latencies: number[] = [];
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: WRITERS }, (_, writer) =>
+      writeJobs(audit, `bench-bot-${writer}`, latencies, outcomes),
+    ),
+  );
+  const milliseconds = performance.now() - started;
+  return {
+    events: latencies.length,
+    milliseconds,
+    eventsPerSec: Math.round(latencies.length / (milliseconds / 1000)),
+    p50Ms: percentile(latencies, 0.5),
+    p99Ms: percentile(latencies, 0.99),
+  };
+}
+
+const median = (runs: LivePathRun[]): LivePathRun => {
+  const sorted = [...runs].sort((a, b) => a.eventsPerSec - b.eventsPerSec);
+  return sorted[Math.floor(sorted.length / 2)] ?? (sorted[0] as LivePathRun);
+};
+
+/**
+ * The live path of a bot's recorder on a healthy database, with and without the durability
+ * machinery (the bound on each call, the spool check, the flusher standing by): the same jobs
+ * through `createAuditRecorder` and through `openAuditRecorder`, in alternating rounds.
+ */
+export async function measureRecorder(target: DatabaseTarget): Promise<RecorderFigures> {
+  const spoolDir = mkdtempSync(join(tmpdir(), "bench-audit-spool-"));
+  const handle = await openDatabase(target);
+  const durable = await openAuditRecorder({
+    auditEnabled: true,
+    database: target,
+    recorder: { ...resolveRecorderSettings({}), spoolDir },
+  });
+  try {
+    const direct = createAuditRecorder(handle.db, { enabled: true });
+    const outcomes: WriteOutcome[] = [];
+    // A warm-up of each: connections opened, statements planned.
+    await timeRun(direct, []);
+    await timeRun(durable, []);
+    const directRuns: LivePathRun[] = [];
+    const durableRuns: LivePathRun[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      directRuns.push(await timeRun(direct, []));
+      durableRuns.push(await timeRun(durable, outcomes));
+    }
+    await durable.close();
+    const directMedian = median(directRuns);
+    const durableMedian = median(durableRuns);
+    return {
+      writers: WRITERS,
+      rounds: ROUNDS,
+      eventsPerRun: directMedian.events,
+      direct: directMedian,
+      durable: durableMedian,
+      lossPercent:
+        Math.round(
+          (1000 * (directMedian.eventsPerSec - durableMedian.eventsPerSec)) /
+            directMedian.eventsPerSec,
+        ) / 10,
+      spooled:
+        outcomes.filter((outcome) => outcome === "spooled").length + readdirSync(spoolDir).length,
+    };
+  } finally {
+    await durable.close();
+    await handle.close();
+    rmSync(spoolDir, { recursive: true, force: true });
+  }
+}

@@ -72,5 +72,5 @@ export async function consoleRefusal(
     env: { ...extraEnv, PORT: "0" },
     timeoutMs: STARTUP_TIMEOUT_MS,
   });
-  return { code: run.status, output: `${run.stdout}${run.stderr}` };
+  return { code: run.status, output: run.stdout + run.stderr };
 }

@@ -27,6 +27,7 @@ describe("pnpm db:migrate", () => {
       "0004_job_stages_dedupe",
       "0005_job_rollups",
       "0006_bot_job_hourly_hour_index",
+      "0007_name_length_limits",
     ]) {
       expect(first.stdout).toMatch(new RegExp(`applied ${tag} \\(\\d+ statements?, \\d+ ms\\)`));
     }

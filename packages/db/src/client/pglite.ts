@@ -16,7 +16,7 @@ export async function openPglite(dataDir: string): Promise<DatabaseHandle> {
   let unlock = () => {};
   if (!inMemory) {
     mkdirSync(dirname(dataDir), { recursive: true });
-    unlock = lockEmbeddedDirectory(dataDir);
+    unlock = await lockEmbeddedDirectory(dataDir);
   }
   let client: PGlite;
   try {

@@ -48,7 +48,7 @@ describe("guarded reset (the seed's 004_reset_schema)", () => {
     expect(await tablesAndViews(handle)).toEqual([]);
     await handle.close();
     const result = await runMigrations(database.target);
-    expect(result.applied).toHaveLength(7);
+    expect(result.applied).toHaveLength(8);
     handle = await database.open();
     const [row] = await handle.query<{ count: number }>(
       sql`SELECT count(*)::int AS count FROM jobs`,

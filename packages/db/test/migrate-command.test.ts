@@ -33,7 +33,7 @@ describe("pnpm db:migrate", () => {
     }
     const second = await dbMigrate(database.env);
     expect(second.code).toBe(0);
-    expect(second.stdout).toContain("Already up to date (7 migrations applied).");
+    expect(second.stdout).toContain("Already up to date (8 migrations applied).");
   });
 
   it("in a checkout never built, says in one line to run pnpm build", () => {

@@ -37,17 +37,19 @@ export async function* readLines(
 
   const endLine = (): Line => {
     number++;
-    const line = { number, bytes: lineBytes, bytesRead };
+    const bytes = lineBytes;
     const held = pieces;
     pieces = [];
     lineBytes = 0;
-    if (line.bytes > maxLineBytes) {
-      return {
-        ...line,
-        unreadable: `${line.bytes} bytes, longer than a line may be (${maxLineBytes} bytes; --max-line-bytes)`,
-      };
+    if (bytes > maxLineBytes) {
+      const unreadable = `${bytes} bytes, longer than a line may be (${maxLineBytes} bytes; --max-line-bytes)`;
+      return { number, bytes, bytesRead, unreadable };
     }
-    return { ...line, ...decodeLine(held.length === 1 ? held[0] : Buffer.concat(held), number) };
+    const content = held.length === 1 ? held[0] : Buffer.concat(held);
+    const text = decodeLine(content ?? Buffer.alloc(0), number);
+    return text === undefined
+      ? { number, bytes, bytesRead, unreadable: "not valid UTF-8 text" }
+      : { number, bytes, bytesRead, text };
   };
 
   const take = (piece: Buffer) => {
@@ -71,13 +73,10 @@ export async function* readLines(
   if (lineBytes > 0) yield endLine();
 }
 
-function decodeLine(
-  bytes: Buffer | undefined,
-  number: number,
-): { text: string } | { unreadable: string } {
-  let content = bytes ?? Buffer.alloc(0);
+/** The line's text, or undefined when its bytes are not UTF-8. */
+function decodeLine(bytes: Buffer, number: number): string | undefined {
+  let content = bytes;
   if (number === 1 && content.subarray(0, 3).equals(BYTE_ORDER_MARK)) content = content.subarray(3);
   if (content.at(-1) === CARRIAGE_RETURN) content = content.subarray(0, -1);
-  if (!isUtf8(content)) return { unreadable: "not valid UTF-8 text" };
-  return { text: content.toString("utf8") };
+  return isUtf8(content) ? content.toString("utf8") : undefined;
 }

@@ -121,12 +121,7 @@ module.exports = {
     ),
     ...siblingRules("workspaces", [under("apps/cli"), under("apps/console"), under("bench")]),
     ...layerRules("db", [
-      [
-        under(`${DB}/schema`),
-        `^${DB}/errors\\.ts$`,
-        `^${DB}/config\\.ts$`,
-        under(`${DB}/output`),
-      ],
+      [under(`${DB}/schema`), `^${DB}/errors\\.ts$`, `^${DB}/config\\.ts$`, under(`${DB}/output`)],
       under(`${DB}/failures`),
       under(`${DB}/client`),
       under(`${DB}/catalog`),

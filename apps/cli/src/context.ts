@@ -27,6 +27,12 @@ export interface DatabaseOptions {
   /** Fail with "run migrate first" when the audit tables are missing (default true). */
   requireSchema?: boolean;
   maxConnections?: number;
+  /**
+   * The command may create the embedded database (reset does; migrate has its own front-end).
+   * Every other command needs one that exists: a mistyped AUDIT_DB_PATH is an error, not a new
+   * empty database.
+   */
+  createsDatabase?: boolean;
 }
 
 /**
@@ -100,6 +106,7 @@ export class CliContext {
     const { openDatabase } = await import("@forusbots/db/client");
     const handle = await openDatabase(config.database, {
       ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
+      existingOnly: options.createsDatabase !== true,
     });
     try {
       if (options.requireSchema ?? true) await this.requireSchema(handle);

@@ -1,6 +1,8 @@
 import {
+  type JobIdRange,
   MAX_RECENT_JOBS,
   type Parsed,
+  parseJobIdPrefix,
   parseTimeInput,
   parseWholeNumber,
 } from "@forusbots/queries/contract";
@@ -24,6 +26,9 @@ export const parsePositiveInteger = (value: string): number =>
 /** `--limit` of a page of jobs: at most what one page of the read holds. */
 export const parsePageSize = (value: string): number =>
   argument(parseWholeNumber(value, { min: 1, max: MAX_RECENT_JOBS }));
+
+/** A job id, whole or its first hex digits as `recent` shows them. */
+export const parseJobIdArgument = (value: string): JobIdRange => argument(parseJobIdPrefix(value));
 
 /**
  * A time option (`--from`, `--to`, `--end`), its relative forms (`24h`, `yesterday`) counted from

@@ -9,6 +9,7 @@ export interface CliRun {
 }
 
 const BIN = fileURLToPath(new URL("../bin/forus-audit.js", import.meta.url));
+const REPOSITORY_ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 
 /** Variables of the test runner that would otherwise choose the CLI's database or style. */
 const INHERITED_CHOICES = ["DATABASE_URL", "AUDIT_DB_PATH", "AUDIT_DB", "INIT_CWD", "NO_COLOR"];
@@ -45,6 +46,17 @@ export function runCli(
   options: { env?: Record<string, string>; input?: string; cwd?: string } = {},
 ): Promise<CliRun> {
   return runProcess(process.execPath, [BIN, ...args], options);
+}
+
+/**
+ * Runs a shell command line in the repository root exactly as the README shows it (`pnpm cli …`,
+ * pipes included), so what pnpm itself prints is part of what the test sees.
+ */
+export function runShellInRepository(
+  commandLine: string,
+  options: { env?: Record<string, string> } = {},
+): Promise<CliRun> {
+  return runProcess("sh", ["-c", commandLine], { ...options, cwd: REPOSITORY_ROOT });
 }
 
 function runProcess(

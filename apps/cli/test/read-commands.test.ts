@@ -206,15 +206,15 @@ describe("read commands", () => {
     );
   });
 
-  it("job: an unknown id exits 6, a malformed id exits 1", async () => {
+  it("job: an unknown id exits 6, a malformed id is a usage error (exit 2)", async () => {
     const unknown = await runCli(["job", "c0c0c0c0-0000-4000-8000-000000000000"], {
       env: database.env,
     });
     expect(unknown.status).toBe(6);
     expect(unknown.stderr.trim().split("\n")).toHaveLength(1);
     const malformed = await runCli(["job", "42"], { env: database.env });
-    expect(malformed.status).toBe(1);
-    expect(malformed.stderr.trim().split("\n")).toHaveLength(1);
+    expect(malformed.status).toBe(2);
+    expect(malformed.stderr).toContain("value '42' is invalid for argument 'id'");
   });
 
   it("a filter the queries refuse is a usage error naming the option (exit 2)", async () => {

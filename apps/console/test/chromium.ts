@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, chromium } from "playwright-core";
+import { findChromium } from "../scripts/find-chromium.ts";
 
-/** Debian's Chromium (`apt-get install chromium`); playwright-core downloads no browser. */
-const CHROMIUM = "/usr/bin/chromium";
+/** The browser for these tests, or why there is none (the browser tests are then skipped). */
+export const CHROMIUM = findChromium(process.env);
 const CHROMIUM_ARGS = [
   "--headless",
   "--no-sandbox",
@@ -31,9 +32,10 @@ export interface Browser {
 
 /** A browser with a fresh profile (its own user data directory), removed at close. */
 export async function openChromium(device: typeof LAPTOP | typeof PHONE): Promise<Browser> {
+  if (!CHROMIUM.found) throw new Error(CHROMIUM.reason);
   const profile = mkdtempSync(join(tmpdir(), "console-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
+    executablePath: CHROMIUM.path,
     headless: true,
     args: CHROMIUM_ARGS,
     // Far from UTC on purpose: the page must show UTC whatever the browser's zone.

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { createTestDatabase, type TestDatabase } from "@forusbots/db/testing";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Browser, LAPTOP, openChromium, PHONE } from "./chromium.ts";
+import { type Browser, CHROMIUM, LAPTOP, openChromium, PHONE } from "./chromium.ts";
 import { buildPage, CONSOLE_DIR, type RunningConsole, startConsole } from "./console-process.ts";
 import { insertKnownAuditData, JOB, UNKNOWN_JOB } from "./known-audit-data.ts";
 
@@ -49,7 +49,12 @@ function pageOverflow(page: Page): Promise<number> {
 let laptop: Browser;
 let phone: Browser;
 
+// Without a browser these tests are reported as skipped, with the command that enables them.
+const inChromium = describe.skipIf(!CHROMIUM.found);
+if (!CHROMIUM.found) console.warn(`console browser tests skipped: ${CHROMIUM.reason}`);
+
 beforeAll(async () => {
+  if (!CHROMIUM.found) return;
   mkdirSync(ARTIFACTS, { recursive: true });
   await buildPage();
   laptop = await openChromium(LAPTOP);
@@ -61,7 +66,7 @@ afterAll(async () => {
   await phone?.close();
 });
 
-describe("console in Chromium, on known data", () => {
+inChromium("console in Chromium, on known data", () => {
   let database: TestDatabase;
   let server: RunningConsole;
   let page: Page;
@@ -262,7 +267,7 @@ describe("console in Chromium, on known data", () => {
   });
 });
 
-describe("console in Chromium, on an empty database", () => {
+inChromium("console in Chromium, on an empty database", () => {
   let database: TestDatabase;
   let server: RunningConsole;
   let page: Page;
@@ -292,7 +297,7 @@ describe("console in Chromium, on an empty database", () => {
   });
 });
 
-describe("console in Chromium, when the database is unreachable", () => {
+inChromium("console in Chromium, when the database is unreachable", () => {
   let server: RunningConsole;
   let page: Page;
 

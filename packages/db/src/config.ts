@@ -69,7 +69,9 @@ export function resolveDatabaseTarget(env: Env, explicitUrl?: string): DatabaseT
     );
   }
   const path = env.AUDIT_DB_PATH?.trim();
-  return { engine: "pglite", dataDir: path ? resolve(path) : defaultEmbeddedPath() };
+  if (!path) return { engine: "pglite", dataDir: defaultEmbeddedPath() };
+  // `memory://` is PGlite's in-memory database, not a folder to create beside the current one.
+  return { engine: "pglite", dataDir: path === IN_MEMORY ? IN_MEMORY : resolve(path) };
 }
 
 /** Reads the environment once; everything below receives the result. */

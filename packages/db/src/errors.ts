@@ -67,6 +67,21 @@ export class SchemaMissingError extends AuditError {
   }
 }
 
+/**
+ * No embedded database exists where one was expected. Commands that only read or add rows open
+ * the embedded folder with `existingOnly`, so a mistyped `AUDIT_DB_PATH` is named instead of
+ * silently becoming a new, empty database at the wrong place.
+ */
+export class NoEmbeddedDatabaseError extends AuditError {
+  constructor(dataDir: string) {
+    super(
+      "schema",
+      `there is no embedded database at ${dataDir}: create it with \`pnpm db:migrate\` (or \`forus-audit migrate\`), or point AUDIT_DB_PATH / DATABASE_URL at the existing one`,
+    );
+    this.name = "NoEmbeddedDatabaseError";
+  }
+}
+
 /** A migration could not be read, verified or applied. */
 export class MigrationError extends AuditError {
   constructor(message: string, options?: { cause?: unknown }) {

@@ -1,5 +1,8 @@
 import type { Command } from "@commander-js/extra-typings";
+import { UsageError } from "@forusbots/db";
+import type { JobIdCandidate } from "@forusbots/queries";
 import type { CliContext } from "../context.ts";
+import { parseJobIdArgument } from "../options.ts";
 import { formatMilliseconds, formatSeconds, formatTimestamp } from "../output/format.ts";
 import { stateCell } from "../output/job-state.ts";
 import { renderTable } from "../output/table.ts";
@@ -10,16 +13,42 @@ const durationSeconds = (from: Date | null, to: Date | null) =>
 const compactJson = (value: unknown) =>
   value === null || value === undefined ? "-" : JSON.stringify(value);
 
+/** How many jobs an ambiguous prefix lists. */
+const SHOWN_CANDIDATES = 10;
+
+function ambiguousPrefix(prefix: string, candidates: readonly JobIdCandidate[]): UsageError {
+  const shown = candidates
+    .slice(0, SHOWN_CANDIDATES)
+    .map(
+      (job) =>
+        `  ${job.jobId}  ${job.botId}  ${job.state}  accepted ${formatTimestamp(job.acceptedAt)}`,
+    );
+  const more = candidates.length > SHOWN_CANDIDATES ? "\n  … and more" : "";
+  return new UsageError(
+    `job id prefix ${prefix} matches ${candidates.length > SHOWN_CANDIDATES ? "more than " : ""}${Math.min(candidates.length, SHOWN_CANDIDATES)} jobs; give more of the id:\n${shown.join("\n")}${more}`,
+  );
+}
+
 export function registerJob(program: Command, cli: CliContext): void {
   program
     .command("job")
     .description("one job with its stages in the order they ran")
-    .argument("<id>", "the job's UUID")
+    .argument(
+      "<id>",
+      "the job's id, or its first 4 or more hex digits (the 8 that `recent` shows)",
+      parseJobIdArgument,
+    )
     .option("--json", "print the job and its stages as JSON")
-    .action(async (id, options) => {
+    .action(async (idRange, options) => {
       const job = await cli.withDatabase(async (handle) => {
-        const { getJobWithStages } = await import("@forusbots/queries");
-        return getJobWithStages(handle.db, id);
+        const { findJobsByIdPrefix, getJobWithStages, NotFoundError } = await import(
+          "@forusbots/queries"
+        );
+        const candidates = await findJobsByIdPrefix(handle.db, idRange, SHOWN_CANDIDATES + 1);
+        const [only] = candidates;
+        if (only === undefined) throw new NotFoundError(idRange.prefix);
+        if (candidates.length > 1) throw ambiguousPrefix(idRange.prefix, candidates);
+        return getJobWithStages(handle.db, only.jobId);
       });
       if (options.json) {
         cli.printJson(job);

@@ -31,7 +31,7 @@ export function registerReset(program: Command, cli: CliContext): void {
           const migrated = await migrate(handle);
           return { target: handle.description, applied: migrated.applied };
         },
-        { requireSchema: false, maxConnections: 1 },
+        { requireSchema: false, maxConnections: 1, createsDatabase: true },
       );
       if (options.json) {
         cli.printJson({ target: result.target, reset: true, applied: result.applied });

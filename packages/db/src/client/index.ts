@@ -7,18 +7,26 @@ export { IN_MEMORY } from "../config.ts";
 export type { AuditDb, AuditDriver, DatabaseHandle } from "./handle.ts";
 export type { PostgresOptions } from "./postgres.ts";
 
+export interface OpenOptions extends PostgresOptions {
+  /**
+   * The embedded database must exist already: what only reads (or adds rows to a migrated
+   * schema) never creates one. PostgreSQL databases are never created, so this changes nothing there.
+   */
+  existingOnly?: boolean;
+}
+
 /**
  * Opens the audit database. Drivers load on demand: a PostgreSQL user never pays for PGlite's
  * WebAssembly start-up, and the embedded user never loads postgres.js.
  */
 export async function openDatabase(
   target: DatabaseTarget,
-  options: PostgresOptions = {},
+  options: OpenOptions = {},
 ): Promise<DatabaseHandle> {
   if (target.engine === "postgres") {
     const { openPostgres } = await import("./postgres.ts");
     return openPostgres(target.url, options);
   }
   const { openPglite } = await import("./pglite.ts");
-  return openPglite(target.dataDir);
+  return openPglite(target.dataDir, { existingOnly: options.existingOnly === true });
 }

@@ -1,20 +1,29 @@
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
+import { existsSync, mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import type { SQL } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/pglite";
 import { IN_MEMORY } from "../config.ts";
-import { ConnectionError } from "../errors.ts";
+import { ConnectionError, NoEmbeddedDatabaseError } from "../errors.ts";
 import { translateDriverError } from "../failures/translate.ts";
 import * as schema from "../schema/index.ts";
 import { lockEmbeddedDirectory } from "./embedded-lock.ts";
 import type { AuditDb, DatabaseHandle } from "./handle.ts";
 
-/** Opens (creating if needed) an embedded PGlite database in `dataDir`, or in memory. */
-export async function openPglite(dataDir: string): Promise<DatabaseHandle> {
+/**
+ * Opens an embedded PGlite database in `dataDir` (creating it unless `existingOnly`), or in memory.
+ * A data directory exists once it holds PostgreSQL's PG_VERSION file.
+ */
+export async function openPglite(
+  dataDir: string,
+  options: { existingOnly?: boolean } = {},
+): Promise<DatabaseHandle> {
   const inMemory = dataDir === IN_MEMORY;
   let unlock = () => {};
   if (!inMemory) {
+    if (options.existingOnly === true && !existsSync(join(dataDir, "PG_VERSION"))) {
+      throw new NoEmbeddedDatabaseError(dataDir);
+    }
     mkdirSync(dirname(dataDir), { recursive: true });
     unlock = await lockEmbeddedDirectory(dataDir);
   }

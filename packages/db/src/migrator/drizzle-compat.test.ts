@@ -1,3 +1,5 @@
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as drizzleMigratePglite } from "drizzle-orm/pglite/migrator";
@@ -66,6 +68,52 @@ describe("compatibility with drizzle-orm's migrator", () => {
       await migrateWithDrizzle(handle);
       expect(await countRows(handle)).toBe(tags.length);
       const status = await getMigrationStatus(handle);
+      expect(status.applied.every((applied) => applied.appliedAt instanceof Date)).toBe(true);
+    } finally {
+      await handle.close();
+    }
+  });
+});
+
+const PACKAGE_DIR = fileURLToPath(new URL("../..", import.meta.url));
+
+/** A command of this package run as a user runs it, pointed at `database` by its variables only. */
+function runInPackage(file: string, args: readonly string[], database: TestDatabase) {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of ["DATABASE_URL", "AUDIT_DB_PATH"]) delete env[name];
+  const run = spawnSync(file, args, {
+    cwd: PACKAGE_DIR,
+    env: { ...env, ...database.env },
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+  return { status: run.status, output: `${run.stdout}${run.stderr}` };
+}
+
+describe("drizzle-kit's own commands, configured by drizzle.config.ts", () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase({ migrated: false });
+  });
+  afterAll(async () => {
+    await database?.dispose();
+  });
+
+  it("`drizzle-kit migrate` and `check` find a database migrated by `db:migrate` up to date", async () => {
+    const ours = runInPackage(process.execPath, ["bin/migrate.js"], database);
+    expect(ours.status, ours.output).toBe(0);
+
+    const drizzleKit = runInPackage("node_modules/.bin/drizzle-kit", ["migrate"], database);
+    expect(drizzleKit.status, drizzleKit.output).toBe(0);
+    const check = runInPackage("node_modules/.bin/drizzle-kit", ["check"], database);
+    expect(check.status, check.output).toBe(0);
+
+    const handle = await database.open({ maxConnections: 1 });
+    try {
+      // drizzle-kit applied nothing again: one tracking row per migration, all ours.
+      expect(await countRows(handle)).toBe(tags.length);
+      const status = await getMigrationStatus(handle);
+      expect(status.pending).toEqual([]);
       expect(status.applied.every((applied) => applied.appliedAt instanceof Date)).toBe(true);
     } finally {
       await handle.close();

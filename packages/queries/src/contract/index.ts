@@ -4,6 +4,7 @@
  * reads' own validation. Constants and plain functions only, importing no database code, so the
  * console's page in the browser uses them too.
  */
+export { type JobIdRange, MIN_JOB_ID_PREFIX, parseJobIdPrefix } from "./job-id-prefix.ts";
 export { parseWholeNumber } from "./numbers.ts";
 export type { Parsed } from "./parsed.ts";
 export { isOrderedRange, RANGE_ORDER_PROBLEM } from "./ranges.ts";

@@ -6,6 +6,7 @@ export {
   type JobTimeSeriesOptions,
   type JobTimeSeriesPoint,
 } from "./job-time-series.ts";
+export { findJobsByIdPrefix, type JobIdCandidate } from "./jobs-by-id-prefix.ts";
 export type { ReadOptions } from "./read-options.ts";
 export {
   getRecentJobs,

@@ -5,9 +5,10 @@
  * Layers, lowest first; a file may import its own layer and those below, never one above:
  *   workspaces   tooling ← packages/db ← packages/queries ← apps/cli, apps/console, bench
  *   packages/db  schema, errors, config, output ← failures ← client ← catalog ← migrator
- *                ← drift, reset
+ *                ← drift, reset, roles
  *                ← bin, testing (entry points and test support)
- *   queries      contract, errors.ts, query-rows.ts ← events ← write-engine ← recorder, ingest;
+ *   queries      contract, errors.ts, query-rows.ts, seeded-random.ts ← events ← write-engine
+ *                ← recorder, ingest;
  *                reads sit on events and below, beside the write side
  *   console      web never imports server (the browser bundle holds no server code)
  */
@@ -126,11 +127,16 @@ module.exports = {
       under(`${DB}/client`),
       under(`${DB}/catalog`),
       under(`${DB}/migrator`),
-      [under(`${DB}/drift`), `^${DB}/reset\\.ts$`],
+      [under(`${DB}/drift`), `^${DB}/reset\\.ts$`, `^${DB}/roles\\.ts$`],
       [under(`${DB}/bin`), under(`${DB}/testing`), `^${DB}/index\\.ts$`],
     ]),
     ...layerRules("queries", [
-      [under(`${QUERIES}/contract`), `^${QUERIES}/errors\\.ts$`, `^${QUERIES}/query-rows\\.ts$`],
+      [
+        under(`${QUERIES}/contract`),
+        `^${QUERIES}/errors\\.ts$`,
+        `^${QUERIES}/query-rows\\.ts$`,
+        `^${QUERIES}/seeded-random\\.ts$`,
+      ],
       under(`${QUERIES}/events`),
       [under(`${QUERIES}/write-engine`), under(`${QUERIES}/reads`)],
       [under(`${QUERIES}/recorder`), under(`${QUERIES}/ingest`)],
@@ -145,6 +151,22 @@ module.exports = {
       severity: "error",
       from: { path: under(`${QUERIES}/contract`), pathNot: TEST_CODE },
       to: { pathNot: [under(`${QUERIES}/contract`), `^${DB}/schema/states\\.ts$`] },
+    },
+    {
+      name: "test-processes-through-the-kit",
+      comment:
+        "tests start child processes through @forusbots/db/testing (runProcess, startProcess): one runner, one list of the variables a child does not inherit (tooling sits below db and keeps its own)",
+      severity: "error",
+      from: { path: TEST_CODE, pathNot: [`^${DB}/testing/child-process\\.ts$`, under("tooling")] },
+      to: { dependencyTypes: ["core"], path: "^(node:)?child_process$" },
+    },
+    {
+      name: "seeded-random-imports-nothing",
+      comment:
+        "the seeded generator (@forusbots/queries/seeded-random) makes production data (seed, bench): it imports nothing, so every layer may use it",
+      severity: "error",
+      from: { path: `^${QUERIES}/seeded-random\\.ts$` },
+      to: {},
     },
     {
       name: "console-web-not-server",

@@ -1,44 +1,32 @@
-import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { createTestDatabase, type TestDatabase } from "@forusbots/db/testing";
+import {
+  closedLoopbackPort,
+  harnessServerUrl,
+  type ProcessRun,
+  runProcess,
+  startProcess,
+} from "@forusbots/db/testing";
 import postgres from "postgres";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_SERVER_URL } from "./run-benchmark.ts";
+import { beforeAll, describe, expect, it } from "vitest";
 
 /**
  * The small mode end to end, as CI runs it: a real process, real databases. The bench always
  * needs a PostgreSQL server (COPY, the spawned migrate commands) and always runs PGlite in
- * memory; the test engine only chooses the server: the test database's on PostgreSQL, the
- * local one (DEFAULT_SERVER_URL) on PGlite.
+ * memory; it uses the harness's server, so the runs that need one are skipped when the harness
+ * runs the suites on PGlite (CI's PostgreSQL run and its `pnpm bench` step cover them).
  */
 const MAIN = fileURLToPath(new URL("./main.ts", import.meta.url));
 const BENCH_DIR = fileURLToPath(new URL("..", import.meta.url));
+const server = harnessServerUrl();
+const serverUrl = server ?? "";
+/** For the runs that need the server: skipped, by a name that says why, on PGlite. */
+const describeWithServer = describe.skipIf(server === undefined);
 
-let database: TestDatabase;
-let serverUrl: string;
-
-function runBench(
-  args: string[],
-): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const { DATABASE_URL: _, AUDIT_DB_PATH: __, ...env } = process.env;
-    const child = spawn(process.execPath, ["--import", "tsx", MAIN, ...args], {
-      cwd: BENCH_DIR,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      stderr += chunk;
-    });
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
+const runBench = (args: string[]) =>
+  runProcess(process.execPath, ["--import", "tsx", MAIN, ...args], {
+    cwd: BENCH_DIR,
+    timeoutMs: 600_000,
   });
-}
 
 /** The name prefix of one run's databases, from the line it prints first. */
 function runPrefix(stderr: string): string {
@@ -59,17 +47,8 @@ async function databasesLeft(prefix: string): Promise<string[]> {
   }
 }
 
-beforeAll(async () => {
-  database = await createTestDatabase({ migrated: false });
-  serverUrl = database.target.engine === "postgres" ? database.target.url : DEFAULT_SERVER_URL;
-});
-
-afterAll(async () => {
-  await database.dispose();
-});
-
-describe("pnpm bench, small mode", () => {
-  let result: { status: number | null; stdout: string; stderr: string };
+describeWithServer("pnpm bench, small mode (on the harness's PostgreSQL server)", () => {
+  let result: ProcessRun;
   let summary: Record<string, unknown>;
 
   beforeAll(async () => {
@@ -152,18 +131,17 @@ describe("pnpm bench, small mode", () => {
   });
 });
 
-describe("pnpm bench, interrupted", () => {
+describeWithServer("pnpm bench, interrupted (on the harness's PostgreSQL server)", () => {
   it("drops its databases when stopped half-way with SIGTERM", async () => {
-    const { DATABASE_URL: _, AUDIT_DB_PATH: __, ...env } = process.env;
-    const child = spawn(
+    const child = startProcess(
       process.execPath,
       ["--import", "tsx", MAIN, "--jobs", "200000", "--database-url", serverUrl],
-      { cwd: BENCH_DIR, env, stdio: ["ignore", "ignore", "pipe"] },
+      { cwd: BENCH_DIR, stdio: ["ignore", "ignore", "pipe"] },
     );
     let stderr = "";
     const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
     await new Promise<void>((resolve) => {
-      child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
         stderr += chunk;
         // Past this line the first bench database exists and is being written.
         if (stderr.includes("ingest through writeEventBatches")) resolve();
@@ -188,9 +166,15 @@ describe("pnpm bench, bad input", () => {
   });
 
   it("says which server it cannot reach, without the password", async () => {
-    const run = await runBench(["--database-url", "postgres://bench:s3cret@127.0.0.1:1/postgres"]);
+    const port = await closedLoopbackPort();
+    const run = await runBench([
+      "--database-url",
+      `postgres://bench:s3cret@127.0.0.1:${port}/postgres`,
+    ]);
     expect(run.stderr.trim().split("\n").at(-1)).toMatch(
-      /^bench: cannot use PostgreSQL at postgres:\/\/bench:\*\*\*@127\.0\.0\.1:1\/postgres for the bench databases: /,
+      new RegExp(
+        `^bench: cannot use PostgreSQL at postgres://bench:\\*\\*\\*@127\\.0\\.0\\.1:${port}/postgres for the bench databases: `,
+      ),
     );
     expect(run.stderr).not.toContain("s3cret");
     expect(run.status).toBe(3);

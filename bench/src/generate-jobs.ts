@@ -1,5 +1,5 @@
 import type { JobState, JsonObject, StageStatus } from "@forusbots/db/schema";
-import { randomInt, randomUuid, seededRandom } from "./seeded-random.ts";
+import { createRandom, type Random } from "@forusbots/queries/seeded-random";
 
 export interface DatasetShape {
   jobs: number;
@@ -61,25 +61,25 @@ const STATE_THRESHOLDS: readonly [number, JobState][] = [
 
 const botName = (index: number) => `bot-${String(index + 1).padStart(2, "0")}`;
 
-function pickState(random: () => number): JobState {
-  const draw = random();
+function pickState(random: Random): JobState {
+  const draw = random.next();
   for (const [threshold, state] of STATE_THRESHOLDS) if (draw < threshold) return state;
   return "queued";
 }
 
 /** 2 to 4 stages (3 on average), ending with a failed one when the job failed. */
 function makeStages(
-  random: () => number,
+  random: Random,
   startedAt: Date,
   count: number,
   failLast: boolean,
 ): GeneratedStage[] {
   const stages: GeneratedStage[] = [];
   let cursor = startedAt.getTime();
-  const first = randomInt(random, 1, STAGE_NAMES.length - count);
+  const first = random.int(1, STAGE_NAMES.length - count);
   for (let k = 0; k < count; k++) {
-    const start = cursor + randomInt(random, 0, 500);
-    const end = start + randomInt(random, 200, 20_000);
+    const start = cursor + random.int(0, 500);
+    const end = start + random.int(200, 20_000);
     const failed = failLast && k === count - 1;
     stages.push({
       stageName: (k === 0 ? STAGE_NAMES[0] : STAGE_NAMES[first + k - 1]) ?? "login",
@@ -100,17 +100,17 @@ function makeStages(
  * in memory; the same shape always yields the same jobs.
  */
 export function* generateJobs(shape: DatasetShape): Generator<GeneratedJob> {
-  const random = seededRandom(shape.seed);
+  const random = createRandom(shape.seed);
   const span = shape.days * DAY_MS;
   const start = DATASET_END.getTime() - span;
   for (let i = 0; i < shape.jobs; i++) {
-    const acceptedAt = new Date(start + Math.floor(((i + random()) * span) / shape.jobs));
-    const jobId = randomUuid(random);
-    const botId = botName(randomInt(random, 0, shape.bots - 1));
+    const acceptedAt = new Date(start + Math.floor(((i + random.next()) * span) / shape.jobs));
+    const jobId = random.uuid();
+    const botId = botName(random.int(0, shape.bots - 1));
     const state = pickState(random);
-    const meta = { priority: randomInt(random, 1, 5) };
+    const meta = { priority: random.int(1, 5) };
     // Half the cancellations happen before the job started.
-    const started = state !== "queued" && !(state === "canceled" && random() < 0.5);
+    const started = state !== "queued" && !(state === "canceled" && random.next() < 0.5);
     if (!started) {
       yield {
         jobId,
@@ -126,8 +126,8 @@ export function* generateJobs(shape: DatasetShape): Generator<GeneratedJob> {
       };
       continue;
     }
-    const startedAt = new Date(acceptedAt.getTime() + randomInt(random, 100, 30_000));
-    const stages = makeStages(random, startedAt, randomInt(random, 2, 4), state === "failed");
+    const startedAt = new Date(acceptedAt.getTime() + random.int(100, 30_000));
+    const stages = makeStages(random, startedAt, random.int(2, 4), state === "failed");
     const lastEnd = stages.at(-1)?.endedAt.getTime() ?? startedAt.getTime();
     const finished = state !== "running";
     yield {
@@ -136,9 +136,9 @@ export function* generateJobs(shape: DatasetShape): Generator<GeneratedJob> {
       state,
       acceptedAt,
       startedAt,
-      finishedAt: finished ? new Date(lastEnd + randomInt(random, 0, 1_000)) : null,
+      finishedAt: finished ? new Date(lastEnd + random.int(0, 1_000)) : null,
       meta,
-      result: state === "succeeded" ? { records: randomInt(random, 1, 500) } : null,
+      result: state === "succeeded" ? { records: random.int(1, 500) } : null,
       errorMessage: state === "failed" ? `stage ${stages.at(-1)?.stageName} timed out` : null,
       stages,
     };

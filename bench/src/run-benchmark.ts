@@ -1,4 +1,4 @@
-import { type DatabaseHandle, loadConfig } from "@forusbots/db";
+import { DATABASE_CHOICE_VARIABLES, type DatabaseHandle, loadConfig } from "@forusbots/db";
 import { openDatabase } from "@forusbots/db/client";
 import { runMigrations } from "@forusbots/db/migrator";
 import { sql } from "drizzle-orm";
@@ -54,10 +54,9 @@ export interface BenchResult {
 
 /** The environment of a spawned command: the bench database and nothing the caller chose. */
 function childEnv(parent: ChildEnv, url?: string): ChildEnv {
-  const { DATABASE_URL: _url, AUDIT_DB_PATH: _path, AUDIT_DB: _audit, ...rest } = parent;
-  return url === undefined
-    ? { ...rest, NO_COLOR: "1" }
-    : { ...rest, DATABASE_URL: url, NO_COLOR: "1" };
+  const env: ChildEnv = { ...parent, NO_COLOR: "1" };
+  for (const name of DATABASE_CHOICE_VARIABLES) delete env[name];
+  return url === undefined ? env : { ...env, DATABASE_URL: url };
 }
 
 function measureGeneration(shape: DatasetShape): number {

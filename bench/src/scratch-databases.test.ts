@@ -1,13 +1,12 @@
 import { ConnectionError, describeFailure } from "@forusbots/db";
-import { createTestDatabase, type TestDatabase } from "@forusbots/db/testing";
+import { closedLoopbackPort, harnessServerUrl } from "@forusbots/db/testing";
 import postgres from "postgres";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_SERVER_URL } from "./run-benchmark.ts";
+import { describe, expect, it } from "vitest";
 import { ScratchDatabases } from "./scratch-databases.ts";
 
-/** As in bench.test.ts: the test database's server on PostgreSQL, the local one on PGlite. */
-let database: TestDatabase;
-let serverUrl: string;
+/** The harness's server; the tests that make databases on it are skipped on PGlite. */
+const server = harnessServerUrl();
+const serverUrl = server ?? "";
 
 async function existing(prefix: string): Promise<string[]> {
   const sql = postgres(serverUrl, { max: 1, onnotice: () => {} });
@@ -20,16 +19,7 @@ async function existing(prefix: string): Promise<string[]> {
   }
 }
 
-beforeAll(async () => {
-  database = await createTestDatabase({ migrated: false });
-  serverUrl = database.target.engine === "postgres" ? database.target.url : DEFAULT_SERVER_URL;
-});
-
-afterAll(async () => {
-  await database.dispose();
-});
-
-describe("the bench's own databases", () => {
+describe.skipIf(server === undefined)("the bench's own databases (on the harness's server)", () => {
   it("are named with the run's prefix and point at the same server", async () => {
     const databases = new ScratchDatabases(serverUrl);
     try {
@@ -67,13 +57,16 @@ describe("the bench's own databases", () => {
     await creating.catch(() => undefined);
     expect(await existing(databases.prefix)).toEqual([]);
   });
+});
 
-  it("an unreachable server is a connection error naming it, without its password", async () => {
-    const databases = new ScratchDatabases("postgres://bench:s3cret-pw@127.0.0.1:1/postgres");
+describe("the bench's databases on a server it cannot reach", () => {
+  it("are a connection error naming the server, without its password", async () => {
+    const port = await closedLoopbackPort();
+    const databases = new ScratchDatabases(`postgres://bench:s3cret-pw@127.0.0.1:${port}/postgres`);
     const failure = await databases.create("never").catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ConnectionError);
     expect(describeFailure(failure)).toEqual({
-      message: `cannot use PostgreSQL at postgres://bench:***@127.0.0.1:1/postgres for the bench databases: connect ECONNREFUSED 127.0.0.1:1`,
+      message: `cannot use PostgreSQL at postgres://bench:***@127.0.0.1:${port}/postgres for the bench databases: connect ECONNREFUSED 127.0.0.1:${port}`,
       exitCode: 3,
     });
   });

@@ -1,17 +1,15 @@
 import { randomBytes } from "node:crypto";
+import { ConnectionError, classifyDriverError, maskUrl, safeMessageOf } from "@forusbots/db";
 import {
-  ConnectionError,
-  classifyDriverError,
-  type DatabaseTarget,
-  maskUrl,
-  safeMessageOf,
-} from "@forusbots/db";
-import postgres from "postgres";
+  createServerDatabase,
+  dropServerDatabases,
+  type PostgresTarget,
+} from "@forusbots/db/server-databases";
 
 /** A database the benchmark made for itself, dropped when the run ends. */
 export interface ScratchDatabase {
   name: string;
-  target: Extract<DatabaseTarget, { engine: "postgres" }>;
+  target: PostgresTarget;
 }
 
 /**
@@ -29,22 +27,17 @@ export class ScratchDatabases {
   async create(label: string): Promise<ScratchDatabase> {
     if (this.closed) throw new Error("the bench is stopping: no new database");
     const name = `${this.prefix}${label}`;
-    await this.admin((sql) => sql.unsafe(`CREATE DATABASE "${name}"`));
+    const target = await this.admin(() => createServerDatabase(this.serverUrl, name));
     this.created.push(name);
     // A stop (close) that ran while CREATE was in flight could not see this database yet.
     if (this.closed) await this.dropAll();
-    const url = new URL(this.serverUrl);
-    url.pathname = `/${name}`;
-    return { name, target: { engine: "postgres", url: url.toString() } };
+    return { name, target };
   }
 
   /** Drops every database this run created so far; the run may create more afterwards. */
   async dropAll(): Promise<void> {
-    await this.admin(async (sql) => {
-      for (const name of this.created.splice(0)) {
-        await sql.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      }
-    });
+    const names = this.created.splice(0);
+    await this.admin(() => dropServerDatabases(this.serverUrl, names));
   }
 
   /** The end of the run, normal or not: drops everything and refuses to create more. */
@@ -53,10 +46,9 @@ export class ScratchDatabases {
     await this.dropAll();
   }
 
-  private async admin<T>(work: (sql: postgres.Sql) => Promise<T>): Promise<T> {
-    const sql = postgres(this.serverUrl, { max: 1, onnotice: () => {} });
+  private async admin<T>(work: () => Promise<T>): Promise<T> {
     try {
-      return await work(sql);
+      return await work();
     } catch (error) {
       // Network failures, refused logins, a missing database: the server URL is wrong or down.
       if (classifyDriverError(error)?.kind === "connection") {
@@ -66,8 +58,6 @@ export class ScratchDatabases {
         );
       }
       throw error;
-    } finally {
-      await sql.end();
     }
   }
 }

@@ -117,10 +117,15 @@ export class CliContext {
   }
 
   private async requireSchema(handle: DatabaseHandle): Promise<void> {
-    const { getMigrationStatus } = await import("@forusbots/db/migrator");
-    const status = await getMigrationStatus(handle);
+    const { describeEditedMigration, getMigrationStatus } = await import("@forusbots/db/migrator");
+    // A read works on the schema the database has, whatever became of the files since: an
+    // edited migration is worth a warning here, and blocks only migrate and rollback.
+    const status = await getMigrationStatus(handle, undefined, { editedApplied: "report" });
     if (status.applied.length === 0) {
       throw new SchemaMissingError(handle.description);
+    }
+    for (const edited of status.edited) {
+      this.warn(this.err.yellow(`warning: ${describeEditedMigration(edited)}`));
     }
     if (status.pending.length > 0) {
       this.warn(

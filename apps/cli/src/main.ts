@@ -8,6 +8,7 @@ import cliPackage from "../package.json" with { type: "json" };
 import { registerAdopt } from "./commands/adopt.ts";
 import { registerCheck } from "./commands/check.ts";
 import { registerExport } from "./commands/export.ts";
+import { registerGrant } from "./commands/grant.ts";
 import { registerIngest } from "./commands/ingest.ts";
 import { registerJob } from "./commands/job.ts";
 import { registerMetrics } from "./commands/metrics.ts";
@@ -30,6 +31,7 @@ const COMMANDS = [
   registerRollback,
   registerAdopt,
   registerReset,
+  registerGrant,
   registerSeed,
   registerIngest,
   registerExport,

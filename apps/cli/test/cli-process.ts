@@ -1,29 +1,18 @@
-import { spawn, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { type ChildOptions, type ProcessRun, runProcess } from "@forusbots/db/testing";
 
 /** What one run of the real CLI process left behind. */
-export interface CliRun {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
+export type CliRun = ProcessRun;
 
-const BIN = fileURLToPath(new URL("../bin/forus-audit.js", import.meta.url));
+/** The installed binary, bin/forus-audit.js, which runs the bundle `pnpm build` wrote. */
+export const CLI_BIN = fileURLToPath(new URL("../bin/forus-audit.js", import.meta.url));
 const REPOSITORY_ROOT = fileURLToPath(new URL("../../..", import.meta.url));
-
-/** Variables of the test runner that would otherwise choose the CLI's database or style. */
-const INHERITED_CHOICES = ["DATABASE_URL", "AUDIT_DB_PATH", "AUDIT_DB", "INIT_CWD", "NO_COLOR"];
-
-function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
-  const base = { ...process.env };
-  for (const name of INHERITED_CHOICES) delete base[name];
-  return { ...base, ...env };
-}
 
 const shellQuote = (arg: string) => `'${arg.replaceAll("'", "'\\''")}'`;
 
 /** Whether util-linux `script` is there to give the CLI a pseudo-terminal. */
-export const terminalAvailable = spawnSync("script", ["--version"]).status === 0;
+export const terminalAvailable =
+  (await runProcess("script", ["--version"]).catch(() => undefined))?.status === 0;
 
 /**
  * Runs the CLI on a pseudo-terminal (through `script`), as an operator at a terminal sees it:
@@ -31,21 +20,21 @@ export const terminalAvailable = spawnSync("script", ["--version"]).status === 0
  */
 export function runCliOnTerminal(
   args: readonly string[],
-  options: { env?: Record<string, string> } = {},
+  options: ChildOptions = {},
 ): Promise<CliRun> {
-  const command = [process.execPath, BIN, ...args].map(shellQuote).join(" ");
+  const command = [process.execPath, CLI_BIN, ...args].map(shellQuote).join(" ");
   return runProcess("script", ["-qec", command, "/dev/null"], options);
 }
 
 /**
- * Runs the installed binary (bin/forus-audit.js) as an operator would, with `env` pointing it at
- * a database, and `input` written to its standard input.
+ * Runs the installed binary as an operator would, with `env` pointing it at a database, and
+ * `input` written to its standard input.
  */
 export function runCli(
   args: readonly string[],
-  options: { env?: Record<string, string>; input?: string; cwd?: string } = {},
+  options: ChildOptions & { input?: string } = {},
 ): Promise<CliRun> {
-  return runProcess(process.execPath, [BIN, ...args], options);
+  return runProcess(process.execPath, [CLI_BIN, ...args], options);
 }
 
 /**
@@ -54,32 +43,7 @@ export function runCli(
  */
 export function runShellInRepository(
   commandLine: string,
-  options: { env?: Record<string, string> } = {},
+  options: Pick<ChildOptions, "env"> = {},
 ): Promise<CliRun> {
   return runProcess("sh", ["-c", commandLine], { ...options, cwd: REPOSITORY_ROOT });
-}
-
-function runProcess(
-  file: string,
-  args: readonly string[],
-  options: { env?: Record<string, string>; input?: string; cwd?: string },
-): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, args, {
-      env: childEnv(options.env ?? {}),
-      cwd: options.cwd ?? process.cwd(),
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      stderr += chunk;
-    });
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-    child.stdin.end(options.input ?? "");
-  });
 }

@@ -1,10 +1,8 @@
-import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { createTestDatabase, type TestDatabase } from "@forusbots/db/testing";
+import { createTestDatabase, startProcess, type TestDatabase } from "@forusbots/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "./cli-process.ts";
+import { CLI_BIN, runCli } from "./cli-process.ts";
 
-const CLI_BIN = fileURLToPath(new URL("../bin/forus-audit.js", import.meta.url));
 const DB_MIGRATE_BIN = fileURLToPath(
   new URL("../../../packages/db/bin/migrate.js", import.meta.url),
 );
@@ -28,18 +26,17 @@ function runWithReaderGone(
   readerTakes: "first chunk" | "nothing",
 ): Promise<GoneReaderRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = startProcess(process.execPath, [bin, ...args], { env });
     let read = "";
     let stderr = "";
-    if (readerTakes === "nothing") child.stdout.destroy();
-    child.stdout.setEncoding("utf8").once("data", (chunk: string) => {
+    const { stdout, stderr: errors } = child;
+    if (stdout === null || errors === null) throw new Error("the child's output is not piped");
+    if (readerTakes === "nothing") stdout.destroy();
+    stdout.setEncoding("utf8").once("data", (chunk: string) => {
       read = chunk;
-      child.stdout.destroy();
+      stdout.destroy();
     });
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+    errors.setEncoding("utf8").on("data", (chunk: string) => {
       stderr += chunk;
     });
     child.on("error", reject);

@@ -1,13 +1,27 @@
-import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createTestDatabase, type TestDatabase } from "@forusbots/db/testing";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import {
+  closedLoopbackPort,
+  createTestDatabase,
+  harnessServerUrl,
+  runNodeScript,
+  type TestDatabase,
+} from "@forusbots/db/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CliRun, runCli } from "./cli-process.ts";
 
 const PASSWORD = "s3cret-pw";
-const onPostgres = inject("auditTestDatabase").engine === "postgres";
+/** The server the harness runs the suites on; undefined on PGlite. */
+const serverUrl = harnessServerUrl();
+const onPostgres = serverUrl !== undefined;
+
+/** The harness's server URL with `change` applied (another database, another login). */
+function harnessUrlWith(change: (url: URL) => void): URL {
+  const url = new URL(serverUrl ?? "");
+  change(url);
+  return url;
+}
 
 /** A user error is one line on stderr, nothing on stdout, and no stack trace. */
 function expectOneLineError(run: CliRun, status: number, text: string) {
@@ -20,7 +34,7 @@ function expectOneLineError(run: CliRun, status: number, text: string) {
 }
 
 describe("usage errors (exit 2)", () => {
-  it("the binary in a checkout never built says to run pnpm build", () => {
+  it("the binary in a checkout never built says to run pnpm build", async () => {
     const checkout = mkdtempSync(join(tmpdir(), "forusbots-unbuilt-"));
     try {
       mkdirSync(join(checkout, "bin"));
@@ -29,9 +43,7 @@ describe("usage errors (exit 2)", () => {
         new URL("../bin/forus-audit.js", import.meta.url),
         join(checkout, "bin/forus-audit.js"),
       );
-      const run = spawnSync(process.execPath, [join(checkout, "bin/forus-audit.js"), "status"], {
-        encoding: "utf8",
-      });
+      const run = await runNodeScript(join(checkout, "bin/forus-audit.js"), ["status"]);
       expectOneLineError(run, 2, "dist/forus-audit.js is not built: run `pnpm build`");
     } finally {
       rmSync(checkout, { recursive: true, force: true });
@@ -115,11 +127,20 @@ describe("usage errors (exit 2)", () => {
 });
 
 describe("connection errors (exit 3) never show the password", () => {
-  const refused = `postgres://postgres:${PASSWORD}@127.0.0.1:1/audit`;
+  let port: number;
+  let refused: string;
+  beforeAll(async () => {
+    port = await closedLoopbackPort();
+    refused = `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/audit`;
+  });
 
   it("an unreachable server is one line naming host and port", async () => {
     const run = await runCli(["status", "--database-url", refused]);
-    expectOneLineError(run, 3, "cannot connect to PostgreSQL at 127.0.0.1:1: connection refused");
+    expectOneLineError(
+      run,
+      3,
+      `cannot connect to PostgreSQL at 127.0.0.1:${port}: connection refused`,
+    );
     expect(run.stderr).not.toContain(PASSWORD);
   });
 
@@ -132,20 +153,27 @@ describe("connection errors (exit 3) never show the password", () => {
 
   it("DATABASE_URL is used when --database-url is absent", async () => {
     const run = await runCli(["metrics"], { env: { DATABASE_URL: refused } });
-    expectOneLineError(run, 3, "127.0.0.1:1");
+    expectOneLineError(run, 3, `127.0.0.1:${port}`);
     expect(run.stderr).not.toContain(PASSWORD);
   });
 
   it.runIf(onPostgres)("a database that does not exist on the server", async () => {
-    const url = `postgres://postgres:${PASSWORD}@127.0.0.1:5432/no_such_audit_db`;
-    const run = await runCli(["status", "--database-url", url]);
+    // The harness's login, whatever its password: a refused login would hide the missing database.
+    const url = harnessUrlWith((url) => {
+      url.pathname = "/no_such_audit_db";
+      if (url.password === "") url.password = PASSWORD;
+    });
+    const run = await runCli(["status", "--database-url", url.toString()]);
     expectOneLineError(run, 3, 'database "no_such_audit_db" does not exist');
-    expect(run.stderr).not.toContain(PASSWORD);
+    expect(run.stderr).not.toContain(url.password);
   });
 
   it.runIf(onPostgres)("a role the server refuses", async () => {
-    const url = `postgres://no_such_role:${PASSWORD}@127.0.0.1:5432/postgres`;
-    const run = await runCli(["status", "--database-url", url]);
+    const url = harnessUrlWith((url) => {
+      url.username = "no_such_role";
+      url.password = PASSWORD;
+    });
+    const run = await runCli(["status", "--database-url", url.toString()]);
     expect(run.status).toBe(3);
     expect(run.stderr).toContain("no_such_role");
     expect(run.stderr).not.toContain(PASSWORD);

@@ -1,9 +1,9 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createTestDatabase, type TestDatabase } from "@forusbots/db/testing";
+import { createDatabaseForTest } from "@forusbots/db/testing";
 import { INGEST_BATCH_SIZE } from "@forusbots/queries";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "./cli-process.ts";
 import { readAllRows } from "./table-rows.ts";
 
@@ -72,15 +72,14 @@ function rejectionsOf(stderr: string): Map<number, string> {
 }
 
 describe("ingest", () => {
-  let database: TestDatabase;
+  // Each test ingests into a database of its own: none reads rows another one wrote.
   let file: string;
-  beforeAll(async () => {
-    database = await createTestDatabase();
+  beforeAll(() => {
     file = writeEventsFile(LINES);
   });
-  afterAll(async () => database?.dispose());
 
   it("stores every good line, reports each bad one with its line number, exits 1", async () => {
+    const database = await createDatabaseForTest();
     const run = await runCli(["ingest", file], { env: database.env });
     expect(run.status).toBe(1);
     // 12 non-blank lines: 4 stored (1, 2, 4, 10), 1 already present (6), 7 rejected.
@@ -119,6 +118,8 @@ describe("ingest", () => {
   });
 
   it("ingesting the same file again changes nothing", async () => {
+    const database = await createDatabaseForTest();
+    expect((await runCli(["ingest", file], { env: database.env })).status).toBe(1);
     const before = await readAllRows(database);
     const run = await runCli(["ingest", file, "--json"], { env: database.env });
     expect(run.status).toBe(1);
@@ -133,23 +134,20 @@ describe("ingest", () => {
   });
 
   it("reads standard input with -, in small batches, with the same line numbers", async () => {
-    const fresh = await createTestDatabase();
-    try {
-      const run = await runCli(["ingest", "-", "--batch-size", "2"], {
-        env: fresh.env,
-        input: `${LINES.join("\r\n")}\r\n`,
-      });
-      expect(run.status).toBe(1);
-      expect(run.stdout).toBe(
-        "Ingested standard input: 4 stored, 1 already present, 7 rejected (12 events).\n",
-      );
-      expect([...rejectionsOf(run.stderr).keys()]).toEqual(REJECTED_LINES);
-    } finally {
-      await fresh.dispose();
-    }
+    const database = await createDatabaseForTest();
+    const run = await runCli(["ingest", "-", "--batch-size", "2"], {
+      env: database.env,
+      input: `${LINES.join("\r\n")}\r\n`,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe(
+      "Ingested standard input: 4 stored, 1 already present, 7 rejected (12 events).\n",
+    );
+    expect([...rejectionsOf(run.stderr).keys()]).toEqual(REJECTED_LINES);
   });
 
   it("a file of good lines only exits 0", async () => {
+    const database = await createDatabaseForTest();
     const good = writeEventsFile([LINES[0] ?? "", LINES[1] ?? ""]);
     const run = await runCli(["ingest", good, "--json"], { env: database.env });
     expect(run.status).toBe(0);
@@ -157,8 +155,8 @@ describe("ingest", () => {
     expect(JSON.parse(run.stdout)).toEqual({
       source: good,
       events: 2,
-      stored: 0,
-      unchanged: 2,
+      stored: 2,
+      unchanged: 0,
       rejected: 0,
     });
   });

@@ -1,8 +1,7 @@
-import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { readMigrationFiles } from "@forusbots/db/migrator";
 import { MIGRATE_FLAGS } from "@forusbots/db/migrator/command-line";
-import { createTestDatabase, type TestDatabase } from "@forusbots/db/testing";
+import { createTestDatabase, runNodeScript, type TestDatabase } from "@forusbots/db/testing";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CliRun, runCli } from "./cli-process.ts";
@@ -12,17 +11,8 @@ const DB_MIGRATE_BIN = fileURLToPath(
   new URL("../../../packages/db/bin/migrate.js", import.meta.url),
 );
 
-function runDbMigrate(args: readonly string[], env: Record<string, string>): Promise<CliRun> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [DB_MIGRATE_BIN, ...args],
-      { env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env } },
-      (error, stdout, stderr) =>
-        resolve({ status: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const runDbMigrate = (args: readonly string[], env: Record<string, string>): Promise<CliRun> =>
+  runNodeScript(DB_MIGRATE_BIN, args, { env });
 
 const FILES = readMigrationFiles();
 const TAGS = FILES.map((file) => file.tag);
@@ -196,7 +186,9 @@ describe("forus-audit rollback: the same lines and flags", () => {
     expect([run.status, run.stderr]).toEqual([0, ""]);
     const lines = run.stdout.trimEnd().split("\n");
     expect(lines[0]).toMatch(/^-- Dry run against .+: nothing is executed$/);
-    expect(lines[1]).toBe(`-- ${newest?.tag}.down.sql`);
+    expect(lines[1]).toBe(`--   undoes, newest first: ${newest?.tag}`);
+    expect(lines[2]).toBe("--   drops no table");
+    expect(lines[3]).toBe(`-- ${newest?.tag}.down.sql`);
     expect(lines.at(-1)).toBe("-- Dry run: 1 migration(s) would be rolled back.");
     const status = await runCli(["status", "--json"], { env: database.env });
     expect(status.status).toBe(0);
@@ -210,13 +202,13 @@ describe("forus-audit rollback: the same lines and flags", () => {
 
   it("rolls back with a line per script, in the words of migrate", async () => {
     const newest = FILES.at(-1)?.tag;
-    const run = await runCli(["rollback", "--lock-timeout", "1000", "--retries", "1"], {
+    const run = await runCli(["rollback", "--yes", "--lock-timeout", "1000", "--retries", "1"], {
       env: database.env,
     });
     expect(run.status).toBe(0);
     expect(withoutTimings(run.stdout)).toMatch(
       new RegExp(
-        `^Rolling back .+\\n  rolled back ${newest} \\(\\d+ statements?, N ms\\)\\nRolled back 1 migration\\(s\\); ${TAGS.length - 1} still applied\\.\\n$`,
+        `^Rolling back .+\\n  undoes, newest first: ${newest}\\n  drops no table\\n  rolled back ${newest} \\(\\d+ statements?, N ms\\)\\nRolled back 1 migration\\(s\\); ${TAGS.length - 1} still applied\\.\\n$`,
       ),
     );
   });

@@ -117,7 +117,7 @@ describe("check and rollback, wired into the CLI", () => {
     expect(dryRun.status).toBe(0);
     expect(JSON.parse(dryRun.stdout).wouldRollBack).toEqual([newest]);
 
-    const run = await runCli(["rollback", "--json"], { env: database.env });
+    const run = await runCli(["rollback", "--yes", "--json"], { env: database.env });
     expect(run.status).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({
       rolledBack: [newest],

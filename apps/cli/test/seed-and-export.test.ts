@@ -1,6 +1,10 @@
-import { createTestDatabase, type TestDatabase } from "@forusbots/db/testing";
+import {
+  createDatabaseForTest,
+  createTestDatabase,
+  type TestDatabase,
+} from "@forusbots/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "./cli-process.ts";
+import { type CliRun, runCli } from "./cli-process.ts";
 import { readAllRows } from "./table-rows.ts";
 
 const END = "2026-03-01T00:00:00Z";
@@ -35,25 +39,23 @@ const parseLines = (text: string): ExportedEvent[] =>
     .map((line) => JSON.parse(line));
 
 describe("seed, export and ingest", () => {
-  let first: TestDatabase;
-  let second: TestDatabase;
-  let copy: TestDatabase;
+  // The fixture, read and never written by the tests: a database seeded with seed 42, what the
+  // seed said, and its export. A test that writes makes a database of its own.
+  let seeded: TestDatabase;
+  let seedRun: CliRun;
   let exported: string;
   beforeAll(async () => {
-    [first, second, copy] = await Promise.all([
-      createTestDatabase(),
-      createTestDatabase(),
-      createTestDatabase(),
-    ]);
-  });
-  afterAll(async () => {
-    await Promise.all([first?.dispose(), second?.dispose(), copy?.dispose()]);
-  });
-
-  it("seed stores the jobs it was asked for and reports them", async () => {
-    const run = await runCli([...seedArgs("42"), "--json"], { env: first.env });
+    seeded = await createTestDatabase();
+    seedRun = await runCli([...seedArgs("42"), "--json"], { env: seeded.env });
+    expect(seedRun.status).toBe(0);
+    const run = await runCli(["export"], { env: seeded.env });
     expect(run.status).toBe(0);
-    const summary = JSON.parse(run.stdout);
+    exported = run.stdout;
+  });
+  afterAll(async () => seeded?.dispose());
+
+  it("seed stores the jobs it was asked for and reports them", () => {
+    const summary = JSON.parse(seedRun.stdout);
     expect(summary).toMatchObject({
       jobs: 60,
       bots: 3,
@@ -65,34 +67,30 @@ describe("seed, export and ingest", () => {
   });
 
   it("the same seed gives the same data: identical exports", async () => {
-    const again = await runCli(seedArgs("42"), { env: second.env });
-    expect(again.status).toBe(0);
-    const a = await runCli(["export"], { env: first.env });
-    const b = await runCli(["export"], { env: second.env });
-    expect(a.status).toBe(0);
-    expect(b.status).toBe(0);
-    expect(a.stdout.length).toBeGreaterThan(0);
-    expect(b.stdout).toBe(a.stdout);
-    exported = a.stdout;
+    const again = await createDatabaseForTest();
+    expect((await runCli(seedArgs("42"), { env: again.env })).status).toBe(0);
+    const run = await runCli(["export"], { env: again.env });
+    expect(run.status).toBe(0);
+    expect(exported.length).toBeGreaterThan(0);
+    expect(run.stdout).toBe(exported);
   });
 
   it("seeding again with the same seed changes nothing", async () => {
-    const before = await readAllRows(first);
-    const run = await runCli([...seedArgs("42"), "--json"], { env: first.env });
+    const database = await createDatabaseForTest();
+    expect((await runCli(seedArgs("42"), { env: database.env })).status).toBe(0);
+    const before = await readAllRows(database);
+    const run = await runCli([...seedArgs("42"), "--json"], { env: database.env });
     expect(run.status).toBe(0);
     expect(JSON.parse(run.stdout).stored).toBe(0);
-    expect(await readAllRows(first)).toEqual(before);
+    expect(await readAllRows(database)).toEqual(before);
   });
 
   it("another seed gives other data", async () => {
-    const other = await createTestDatabase();
-    try {
-      expect((await runCli(seedArgs("43"), { env: other.env })).status).toBe(0);
-      const otherExport = await runCli(["export"], { env: other.env });
-      expect(otherExport.stdout).not.toBe(exported);
-    } finally {
-      await other.dispose();
-    }
+    const other = await createDatabaseForTest();
+    expect((await runCli(seedArgs("43"), { env: other.env })).status).toBe(0);
+    const otherExport = await runCli(["export"], { env: other.env });
+    expect(otherExport.status).toBe(0);
+    expect(otherExport.stdout).not.toBe(exported);
   });
 
   it("the sample has 3 bots, every job state, and failed stages with error objects", () => {
@@ -124,11 +122,12 @@ describe("seed, export and ingest", () => {
   });
 
   it("export | ingest into an empty database reproduces every row", async () => {
+    const copy = await createDatabaseForTest();
     const run = await runCli(["ingest", "-", "--json"], { env: copy.env, input: exported });
     expect(run.status).toBe(0);
     const lines = parseLines(exported).length;
     expect(JSON.parse(run.stdout)).toMatchObject({ events: lines, stored: lines, rejected: 0 });
-    expect(await readAllRows(copy)).toEqual(await readAllRows(first));
+    expect(await readAllRows(copy)).toEqual(await readAllRows(seeded));
     // And the copy exports exactly what the original did.
     expect((await runCli(["export"], { env: copy.env })).stdout).toBe(exported);
   });
@@ -139,7 +138,7 @@ describe("seed, export and ingest", () => {
     const jobsOfBot = new Set(
       events.filter((e) => e.type === "job.accepted" && e.botId === bot).map((e) => e.jobId),
     );
-    const run = await runCli(["export", "--bot", bot], { env: first.env });
+    const run = await runCli(["export", "--bot", bot], { env: seeded.env });
     expect(run.status).toBe(0);
     const filtered = parseLines(run.stdout);
     expect(filtered).toEqual(events.filter((event) => jobsOfBot.has(event.jobId)));

@@ -1,32 +1,19 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { runProcess, startProcess } from "@forusbots/db/testing";
 
 export const CONSOLE_DIR = fileURLToPath(new URL("..", import.meta.url));
 const BIN = join(CONSOLE_DIR, "node_modules", ".bin");
 const STARTUP_TIMEOUT_MS = 60_000;
 
-/** Variables that would point the console elsewhere than the database a test gives it. */
-const DATABASE_VARIABLES = ["DATABASE_URL", "AUDIT_DB_PATH", "AUDIT_DB", "PORT"];
-
-function run(command: string, args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: CONSOLE_DIR, stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on("error", reject);
-    child.on("exit", (code) =>
-      code === 0 ? resolve() : reject(new Error(`${command} exited with ${code}: ${stderr}`)),
-    );
-  });
-}
-
 /** `vite build`, as `pnpm console` does, so the browser sees the page of the current sources. */
 export async function buildPage(): Promise<void> {
-  await run(join(BIN, "vite"), ["build", "--logLevel", "error"]);
+  const build = await runProcess(join(BIN, "vite"), ["build", "--logLevel", "error"], {
+    cwd: CONSOLE_DIR,
+  });
+  if (build.status !== 0)
+    throw new Error(`vite build exited with ${build.status}: ${build.stderr}`);
   const index = join(CONSOLE_DIR, "dist", "index.html");
   if (!existsSync(index) || statSync(index).size === 0)
     throw new Error("vite build wrote no index.html");
@@ -43,14 +30,9 @@ export interface RunningConsole {
  * and waits for the line that says where it listens.
  */
 export function startConsole(databaseEnv: Record<string, string>): Promise<RunningConsole> {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...databaseEnv, PORT: "0" };
-  for (const name of DATABASE_VARIABLES) {
-    if (!(name in databaseEnv) && name !== "PORT") delete env[name];
-  }
-  const child: ChildProcess = spawn(join(BIN, "tsx"), ["src/server/main.ts"], {
+  const child = startProcess(join(BIN, "tsx"), ["src/server/main.ts"], {
     cwd: CONSOLE_DIR,
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...databaseEnv, PORT: "0" },
   });
   let output = "";
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));

@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { createTestDatabase, type TestDatabase } from "@forusbots/db/testing";
+import { closedLoopbackPort, createTestDatabase, type TestDatabase } from "@forusbots/db/testing";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Browser, CHROMIUM, LAPTOP, openChromium, PHONE } from "./chromium.ts";
@@ -300,12 +300,12 @@ inChromium("console in Chromium, on an empty database", () => {
 inChromium("console in Chromium, when the database is unreachable", () => {
   let server: RunningConsole;
   let page: Page;
+  let where: string;
 
   beforeAll(async () => {
-    // Nothing listens on port 1: every connection is refused.
-    server = await startConsole({
-      DATABASE_URL: "postgres://auditor:s3cret-pass@127.0.0.1:1/audit",
-    });
+    // A loopback port nothing listens on: every connection is refused.
+    where = `127.0.0.1:${await closedLoopbackPort()}`;
+    server = await startConsole({ DATABASE_URL: `postgres://auditor:s3cret-pass@${where}/audit` });
     page = await laptop.context.newPage();
   }, 120_000);
 
@@ -320,7 +320,7 @@ inChromium("console in Chromium, when the database is unreachable", () => {
       const error = await page.waitForSelector("[data-testid=error-state]");
       expect(await error.getAttribute("data-kind")).toBe("connection");
       expect(await error.textContent()).toContain("Cannot reach the audit database");
-      expect(await error.textContent()).toContain("127.0.0.1:1");
+      expect(await error.textContent()).toContain(where);
     }
     expect(await page.content()).not.toContain("s3cret-pass");
     await screenshot(page, "unreachable.png");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig, maskUrl, resolveDatabaseTarget } from "./config.ts";
-import { ConfigError } from "./errors.ts";
+import { ConfigError, EXIT_CODES } from "./errors.ts";
 
 describe("configuration from the environment", () => {
   it("uses the embedded database when DATABASE_URL is unset or blank", () => {
@@ -47,9 +47,51 @@ describe("configuration from the environment", () => {
     );
   });
 
-  it("marks NODE_ENV=production", () => {
-    expect(loadConfig({ NODE_ENV: "production" }).production).toBe(true);
-    expect(loadConfig({ NODE_ENV: "development" }).production).toBe(false);
+  it("marks NODE_ENV=production whatever its case", () => {
+    for (const value of ["production", "Production", "PRODUCTION", " production "]) {
+      expect(loadConfig({ NODE_ENV: value }).production).toBe(true);
+    }
+    for (const value of [undefined, "", "development", "test", "production-like", "prod"]) {
+      expect(loadConfig({ NODE_ENV: value }).production).toBe(false);
+    }
+  });
+
+  it("refuses a URL whose query string would override its target, naming the parameter, exit 2", () => {
+    const overriding = [
+      ["postgres://u@h/audit_a_test?database=audit_prod", '"database"'],
+      ["postgres://u@h/audit_a_test?dbname=audit_prod", '"dbname"'],
+      ["postgres://u@h/x?user=postgres", '"user"'],
+      ["postgres://u@h/x?User=postgres", '"User"'],
+      ["postgres://u@h/x?password=hunter2", '"password"'],
+      ["postgres://u@h/x?host=other.example", '"host"'],
+      ["postgres://u@h/x?port=6543", '"port"'],
+      ["postgres://u@h/x?options=-c%20search_path%3Devil", '"options"'],
+      ["postgres://u@h/x?search_path=evil", '"search_path"'],
+      ["postgres://u@h/x?role=postgres", '"role"'],
+      ["postgres://u@h/x?sslmode=require&database=a&user=b", '"database", "user"'],
+    ] as const;
+    for (const [url, named] of overriding) {
+      let thrown: unknown;
+      try {
+        resolveDatabaseTarget({}, url);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown, url).toBeInstanceOf(ConfigError);
+      const message = (thrown as ConfigError).message;
+      expect(message).toContain(`--database-url sets ${named} in its query string`);
+      expect(message).not.toContain("hunter2");
+      expect(message).not.toContain("audit_prod");
+      expect(EXIT_CODES[(thrown as ConfigError).kind]).toBe(2);
+    }
+    expect(() => resolveDatabaseTarget({ DATABASE_URL: "postgres://u@h/x?dbname=y" })).toThrow(
+      'DATABASE_URL sets "dbname"',
+    );
+  });
+
+  it("keeps query parameters that do not change the target", () => {
+    const url = "postgres://u@h/x?sslmode=require&application_name=ops&connect_timeout=5";
+    expect(resolveDatabaseTarget({}, url)).toEqual({ engine: "postgres", url });
   });
 
   it("masks the password of a connection string", () => {

@@ -15,11 +15,21 @@ export interface AuditConfig {
   database: DatabaseTarget;
   /** `AUDIT_DB=1`: the recorder writes; otherwise auditing is off (the seed's default). */
   auditEnabled: boolean;
-  /** `NODE_ENV=production` forbids the destructive reset whatever the target. */
+  /**
+   * `NODE_ENV=production` in any case (`Production`, `PRODUCTION`): reset refuses whatever the
+   * target, and rollback refuses to drop a table holding rows. Read here only, by {@link isProduction}.
+   */
   production: boolean;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * The variables that choose which database a process uses and whether its recorder writes (read
+ * below, nowhere else). A parent that spawns a command for a database of its own choosing removes
+ * these from the environment it hands down, so that its own choice cannot leak into the child's.
+ */
+export const DATABASE_CHOICE_VARIABLES = ["DATABASE_URL", "AUDIT_DB_PATH", "AUDIT_DB"] as const;
 
 /**
  * The workspace root (the folder with pnpm-workspace.yaml), so that every package and app finds
@@ -38,6 +48,43 @@ function workspaceRoot(): string {
 /** Default embedded data directory: `<repo>/.data/audit-db`. */
 export const defaultEmbeddedPath = (): string => join(workspaceRoot(), ".data", "audit-db");
 
+/**
+ * Whether `NODE_ENV` names production. Case-insensitive and trimmed: `NODE_ENV=Production` is a
+ * production deploy too, and a check that a capital letter defeats protects nothing.
+ */
+export const isProduction = (nodeEnv: string | undefined): boolean =>
+  nodeEnv?.trim().toLowerCase() === "production";
+
+/**
+ * Query-string parameters that would make the driver connect somewhere other than the URL's
+ * path and authority say, or as someone else: postgres.js sends every unknown parameter in the
+ * startup packet, where `database=` and `user=` override the path and user, and `options=-c …`,
+ * `search_path=` or `role=` change which tables a session reads or who it acts as. A command
+ * names its target from the URL and checks it (reset's *_test rule), so the URL must be the
+ * whole truth: these are refused rather than silently obeyed. Keys are compared lower-cased.
+ */
+const OVERRIDING_PARAMETERS = [
+  "database",
+  "dbname",
+  "db",
+  "user",
+  "username",
+  "password",
+  "pass",
+  "host",
+  "hostaddr",
+  "hostname",
+  "port",
+  "path",
+  "service",
+  "passfile",
+  "options",
+  "role",
+  "session_authorization",
+  "search_path",
+  "replication",
+];
+
 /** Parses and checks a PostgreSQL URL, naming what is wrong without echoing the password. */
 export function parseDatabaseUrl(url: string, source = "DATABASE_URL"): DatabaseTarget {
   let parsed: URL;
@@ -53,7 +100,15 @@ export function parseDatabaseUrl(url: string, source = "DATABASE_URL"): Database
       `${source} must start with postgres:// or postgresql:// (got ${parsed.protocol}//)`,
     );
   }
-  if (!parsed.hostname && !parsed.searchParams.get("host")) {
+  const overriding = [...new Set([...parsed.searchParams.keys()])].filter((key) =>
+    OVERRIDING_PARAMETERS.includes(key.toLowerCase()),
+  );
+  if (overriding.length > 0) {
+    throw new ConfigError(
+      `${source} sets ${overriding.map((key) => `"${key}"`).join(", ")} in its query string, which would override the host, port, user, password or database the URL names (or the session's role or search_path); write them in the URL itself (postgres://user:pass@host:port/database) and remove ${overriding.length === 1 ? "that parameter" : "those parameters"}`,
+    );
+  }
+  if (!parsed.hostname) {
     throw new ConfigError(`${source} names no host`);
   }
   return { engine: "postgres", url };
@@ -83,7 +138,7 @@ export function loadConfig(env: Env = process.env, explicitUrl?: string): AuditC
   return {
     database: resolveDatabaseTarget(env, explicitUrl),
     auditEnabled: auditDb === "1",
-    production: env.NODE_ENV === "production",
+    production: isProduction(env.NODE_ENV),
   };
 }
 

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "./client/handle.ts";
 import { RefusedError } from "./errors.ts";
-import { runMigrations } from "./migrator/index.ts";
+import { readMigrationFiles, runMigrations } from "./migrator/index.ts";
 import { resetDatabase, resetRefusal } from "./reset.ts";
 import { createTestDatabase, type TestDatabase } from "./testing/index.ts";
 
@@ -48,7 +48,7 @@ describe("guarded reset (the seed's 004_reset_schema)", () => {
     expect(await tablesAndViews(handle)).toEqual([]);
     await handle.close();
     const result = await runMigrations(database.target);
-    expect(result.applied).toHaveLength(8);
+    expect(result.applied).toEqual(readMigrationFiles().map((file) => file.tag));
     handle = await database.open();
     const [row] = await handle.query<{ count: number }>(
       sql`SELECT count(*)::int AS count FROM jobs`,

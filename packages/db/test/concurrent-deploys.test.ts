@@ -23,7 +23,7 @@ describe.skipIf(!onPostgres)(`${PROCESSES} deploys running db:migrate at once`, 
     );
     for (const outcome of outcomes) {
       expect(outcome.stderr).toBe("");
-      expect(outcome.code).toBe(0);
+      expect(outcome.status).toBe(0);
     }
     for (const tag of tags) {
       const appliers = outcomes.filter((outcome) => outcome.stdout.includes(`applied ${tag} (`));

@@ -2,14 +2,13 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { inspect } from "node:util";
 import {
   DatabaseBusyError,
-  type DatabaseHandle,
   describeFailure,
   SchemaMissingError,
   translateDriverError,
 } from "@forusbots/db";
-import { createTestDatabase, type TestDatabase, useTestDatabase } from "@forusbots/db/testing";
+import { useTestDatabase } from "@forusbots/db/testing";
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ConflictError, NotFoundError, translateDatabaseError, ValidationError } from "./errors.ts";
 import { writeEvents } from "./ingest/write-events.ts";
 import { getBotMetrics } from "./reads/bot-metrics.ts";
@@ -22,27 +21,18 @@ import { acceptJob } from "./recorder/record-event.ts";
 import { createAuditRecorder } from "./recorder/recorder.ts";
 
 describe("a database that was never migrated", () => {
-  let database: TestDatabase;
-  let handle: DatabaseHandle;
-  beforeAll(async () => {
-    database = await createTestDatabase({ migrated: false });
-    handle = await database.open();
-  });
-  afterAll(async () => {
-    await handle?.close();
-    await database?.dispose();
-  });
+  const test = useTestDatabase({ migrated: false });
 
   const missing = new SchemaMissingError();
 
   it("makes every write say to run migrate first", async () => {
     const jobId = randomUUID();
-    await expect(acceptJob(handle.db, { jobId, botId: "bot-a" })).rejects.toThrow(missing);
+    await expect(acceptJob(test.db, { jobId, botId: "bot-a" })).rejects.toThrow(missing);
     await expect(
-      createAuditRecorder(handle.db, { enabled: true }).startJob({ jobId }),
+      createAuditRecorder(test.db, { enabled: true }).startJob({ jobId }),
     ).rejects.toThrow(missing);
     await expect(
-      writeEvents(handle.db, [
+      writeEvents(test.db, [
         { position: 1, event: { type: "job.accepted", jobId, botId: "b", at: new Date() } },
       ]),
     ).rejects.toThrow(missing);
@@ -51,17 +41,17 @@ describe("a database that was never migrated", () => {
   it("makes every read say to run migrate first", async () => {
     const from = new Date("2024-01-01T00:00:00Z");
     const to = new Date("2024-01-02T00:00:00Z");
-    await expect(getBotMetrics(handle.db)).rejects.toThrow(missing);
-    await expect(getRecentJobs(handle.db)).rejects.toThrow(missing);
-    await expect(getStageSummary(handle.db)).rejects.toThrow(missing);
-    await expect(getJobWithStages(handle.db, randomUUID())).rejects.toThrow(missing);
-    await expect(getJobTimeSeries(handle.db, { bucket: "day", from, to })).rejects.toThrow(missing);
-    const iterator = exportEvents(handle.db)[Symbol.asyncIterator]();
+    await expect(getBotMetrics(test.db)).rejects.toThrow(missing);
+    await expect(getRecentJobs(test.db)).rejects.toThrow(missing);
+    await expect(getStageSummary(test.db)).rejects.toThrow(missing);
+    await expect(getJobWithStages(test.db, randomUUID())).rejects.toThrow(missing);
+    await expect(getJobTimeSeries(test.db, { bucket: "day", from, to })).rejects.toThrow(missing);
+    const iterator = exportEvents(test.db)[Symbol.asyncIterator]();
     await expect(iterator.next()).rejects.toThrow(missing);
   });
 
   it("maps to exit status 4 with a one-line message", async () => {
-    const error = await getBotMetrics(handle.db).catch((reason: unknown) => reason);
+    const error = await getBotMetrics(test.db).catch((reason: unknown) => reason);
     expect(error).toBeInstanceOf(SchemaMissingError);
     expect(describeFailure(error)).toEqual({
       message: "the audit tables do not exist: run migrate first",
@@ -132,10 +122,10 @@ describe("an event the database refuses, on a migrated database", () => {
   it("costs the batch only itself, and its reason holds none of its payload", async () => {
     // Names are refused over 200 characters before they are sent; an index an operator adds on a
     // JSON field is one the validation cannot know.
-    await test.handle.query(sql`CREATE INDEX idx_test_jobs_meta_blob ON jobs ((meta->>'blob'))`);
+    await test.db.execute(sql`CREATE INDEX idx_test_jobs_meta_blob ON jobs ((meta->>'blob'))`);
     try {
       const good = randomUUID();
-      const report = await writeEvents(test.handle.db, [
+      const report = await writeEvents(test.db, [
         {
           position: 1,
           event: { type: "job.accepted", jobId: good, botId: "bot-a", at: new Date() },
@@ -157,17 +147,15 @@ describe("an event the database refuses, on a migrated database", () => {
         /refused by the database: index row size \d+ exceeds .* \(SQLSTATE 54000\)$/,
       );
       expect(inspect(report, { depth: 10 })).not.toContain(SECRET);
-      expect(await getJobWithStages(test.handle.db, good)).toMatchObject({
-        jobId: good,
-        botId: "bot-a",
-      });
+      expect(await getJobWithStages(test.db, good)).toMatchObject({ jobId: good, botId: "bot-a" });
     } finally {
-      await test.handle.query(sql`DROP INDEX idx_test_jobs_meta_blob`);
+      await test.db.execute(sql`DROP INDEX idx_test_jobs_meta_blob`);
     }
+  });
   });
 
   it("the recorder's error for it is a validation error that holds none of its payload", async () => {
-    const error = await acceptJob(test.handle.db, {
+    const error = await acceptJob(test.db, {
       jobId: randomUUID(),
       botId: unindexable(),
       meta: { token: SECRET },

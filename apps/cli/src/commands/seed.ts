@@ -1,9 +1,9 @@
 import type { Command } from "@commander-js/extra-typings";
 import { startOfUtcDay } from "@forusbots/queries/contract";
+import { createRandom, seedFromText } from "@forusbots/queries/seeded-random";
 import type { CliContext } from "../context.ts";
 import { parsePositiveInteger, TIMES_HELP, timeArgument } from "../options.ts";
 import { formatCount, formatTimestamp } from "../output/format.ts";
-import { createRandom, seedFromText } from "../seed/random.ts";
 import { type SampleEvent, sampleJobs } from "../seed/sample-jobs.ts";
 
 export function registerSeed(program: Command, cli: CliContext): void {

@@ -17,8 +17,17 @@ export function registerStatus(program: Command, cli: CliContext): void {
     .action(async (options) => {
       const status = await cli.withDatabase(
         async (handle) => {
-          const { getMigrationStatus } = await import("@forusbots/db/migrator");
-          const migrations = await getMigrationStatus(handle);
+          const { describeEditedMigration, getMigrationStatus } = await import(
+            "@forusbots/db/migrator"
+          );
+          // status reports: an edited migration is shown and warned about, not a reason to
+          // show nothing (migrate and rollback are the ones it blocks).
+          const migrations = await getMigrationStatus(handle, undefined, {
+            editedApplied: "report",
+          });
+          for (const edited of migrations.edited) {
+            cli.warn(cli.err.yellow(`warning: ${describeEditedMigration(edited)}`));
+          }
           return { target: handle.description, engine: handle.engine, ...migrations };
         },
         { requireSchema: false, maxConnections: 1 },
@@ -28,6 +37,7 @@ export function registerStatus(program: Command, cli: CliContext): void {
           target: status.target,
           engine: status.engine,
           applied: status.applied,
+          edited: status.edited.map((migration) => ({ tag: migration.tag })),
           pending: status.pending.map((migration) => ({ tag: migration.tag })),
         });
       } else {
@@ -47,7 +57,9 @@ function printStatusTable(cli: CliContext, status: { target: string } & Migratio
   const rows = [
     ...status.applied.map((migration) => [
       migration.tag,
-      { text: "applied", paint: cli.out.green },
+      status.edited.some((edited) => edited.tag === migration.tag)
+        ? { text: "applied, edited since", paint: cli.out.yellow }
+        : { text: "applied", paint: cli.out.green },
       formatTimestamp(migration.appliedAt),
     ]),
     ...status.pending.map((migration) => [

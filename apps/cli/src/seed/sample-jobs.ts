@@ -1,5 +1,5 @@
 import type { AuditEventInput } from "@forusbots/queries";
-import type { Random } from "./random.ts";
+import type { Random } from "@forusbots/queries/seeded-random";
 
 /**
  * Realistic development data: bots that log in to a portal, fill forms, upload and submit, in

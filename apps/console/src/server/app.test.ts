@@ -1,9 +1,8 @@
-import type { DatabaseHandle } from "@forusbots/db/client";
 import { jobs } from "@forusbots/db/schema";
-import { createTestDatabase, type TestDatabase } from "@forusbots/db/testing";
+import { useTestDatabase } from "@forusbots/db/testing";
 import { count } from "drizzle-orm";
 import type { Hono } from "hono";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   BULK_JOBS,
   bulkJobId,
@@ -16,20 +15,12 @@ import { connectionOf } from "./database-connection.ts";
 
 /** The figures of test/known-audit-data.ts, worked out by hand there and here. */
 describe("console API on known data", () => {
-  let database: TestDatabase;
-  let handle: DatabaseHandle;
+  const test = useTestDatabase();
   let app: Hono;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    handle = await database.open();
-    await insertKnownAuditData(handle.db);
-    app = createConsoleApp({ connection: connectionOf(handle), logError: () => {} });
-  });
-
-  afterAll(async () => {
-    await handle?.close();
-    await database?.dispose();
+    await insertKnownAuditData(test.db);
+    app = createConsoleApp({ connection: connectionOf(test.handle), logError: () => {} });
   });
 
   async function get(path: string) {
@@ -40,7 +31,7 @@ describe("console API on known data", () => {
   it("names the database it reads", async () => {
     const { status, body } = await get("/api/status");
     expect(status).toBe(200);
-    expect(body).toEqual({ database: handle.description, reachable: true, problem: null });
+    expect(body).toEqual({ database: test.handle.description, reachable: true, problem: null });
   });
 
   describe("GET /api/bots", () => {
@@ -118,7 +109,7 @@ describe("console API on known data", () => {
     it("counts relative times back from the request's now", async () => {
       // Fixed at 8 March 2026, 06:30 UTC: 7d is 1 March 06:30, yesterday 7 March, today 8 March.
       const clocked = createConsoleApp({
-        connection: connectionOf(handle),
+        connection: connectionOf(test.handle),
         logError: () => {},
         now: () => new Date("2026-03-08T06:30:00Z"),
       });
@@ -393,7 +384,7 @@ describe("console API on known data", () => {
           expect(response.status).toBe(405);
           expect(response.headers.get("Allow")).toBe("GET, HEAD");
         }
-        const [row] = await handle.db.select({ jobs: count() }).from(jobs);
+        const [row] = await test.db.select({ jobs: count() }).from(jobs);
         expect(row?.jobs).toBe(6 + BULK_JOBS);
       },
     );

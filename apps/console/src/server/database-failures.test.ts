@@ -1,4 +1,4 @@
-import { createTestDatabase, type TestDatabase } from "@forusbots/db/testing";
+import { closedLoopbackPort, createTestDatabase, type TestDatabase } from "@forusbots/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createConsoleApp } from "./app.ts";
 import { connectOnDemand, type DatabaseConnection } from "./database-connection.ts";
@@ -10,19 +10,24 @@ async function get(connection: DatabaseConnection, path: string) {
 }
 
 describe("console API when the database is unreachable", () => {
-  // Port 1 on localhost: nothing listens there, so the connection is refused at once.
-  const connection = connectOnDemand({
-    engine: "postgres",
-    url: "postgres://auditor:s3cret-pass@127.0.0.1:1/audit",
+  // A loopback port nothing listens on: the connection is refused at once.
+  let where: string;
+  let connection: DatabaseConnection;
+  beforeAll(async () => {
+    where = `127.0.0.1:${await closedLoopbackPort()}`;
+    connection = connectOnDemand({
+      engine: "postgres",
+      url: `postgres://auditor:s3cret-pass@${where}/audit`,
+    });
   });
 
-  afterAll(() => connection.close());
+  afterAll(() => connection?.close());
 
   it("answers 503 with a connection error that names the server but not the password", async () => {
     const { status, body } = await get(connection, "/api/bots");
     expect(status).toBe(503);
     expect(body.error.kind).toBe("connection");
-    expect(body.error.message).toContain("127.0.0.1:1");
+    expect(body.error.message).toContain(where);
     expect(JSON.stringify(body)).not.toContain("s3cret-pass");
   });
 
@@ -41,7 +46,7 @@ describe("console API when the database is unreachable", () => {
   it("still names the database, masked, and says it does not answer", async () => {
     const { status, body } = await get(connection, "/api/status");
     expect(status).toBe(200);
-    expect(body.database).toBe("PostgreSQL postgres://auditor:***@127.0.0.1:1/audit");
+    expect(body.database).toBe(`PostgreSQL postgres://auditor:***@${where}/audit`);
     expect(body.reachable).toBe(false);
     expect(body.problem).toContain("connection refused");
     expect(JSON.stringify(body)).not.toContain("s3cret-pass");

@@ -6,6 +6,11 @@ import type { PostgresOptions } from "./postgres.ts";
 export { IN_MEMORY } from "../config.ts";
 export type { AuditDb, AuditDriver, DatabaseHandle } from "./handle.ts";
 export type { PostgresOptions } from "./postgres.ts";
+export {
+  describeServerIdentity,
+  identifyServer,
+  type ServerIdentity,
+} from "./server-identity.ts";
 
 export interface OpenOptions extends PostgresOptions {
   /**

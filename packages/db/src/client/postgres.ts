@@ -11,6 +11,12 @@ export interface PostgresOptions {
   /** Pool size. The migrator uses 1 so its session-level advisory lock covers every statement. */
   maxConnections?: number;
   connectTimeoutSeconds?: number;
+  /**
+   * Receives each WARNING the server sends (a migration's `RAISE WARNING`, with its hint on a
+   * line of its own). NOTICEs ("relation already exists, skipping") are not for the operator's
+   * terminal and are dropped.
+   */
+  onWarning?: (text: string) => void;
 }
 
 export async function openPostgres(
@@ -21,8 +27,11 @@ export async function openPostgres(
   const sql = postgres(url, {
     max: poolSize,
     connect_timeout: options.connectTimeoutSeconds ?? 10,
-    // NOTICEs (e.g. "relation already exists, skipping") are not for the operator's terminal.
-    onnotice: () => {},
+    onnotice: (notice) => {
+      if (notice.severity !== "WARNING" || options.onWarning === undefined) return;
+      const hint = typeof notice.hint === "string" ? `\n${notice.hint}` : "";
+      options.onWarning(`${String(notice.message)}${hint}`);
+    },
     connection: { application_name: "forusbots-audit" },
   });
   try {

@@ -1,12 +1,12 @@
 import { readFileSync } from "node:fs";
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../client/handle.ts";
 import { readMigrationFiles } from "../migrator/journal.ts";
 import { migrate } from "../migrator/migrate.ts";
 import { getMigrationStatus } from "../migrator/plan.ts";
 import { trackingTableExists } from "../migrator/tracking.ts";
-import { createTestDatabase, type TestDatabase } from "../testing/index.ts";
+import { openDatabaseForTest } from "../testing/index.ts";
 import { adoptLegacyDatabase } from "./adopt.ts";
 
 const LEGACY_SCRIPTS = [
@@ -42,85 +42,91 @@ async function insertLegacyRows(handle: DatabaseHandle): Promise<void> {
 
 const tags = readMigrationFiles().map((file) => file.tag);
 
+/**
+ * Each test builds its legacy database and adopts it, which migrates a shadow PGlite: seconds on
+ * an idle machine, more than the default 30 s on a loaded one.
+ */
+const ADOPTION_TIMEOUT_MS = 120_000;
+
+/** A database of the running test's own, built by the first `scripts` legacy scripts, with rows. */
+async function legacyDatabase(scripts: number): Promise<DatabaseHandle> {
+  const { handle } = await openDatabaseForTest({
+    migrated: false,
+    connection: { maxConnections: 1 },
+  });
+  for (const script of LEGACY_SCRIPTS.slice(0, scripts)) await runLegacyScript(handle, script);
+  await insertLegacyRows(handle);
+  return handle;
+}
+
 describe("adopting a database built by the old psql scripts", () => {
-  let database: TestDatabase;
-  let handle: DatabaseHandle;
-  beforeAll(async () => {
-    database = await createTestDatabase({ migrated: false });
-    handle = await database.open({ maxConnections: 1 });
-  });
-  afterAll(async () => {
-    await handle?.close();
-    await database?.dispose();
-  });
+  it(
+    "records 0000-0002 for a database built by 001-003, then migrate applies the rest and keeps every row",
+    async () => {
+      const handle = await legacyDatabase(3);
 
-  it("records 0000-0002 for a database built by 001-003, then migrate applies the rest and keeps every row", async () => {
-    for (const script of LEGACY_SCRIPTS.slice(0, 3)) await runLegacyScript(handle, script);
-    await insertLegacyRows(handle);
+      const adopted = await adoptLegacyDatabase(handle);
+      expect(adopted).toEqual({
+        baseline: "0002_alias_views",
+        recorded: ["0000_init", "0001_views", "0002_alias_views"],
+      });
+      const status = await getMigrationStatus(handle);
+      expect(status.applied.map((applied) => applied.tag)).toEqual(tags.slice(0, 3));
 
-    const adopted = await adoptLegacyDatabase(handle);
-    expect(adopted).toEqual({
-      baseline: "0002_alias_views",
-      recorded: ["0000_init", "0001_views", "0002_alias_views"],
-    });
-    const status = await getMigrationStatus(handle);
-    expect(status.applied.map((applied) => applied.tag)).toEqual(tags.slice(0, 3));
-
-    const result = await migrate(handle);
-    expect(result.applied).toEqual(tags.slice(3));
-    const jobs = await handle.query<{ job_id: string; bot_id: string; duration_ms: number | null }>(
-      sql`SELECT job_id, bot_id, duration_ms FROM jobs ORDER BY job_id`,
-    );
-    // JOB_A ran from 10:00:01 to 10:00:04: 3000 ms; JOB_B never started.
-    expect(jobs).toEqual([
-      { job_id: JOB_A, bot_id: "bot-1", duration_ms: 3000 },
-      { job_id: JOB_B, bot_id: "bot-2", duration_ms: null },
-    ]);
-    const stages = await handle.query<{ stage_name: string; duration_ms: number }>(
-      sql`SELECT stage_name, duration_ms FROM job_stages ORDER BY started_at`,
-    );
-    expect(stages).toEqual([
-      { stage_name: "login", duration_ms: 1000 },
-      { stage_name: "fill-form", duration_ms: 1500 },
-      { stage_name: "submit", duration_ms: 500 },
-    ]);
-  });
+      const result = await migrate(handle);
+      expect(result.applied).toEqual(tags.slice(3));
+      const jobs = await handle.query<{
+        job_id: string;
+        bot_id: string;
+        duration_ms: number | null;
+      }>(sql`SELECT job_id, bot_id, duration_ms FROM jobs ORDER BY job_id`);
+      // JOB_A ran from 10:00:01 to 10:00:04: 3000 ms; JOB_B never started.
+      expect(jobs).toEqual([
+        { job_id: JOB_A, bot_id: "bot-1", duration_ms: 3000 },
+        { job_id: JOB_B, bot_id: "bot-2", duration_ms: null },
+      ]);
+      const stages = await handle.query<{ stage_name: string; duration_ms: number }>(
+        sql`SELECT stage_name, duration_ms FROM job_stages ORDER BY started_at`,
+      );
+      expect(stages).toEqual([
+        { stage_name: "login", duration_ms: 1000 },
+        { stage_name: "fill-form", duration_ms: 1500 },
+        { stage_name: "submit", duration_ms: 500 },
+      ]);
+    },
+    ADOPTION_TIMEOUT_MS,
+  );
 });
 
 describe("adopting a database built by every legacy script", () => {
-  let database: TestDatabase;
-  let handle: DatabaseHandle;
-  beforeAll(async () => {
-    database = await createTestDatabase({ migrated: false });
-    handle = await database.open({ maxConnections: 1 });
-    for (const script of LEGACY_SCRIPTS) await runLegacyScript(handle, script);
-    await insertLegacyRows(handle);
-  });
-  afterAll(async () => {
-    await handle?.close();
-    await database?.dispose();
-  });
+  it(
+    "refuses a schema that matches no migration, lists the differences and records nothing",
+    async () => {
+      const handle = await legacyDatabase(LEGACY_SCRIPTS.length);
+      await handle.query(sql`DROP INDEX idx_jobs_state`);
+      await handle.query(sql`ALTER TABLE jobs ADD COLUMN priority integer`);
+      await expect(adoptLegacyDatabase(handle)).rejects.toThrow(
+        /matches no migration.*closest is 0004_job_stages_dedupe with 2 difference\(s\): extra column jobs\.priority \(integer nullable\); missing index idx_jobs_state on jobs/,
+      );
+      expect(await trackingTableExists(handle)).toBe(false);
+    },
+    ADOPTION_TIMEOUT_MS,
+  );
 
-  it("refuses a schema that matches no migration, lists the differences and records nothing", async () => {
-    await handle.query(sql`DROP INDEX idx_jobs_state`);
-    await handle.query(sql`ALTER TABLE jobs ADD COLUMN priority integer`);
-    await expect(adoptLegacyDatabase(handle)).rejects.toThrow(
-      /matches no migration.*closest is 0004_job_stages_dedupe with 2 difference\(s\): extra column jobs\.priority \(integer nullable\); missing index idx_jobs_state on jobs/,
-    );
-    expect(await trackingTableExists(handle)).toBe(false);
-    await handle.query(sql`ALTER TABLE jobs DROP COLUMN priority`);
-    await handle.query(sql`CREATE INDEX idx_jobs_state ON jobs (state)`);
-  });
-
-  it("records 0000-0004 once the schema matches, touches no row, and refuses a second adoption", async () => {
-    const adopted = await adoptLegacyDatabase(handle);
-    expect(adopted.baseline).toBe("0004_job_stages_dedupe");
-    expect(adopted.recorded).toEqual(tags.slice(0, 5));
-    const counts = await handle.query<{ jobs: number; stages: number }>(sql`
+  it(
+    "records 0000-0004 for a schema that matches, touches no row, and refuses a second adoption",
+    async () => {
+      const handle = await legacyDatabase(LEGACY_SCRIPTS.length);
+      const adopted = await adoptLegacyDatabase(handle);
+      expect(adopted.baseline).toBe("0004_job_stages_dedupe");
+      expect(adopted.recorded).toEqual(tags.slice(0, 5));
+      const counts = await handle.query<{ jobs: number; stages: number }>(sql`
       SELECT (SELECT count(*)::int FROM jobs) AS jobs, (SELECT count(*)::int FROM job_stages) AS stages`);
-    expect(counts).toEqual([{ jobs: 2, stages: 3 }]);
-    await expect(adoptLegacyDatabase(handle)).rejects.toThrow(
-      /already records 5 applied migration/,
-    );
-  });
+      expect(counts).toEqual([{ jobs: 2, stages: 3 }]);
+      await expect(adoptLegacyDatabase(handle)).rejects.toThrow(
+        /already records 5 applied migration/,
+      );
+    },
+    ADOPTION_TIMEOUT_MS,
+  );
 });

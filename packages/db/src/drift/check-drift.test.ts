@@ -1,27 +1,17 @@
 import { sql } from "drizzle-orm";
 import { pgTable, serial, text } from "drizzle-orm/pg-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DatabaseHandle } from "../client/handle.ts";
+import { describe, expect, it } from "vitest";
 import { MIGRATIONS_FOLDER } from "../migrator/journal.ts";
 import * as schema from "../schema/index.ts";
-import { createTestDatabase, type TestDatabase } from "../testing/index.ts";
+import { useTestDatabase } from "../testing/index.ts";
 import { checkDrift } from "./check-drift.ts";
 import { findUncapturedSchemaChanges } from "./uncaptured-changes.ts";
 
 describe("drift between the live schema and the migrations", () => {
-  let database: TestDatabase;
-  let handle: DatabaseHandle;
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    handle = await database.open({ maxConnections: 1 });
-  });
-  afterAll(async () => {
-    await handle?.close();
-    await database?.dispose();
-  });
+  const test = useTestDatabase({ connection: { maxConnections: 1 } });
 
   it("finds none on a freshly migrated database, nor between schema.ts and the last snapshot", async () => {
-    const report = await checkDrift(handle);
+    const report = await checkDrift(test.handle);
     expect(report.differences).toEqual([]);
     expect(report.uncapturedSchemaChanges).toEqual([]);
     expect(report.pending).toEqual([]);
@@ -29,10 +19,10 @@ describe("drift between the live schema and the migrations", () => {
   });
 
   it("names each hand-made change in plain words", async () => {
-    await handle.query(sql`DROP INDEX idx_jobs_state`);
-    await handle.query(sql`ALTER TABLE jobs ADD COLUMN priority integer`);
-    await handle.query(sql`ALTER TABLE job_stages ALTER COLUMN error TYPE text`);
-    const report = await checkDrift(handle, { skipSchemaCheck: true });
+    await test.handle.query(sql`DROP INDEX idx_jobs_state`);
+    await test.handle.query(sql`ALTER TABLE jobs ADD COLUMN priority integer`);
+    await test.handle.query(sql`ALTER TABLE job_stages ALTER COLUMN error TYPE text`);
+    const report = await checkDrift(test.handle, { skipSchemaCheck: true });
     expect(report.drifted).toBe(true);
     // Tables in name order (job_stages before jobs); per table: columns, constraints, indexes.
     expect(report.differences).toEqual([

@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { createServer } from "node:net";
 import { inspect } from "node:util";
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
@@ -13,7 +12,12 @@ import {
   SchemaMissingError,
 } from "../errors.ts";
 import { jobs } from "../schema/index.ts";
-import { createTestDatabase, type TestDatabase, useTestDatabase } from "../testing/index.ts";
+import {
+  closedLoopbackPort,
+  createTestDatabase,
+  type TestDatabase,
+  useTestDatabase,
+} from "../testing/index.ts";
 import { describeFailure } from "./describe-failure.ts";
 import { describeStack } from "./stack.ts";
 import { classifyDriverError, translateDriverError, UnexpectedDatabaseError } from "./translate.ts";
@@ -42,16 +46,6 @@ function everythingShown(error: unknown): string {
     describeStack(translated),
     inspect(translated, { depth: 10 }),
   ].join("\n");
-}
-
-/** A loopback port nothing listens on: bound by the system, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
 }
 
 describe("the driver-error translator, on real errors of the test engine", () => {
@@ -228,7 +222,7 @@ describe("a handle that was closed", () => {
 
 describe("connections that cannot be made", () => {
   it("a closed loopback port: connection refused, exit 3, the server named, not the password", async () => {
-    const port = await closedPort();
+    const port = await closedLoopbackPort();
     const url = `postgres://auditor:${SECRET}@127.0.0.1:${port}/audit`;
     const client = postgres(url, { max: 1, connect_timeout: 5 });
     const raw = await failureOf(() => client`SELECT 1`);

@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
@@ -7,7 +6,7 @@ import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as drizzleMigratePostgres } from "drizzle-orm/postgres-js/migrator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../client/handle.ts";
-import { createTestDatabase, type TestDatabase } from "../testing/index.ts";
+import { createTestDatabase, runProcess, type TestDatabase } from "../testing/index.ts";
 import { MIGRATIONS_FOLDER, readMigrationFiles } from "./journal.ts";
 import { migrate } from "./migrate.ts";
 import { getMigrationStatus } from "./plan.ts";
@@ -78,15 +77,8 @@ describe("compatibility with drizzle-orm's migrator", () => {
 const PACKAGE_DIR = fileURLToPath(new URL("../..", import.meta.url));
 
 /** A command of this package run as a user runs it, pointed at `database` by its variables only. */
-function runInPackage(file: string, args: readonly string[], database: TestDatabase) {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of ["DATABASE_URL", "AUDIT_DB_PATH"]) delete env[name];
-  const run = spawnSync(file, args, {
-    cwd: PACKAGE_DIR,
-    env: { ...env, ...database.env },
-    encoding: "utf8",
-    timeout: 120_000,
-  });
+async function runInPackage(file: string, args: readonly string[], database: TestDatabase) {
+  const run = await runProcess(file, args, { cwd: PACKAGE_DIR, env: database.env });
   return { status: run.status, output: `${run.stdout}${run.stderr}` };
 }
 
@@ -100,12 +92,12 @@ describe("drizzle-kit's own commands, configured by drizzle.config.ts", () => {
   });
 
   it("`drizzle-kit migrate` and `check` find a database migrated by `db:migrate` up to date", async () => {
-    const ours = runInPackage(process.execPath, ["bin/migrate.js"], database);
+    const ours = await runInPackage(process.execPath, ["bin/migrate.js"], database);
     expect(ours.status, ours.output).toBe(0);
 
-    const drizzleKit = runInPackage("node_modules/.bin/drizzle-kit", ["migrate"], database);
+    const drizzleKit = await runInPackage("node_modules/.bin/drizzle-kit", ["migrate"], database);
     expect(drizzleKit.status, drizzleKit.output).toBe(0);
-    const check = runInPackage("node_modules/.bin/drizzle-kit", ["check"], database);
+    const check = await runInPackage("node_modules/.bin/drizzle-kit", ["check"], database);
     expect(check.status, check.output).toBe(0);
 
     const handle = await database.open({ maxConnections: 1 });

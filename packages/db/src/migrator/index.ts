@@ -1,5 +1,5 @@
 export { MIGRATION_LOCK_KEY, withMigrationLock } from "./advisory-lock.ts";
-export { downScriptName, readDownScript } from "./down-scripts.ts";
+export { downScriptName, readDownScript, tablesDroppedBy } from "./down-scripts.ts";
 export {
   MIGRATIONS_FOLDER,
   type MigrationFile,
@@ -16,13 +16,28 @@ export {
   migrate,
   runMigrations,
 } from "./migrate.ts";
-export { getMigrationStatus, type MigrationStatus, planMigrations } from "./plan.ts";
 export {
+  describeEditedMigration,
+  type EditedMigration,
+  getMigrationStatus,
+  type MigrationStatus,
+  type PlanOptions,
+  planMigrations,
+} from "./plan.ts";
+export {
+  type DroppedTable,
   type RollbackEvent,
   type RollbackOptions,
+  type RollbackPlan,
   type RollbackResult,
   rollback,
 } from "./rollback.ts";
+export {
+  auditRowsAtRisk,
+  describeDroppedTables,
+  type RollbackGuardOptions,
+  rollbackRefusal,
+} from "./rollback-guard.ts";
 export { DEFAULT_TIMEOUTS } from "./run-script.ts";
 export {
   type AppliedMigration,

@@ -28,8 +28,18 @@ export interface MigrationFile {
   tag: string;
   /** drizzle-kit's journal timestamp; drizzle stores it as `created_at` of the applied row. */
   createdAt: number;
-  /** sha256 of the whole file, computed exactly as drizzle-orm's migrator does. */
+  /**
+   * sha256 of the whole file with LF line endings, computed as drizzle-orm's migrator does on a
+   * checkout with the line endings the repository stores (`.gitattributes` keeps them LF): the
+   * hash this runner records, and the one drizzle-orm records.
+   */
   hash: string;
+  /**
+   * Every hash that means this same migration: {@link hash}, the file with CRLF line endings (a
+   * database migrated from a Windows checkout by drizzle-kit) and the bytes on disk. A tracking
+   * row holding any of them is this migration, unedited; line endings are not an edit.
+   */
+  sameContentHashes: string[];
   statements: string[];
   /** False when the file carries {@link NO_TRANSACTION_MARKER}. */
   transactional: boolean;
@@ -55,6 +65,13 @@ function readJournal(folder: string): JournalEntry[] {
     throw new MigrationError(`cannot read ${journalPath}: ${(error as Error).message}`);
   }
 }
+
+/** A migration or down script as it is run and hashed: line endings made LF. */
+export function readScriptText(path: string): string {
+  return readFileSync(path, "utf8").replace(/\r\n/g, "\n");
+}
+
+const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
 
 /** Splits a migration or down script into statements the way drizzle-orm's migrator does. */
 export function splitStatements(text: string): string[] {
@@ -100,11 +117,14 @@ export function readMigrationFiles(folder: string = MIGRATIONS_FOLDER): Migratio
     if (!existsSync(path)) {
       throw new MigrationError(`the journal lists ${entry.tag} but ${path} does not exist`);
     }
-    const text = readFileSync(path, "utf8");
+    const onDisk = readFileSync(path, "utf8");
+    const text = onDisk.replace(/\r\n/g, "\n");
+    const hash = sha256(text);
     return {
       tag: entry.tag,
       createdAt: entry.when,
-      hash: createHash("sha256").update(text).digest("hex"),
+      hash,
+      sameContentHashes: [...new Set([hash, sha256(text.replace(/\n/g, "\r\n")), sha256(onDisk)])],
       statements: splitStatements(text),
       transactional: !declaresNoTransaction(text),
     };

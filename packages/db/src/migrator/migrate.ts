@@ -13,7 +13,9 @@ export type MigrationEvent =
   | { type: "waiting-for-lock" }
   | { type: "applied"; tag: string; statements: number; milliseconds: number }
   | { type: "would-apply"; tag: string; statements: string[]; transactional: boolean }
-  | { type: "lock-retry"; tag: string; attempt: number; delayMs: number };
+  | { type: "lock-retry"; tag: string; attempt: number; delayMs: number }
+  /** A WARNING the server raised while a migration ran (PostgreSQL opened by runMigrations). */
+  | { type: "warning"; message: string };
 
 /** Limits and retries shared by `migrate` and `rollback`. */
 export interface LockOptions {
@@ -146,7 +148,10 @@ export async function runMigrations(
   target: DatabaseTarget,
   options: MigrateOptions = {},
 ): Promise<MigrateResult> {
-  const handle = await openDatabase(target, { maxConnections: 1 });
+  const handle = await openDatabase(target, {
+    maxConnections: 1,
+    onWarning: (message) => options.onEvent?.({ type: "warning", message }),
+  });
   try {
     return await migrate(handle, options);
   } finally {

@@ -5,7 +5,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CatalogDump, dumpCatalog } from "../catalog/dump.ts";
 import type { DatabaseHandle } from "../client/handle.ts";
-import { createTestDatabase, type TestDatabase } from "../testing/index.ts";
+import { createTestDatabase, type TestDatabase, useTestDatabase } from "../testing/index.ts";
 import { MIGRATIONS_FOLDER, readMigrationFiles } from "./journal.ts";
 import { migrate } from "./migrate.ts";
 import { getMigrationStatus } from "./plan.ts";
@@ -20,43 +20,34 @@ const readRows = (handle: DatabaseHandle) =>
     ORDER BY s.started_at`);
 
 describe("rollback with the hand-written down scripts", () => {
-  let database: TestDatabase;
-  let handle: DatabaseHandle;
-  beforeAll(async () => {
-    database = await createTestDatabase({ migrated: false });
-    handle = await database.open({ maxConnections: 1 });
-  });
-  afterAll(async () => {
-    await handle?.close();
-    await database?.dispose();
-  });
+  const test = useTestDatabase({ migrated: false, connection: { maxConnections: 1 } });
 
   it("up → down → up gives the same catalog for every migration, and rows in jobs survive", async () => {
-    let before: CatalogDump = await dumpCatalog(handle);
+    let before: CatalogDump = await dumpCatalog(test.handle);
     expect(before.tables).toEqual([]);
     for (const [index, file] of files.entries()) {
-      await migrate(handle, { to: file.tag });
-      const afterUp = await dumpCatalog(handle);
+      await migrate(test.handle, { to: file.tag });
+      const afterUp = await dumpCatalog(test.handle);
       expect(afterUp, `${file.tag} changes the schema`).not.toEqual(before);
 
-      const result = await rollback(handle);
+      const result = await rollback(test.handle);
       expect(result.rolledBack).toEqual([file.tag]);
-      expect(await dumpCatalog(handle), `down script of ${file.tag}`).toEqual(before);
-      expect((await getMigrationStatus(handle)).applied).toHaveLength(index);
+      expect(await dumpCatalog(test.handle), `down script of ${file.tag}`).toEqual(before);
+      expect((await getMigrationStatus(test.handle)).applied).toHaveLength(index);
 
-      await migrate(handle, { to: file.tag });
-      expect(await dumpCatalog(handle), `${file.tag} applied again`).toEqual(afterUp);
+      await migrate(test.handle, { to: file.tag });
+      expect(await dumpCatalog(test.handle), `${file.tag} applied again`).toEqual(afterUp);
       if (index === 0) {
         // From here on every down script must leave these rows alone.
-        await handle.query(sql`INSERT INTO jobs (job_id, bot_id) VALUES (${JOB}, 'bot-1')`);
-        await handle.query(sql`
+        await test.handle.query(sql`INSERT INTO jobs (job_id, bot_id) VALUES (${JOB}, 'bot-1')`);
+        await test.handle.query(sql`
           INSERT INTO job_stages (job_id, stage_name, started_at, status)
           VALUES (${JOB}, 'login', '2026-01-01T10:00:00Z', 'succeed'),
                  (${JOB}, 'submit', '2026-01-01T10:00:05Z', 'fail')`);
       }
       before = afterUp;
     }
-    expect(await readRows(handle)).toEqual([
+    expect(await readRows(test.handle)).toEqual([
       { job_id: JOB, bot_id: "bot-1", stage_name: "login" },
       { job_id: JOB, bot_id: "bot-1", stage_name: "submit" },
     ]);
@@ -69,7 +60,7 @@ describe("rollback with the hand-written down scripts", () => {
       .map((file) => file.tag)
       .reverse();
     const dry: string[] = [];
-    await rollback(handle, {
+    await rollback(test.handle, {
       to: target,
       dryRun: true,
       onEvent: (event) => {
@@ -77,11 +68,11 @@ describe("rollback with the hand-written down scripts", () => {
       },
     });
     expect(dry).toEqual(newerNewestFirst);
-    expect((await getMigrationStatus(handle)).pending).toEqual([]);
+    expect((await getMigrationStatus(test.handle)).pending).toEqual([]);
 
-    const result = await rollback(handle, { to: target });
+    const result = await rollback(test.handle, { to: target });
     expect(result).toEqual({ rolledBack: newerNewestFirst, remaining: 2 });
-    const columns = await handle.query<{ column_name: string }>(sql`
+    const columns = await test.handle.query<{ column_name: string }>(sql`
       SELECT column_name FROM information_schema.columns
       WHERE table_schema = 'public' AND table_name = 'jobs' ORDER BY ordinal_position`);
     // 0003_ms_durations added duration_ms; 0000_init's ten columns remain.
@@ -97,9 +88,11 @@ describe("rollback with the hand-written down scripts", () => {
       "created_by",
       "error_message",
     ]);
-    expect(await readRows(handle)).toHaveLength(2);
-    await expect(rollback(handle, { to: files[3]?.tag ?? "" })).rejects.toThrow(/is not applied/);
-    await migrate(handle);
+    expect(await readRows(test.handle)).toHaveLength(2);
+    await expect(rollback(test.handle, { to: files[3]?.tag ?? "" })).rejects.toThrow(
+      /is not applied/,
+    );
+    await migrate(test.handle);
   });
 });
 

@@ -1,7 +1,9 @@
+import { sql } from "drizzle-orm";
 import type { DatabaseHandle } from "../client/handle.ts";
 import { MigrationError } from "../errors.ts";
+import { ROLLUP_TABLE_NAMES } from "../schema/rollups.ts";
 import { withMigrationLock } from "./advisory-lock.ts";
-import { readDownScript } from "./down-scripts.ts";
+import { readDownScript, tablesDroppedBy } from "./down-scripts.ts";
 import { MIGRATIONS_FOLDER, readMigrationFiles } from "./journal.ts";
 import { findMigration, type LockOptions, resolveLockOptions } from "./migrate.ts";
 import { getMigrationStatus } from "./plan.ts";
@@ -13,6 +15,25 @@ export type RollbackEvent =
   | { type: "rolled-back"; tag: string; statements: number; milliseconds: number }
   | { type: "would-roll-back"; tag: string; statements: string[]; transactional: boolean }
   | { type: "lock-retry"; tag: string; attempt: number; delayMs: number };
+
+/** A table a rollback would drop, counted when the plan was made. */
+export interface DroppedTable {
+  name: string;
+  /** The migration whose down script drops it; `--to` that migration keeps the table. */
+  droppedBy: string;
+  rows: number;
+  /** A rollup, rebuilt from jobs and job_stages by migrate: dropping it loses no data. */
+  derived: boolean;
+}
+
+/** What a rollback is about to do, made under the migration lock before anything runs. */
+export interface RollbackPlan {
+  /** Newest first, the order they are undone in. */
+  migrations: string[];
+  droppedTables: DroppedTable[];
+  /** Migrations applied before the rollback. */
+  applied: number;
+}
 
 export interface RollbackOptions extends LockOptions {
   /**
@@ -26,6 +47,12 @@ export interface RollbackOptions extends LockOptions {
   /** Folder with the journal, the migrations and their `.down.sql` scripts. */
   folder?: string;
   onEvent?: (event: RollbackEvent) => void;
+  /**
+   * Sees the plan under the lock, before the first down script runs, and may throw to stop it:
+   * what the caller shows and approves is exactly what runs (a `migrate` that lands meanwhile
+   * waits for the lock). Called on dry runs too.
+   */
+  review?: (plan: RollbackPlan) => void | Promise<void>;
 }
 
 export interface RollbackResult {
@@ -66,10 +93,20 @@ export async function rollback(
           : newestFirst.slice(0, 1);
       const plans = chosen.map((applied) => {
         const file = findMigration(files, applied.tag);
-        return { file, script: readDownScript(folder, file) };
+        return { file, appliedHash: applied.hash, script: readDownScript(folder, file) };
+      });
+      await options.review?.({
+        migrations: plans.map(({ file }) => file.tag),
+        droppedTables: await countDroppedTables(
+          handle,
+          plans.flatMap(({ file, script }) =>
+            tablesDroppedBy(script).map((name) => ({ name, droppedBy: file.tag })),
+          ),
+        ),
+        applied: status.applied.length,
       });
       const rolledBack: string[] = [];
-      for (const { file, script } of plans) {
+      for (const { file, appliedHash, script } of plans) {
         if (options.dryRun) {
           emit({
             type: "would-roll-back",
@@ -80,7 +117,7 @@ export async function rollback(
           continue;
         }
         const started = performance.now();
-        await runScript(handle, script, deleteAppliedStatement(file.hash, file.createdAt), {
+        await runScript(handle, script, deleteAppliedStatement(appliedHash, file.createdAt), {
           timeouts,
           lockRetry,
           onLockRetry: (attempt, delayMs) =>
@@ -98,4 +135,28 @@ export async function rollback(
     },
     () => emit({ type: "waiting-for-lock" }),
   );
+}
+
+/** Counts the rows of each table to be dropped (a table already gone counts none). */
+async function countDroppedTables(
+  handle: DatabaseHandle,
+  tables: { name: string; droppedBy: string }[],
+): Promise<DroppedTable[]> {
+  const counted: DroppedTable[] = [];
+  for (const table of tables) {
+    const [present] = await handle.query<{ present: boolean }>(
+      sql`SELECT to_regclass(quote_ident(${table.name})) IS NOT NULL AS present`,
+    );
+    const rows = present?.present
+      ? Number(
+          (
+            await handle.query<{ rows: string | number }>(
+              sql`SELECT count(*) AS rows FROM ${sql.identifier(table.name)}`,
+            )
+          )[0]?.rows ?? 0,
+        )
+      : 0;
+    counted.push({ ...table, rows, derived: ROLLUP_TABLE_NAMES.includes(table.name) });
+  }
+  return counted;
 }

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../client/handle.ts";
-import { createTestDatabase, type TestDatabase } from "../testing/index.ts";
+import { useTestDatabase } from "../testing/index.ts";
 import { createScratchMigrations, type ScratchMigrations } from "../testing/scratch-migrations.ts";
 import { NO_TRANSACTION_MARKER } from "./journal.ts";
 import { migrate } from "./migrate.ts";
@@ -15,18 +15,13 @@ const tableExists = async (handle: DatabaseHandle, name: string) =>
   )[0]?.present;
 
 describe("one transaction per migration", () => {
-  let database: TestDatabase;
-  let handle: DatabaseHandle;
+  const test = useTestDatabase({ connection: { maxConnections: 1 } });
   let scratch: ScratchMigrations;
   beforeAll(async () => {
-    database = await createTestDatabase();
-    handle = await database.open({ maxConnections: 1 });
     scratch = createScratchMigrations();
   });
   afterAll(async () => {
     scratch?.dispose();
-    await handle?.close();
-    await database?.dispose();
   });
 
   it("keeps the earlier migration, rolls the failing one back whole, and shows the statement and PostgreSQL's message", async () => {
@@ -35,37 +30,32 @@ describe("one transaction per migration", () => {
       "9002_tags",
       `CREATE TABLE "tags" ("id" integer PRIMARY KEY);--> statement-breakpoint\nINSERT INTO "tags" ("id") VALUES ('not a number');`,
     );
-    await expect(migrate(handle, { files: scratch.files() })).rejects.toThrow(
+    await expect(migrate(test.handle, { files: scratch.files() })).rejects.toThrow(
       /^migration 9002_tags failed at statement 2 of 2 \(INSERT INTO "tags" \("id"\) VALUES \('not a number'\);\): invalid input syntax for type integer: "…" \(SQLSTATE 22P02\)$/,
     );
-    expect(await tableExists(handle, "notes")).toBe(true);
-    expect(await tableExists(handle, "tags")).toBe(false);
-    const status = await getMigrationStatus(handle, scratch.files());
+    expect(await tableExists(test.handle, "notes")).toBe(true);
+    expect(await tableExists(test.handle, "tags")).toBe(false);
+    const status = await getMigrationStatus(test.handle, scratch.files());
     expect(status.applied.at(-1)?.tag).toBe("9001_notes");
     expect(status.pending.map((file) => file.tag)).toEqual(["9002_tags"]);
   });
 });
 
 describe(`a migration marked ${NO_TRANSACTION_MARKER}`, () => {
-  let database: TestDatabase;
-  let handle: DatabaseHandle;
+  const test = useTestDatabase({ connection: { maxConnections: 1 } });
   let scratch: ScratchMigrations;
   beforeAll(async () => {
-    database = await createTestDatabase();
-    handle = await database.open({ maxConnections: 1 });
     scratch = createScratchMigrations();
   });
   afterAll(async () => {
     scratch?.dispose();
-    await handle?.close();
-    await database?.dispose();
   });
 
   const concurrentIndex = `CREATE INDEX CONCURRENTLY IF NOT EXISTS "idx_jobs_finished_at" ON "jobs" USING btree ("finished_at");`;
 
   it("fails inside a transaction, as PostgreSQL requires for CREATE INDEX CONCURRENTLY", async () => {
     scratch.add("9001_index_in_transaction", concurrentIndex);
-    await expect(migrate(handle, { files: scratch.files() })).rejects.toThrow(
+    await expect(migrate(test.handle, { files: scratch.files() })).rejects.toThrow(
       /CREATE INDEX CONCURRENTLY cannot run inside a transaction block/,
     );
   });
@@ -80,12 +70,12 @@ describe(`a migration marked ${NO_TRANSACTION_MARKER}`, () => {
     );
     const files = scratch.files();
     expect(files.at(-1)?.transactional).toBe(false);
-    const result = await migrate(handle, { files });
+    const result = await migrate(test.handle, { files });
     expect(result.applied).toEqual(["9001_index_concurrently"]);
-    const indexes = await handle.query<{ valid: boolean }>(sql`
+    const indexes = await test.handle.query<{ valid: boolean }>(sql`
       SELECT x.indisvalid AS valid FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
       WHERE i.relname = 'idx_jobs_finished_at'`);
     expect(indexes).toEqual([{ valid: true }]);
-    expect((await getMigrationStatus(handle, files)).pending).toEqual([]);
+    expect((await getMigrationStatus(test.handle, files)).pending).toEqual([]);
   });
 });

@@ -1,12 +1,10 @@
-import { execFile } from "node:child_process";
 import { cpSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
+import { runProcess } from "../testing/index.ts";
 
 const packageDir = fileURLToPath(new URL("../..", import.meta.url));
-const run = promisify(execFile);
 
 describe("schema.ts and the migrations agree", () => {
   // drizzle-kit writes into --out, so it diffs against a copy; inside the package because
@@ -18,7 +16,7 @@ describe("schema.ts and the migrations agree", () => {
     const out = join(scratch, "migrations");
     cpSync(join(packageDir, "migrations"), out, { recursive: true });
     const before = readdirSync(out).sort();
-    const { stdout } = await run(
+    const { status, stdout, stderr } = await runProcess(
       join(packageDir, "node_modules", ".bin", "drizzle-kit"),
       [
         "generate",
@@ -31,6 +29,7 @@ describe("schema.ts and the migrations agree", () => {
       ],
       { cwd: packageDir },
     );
+    expect(status, stderr).toBe(0);
     expect(stdout).toContain("No schema changes");
     expect(readdirSync(out).sort()).toEqual(before);
   });

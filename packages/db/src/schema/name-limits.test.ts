@@ -10,7 +10,7 @@ import { MAX_BOT_ID_LENGTH } from "./jobs.ts";
 
 const JOB = "00000000-0000-4000-8000-0000000000b1";
 
-describe("0007_name_length_limits", () => {
+describe("0008_name_length_limits", () => {
   const context = useTestDatabase({ migrated: false, connection: { maxConnections: 1 } });
 
   const addJob = (jobId: string, botId: string) =>
@@ -29,7 +29,7 @@ describe("0007_name_length_limits", () => {
   };
 
   it("stops, truncating nothing, while a stored name is over the limit, and says what to do", async () => {
-    await migrate(context.handle, { to: "0006_bot_job_hourly_hour_index" });
+    await migrate(context.handle, { to: "0007_least_privilege_roles" });
     const longBot = "b".repeat(250);
     const longStage = "s".repeat(201);
     await addJob(JOB, longBot);
@@ -41,7 +41,7 @@ describe("0007_name_length_limits", () => {
       "1 job(s) have a bot_id and 1 stage(s) a stage_name longer than 200 characters, the new limit; nothing was changed or truncated",
     );
     expect((await getMigrationStatus(context.handle)).pending.map((m) => m.tag)).toEqual([
-      "0007_name_length_limits",
+      "0008_name_length_limits",
     ]);
     const [stored] = await context.handle.query<{ bot: number; stage: number }>(sql`
       SELECT char_length(j.bot_id) AS bot, char_length(s.stage_name) AS stage
@@ -78,7 +78,7 @@ describe("0007_name_length_limits", () => {
 
   it("its down script lets longer names in again", async () => {
     await migrate(context.handle);
-    await rollback(context.handle, { to: "0006_bot_job_hourly_hour_index" });
+    await rollback(context.handle, { to: "0007_least_privilege_roles" });
     await addJob("00000000-0000-4000-8000-0000000000b4", "z".repeat(300));
     await context.handle.query(sql`DELETE FROM jobs WHERE char_length(bot_id) > 200`);
     await migrate(context.handle);

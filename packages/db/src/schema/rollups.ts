@@ -1,3 +1,4 @@
+import { getTableName } from "drizzle-orm";
 import {
   bigint,
   index,
@@ -61,6 +62,15 @@ export const stageTotals = pgTable("stage_totals", {
   timedRuns: integer("timed_runs").notNull().default(0),
   durationMsSum: bigint("duration_ms_sum", { mode: "number" }).notNull().default(0),
 });
+
+/**
+ * The rollup tables, by name: derived from `jobs` and `job_stages` and rebuilt by migration
+ * 0005's backfill, so dropping them (rollback of 0005) loses no data; rollback's guard counts
+ * only the tables that hold the audit trail itself.
+ */
+export const ROLLUP_TABLE_NAMES: readonly string[] = [botJobTotals, botJobHourly, stageTotals].map(
+  (table) => getTableName(table),
+);
 
 /** The trigger functions migration 0005_job_rollups creates; the guarded reset drops them too. */
 export const ROLLUP_TRIGGER_FUNCTIONS = [

@@ -1,5 +1,17 @@
+export {
+  type ChildOptions,
+  childEnvironment,
+  type ProcessRun,
+  runNodeScript,
+  runProcess,
+  startProcess,
+  VARIABLES_NOT_INHERITED,
+} from "./child-process.ts";
+export { createDatabaseForTest, openDatabaseForTest } from "./database-for-test.ts";
 export { chooseTestEngine, type TestEngineChoice } from "./engine.ts";
 export type { ProvidedTestDatabase } from "./global-setup.ts";
+export { createLoginRole, type TestLoginRole } from "./login-roles.ts";
+export { closedLoopbackPort, harnessServerUrl } from "./server-urls.ts";
 export {
   type CreateTestDatabaseOptions,
   createTestDatabase,

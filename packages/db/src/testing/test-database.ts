@@ -2,10 +2,10 @@ import { randomBytes } from "node:crypto";
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import postgres from "postgres";
 import { inject } from "vitest";
 import type { DatabaseHandle } from "../client/handle.ts";
 import { openDatabase, type PostgresOptions } from "../client/index.ts";
+import { createServerDatabase, dropServerDatabases } from "../client/server-databases.ts";
 import type { DatabaseTarget } from "../config.ts";
 import { runMigrations } from "../migrator/index.ts";
 
@@ -51,29 +51,14 @@ export async function createTestDatabase(
 
 async function createPostgresDatabase(adminUrl: string, label: string): Promise<TestDatabase> {
   const name = `audit_${randomBytes(6).toString("hex")}_test`;
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  try {
-    await admin.unsafe(`CREATE DATABASE "${name}"`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const target: DatabaseTarget = { engine: "postgres", url: url.toString() };
+  const target = await createServerDatabase(adminUrl, name);
   return {
     engine: "postgres",
     target,
     label,
     env: { DATABASE_URL: target.url },
     open: (openOptions) => openDatabase(target, openOptions),
-    dispose: async () => {
-      const cleanup = postgres(adminUrl, { max: 1, onnotice: () => {} });
-      try {
-        await cleanup.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      } finally {
-        await cleanup.end();
-      }
-    },
+    dispose: () => dropServerDatabases(adminUrl, [name]),
   };
 }
 

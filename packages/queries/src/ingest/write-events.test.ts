@@ -19,12 +19,16 @@ async function storedJob(jobId: string) {
   return row;
 }
 
-describe("the batch path", () => {
+/**
+ * A batch with good, repeated and bad events, over jobs of its own (new ids on every call, so a
+ * test that writes it reads nothing another test wrote), and the refusals it must draw.
+ */
+function mixedBatch() {
   const A = randomUUID();
   const B = randomUUID();
   const C = randomUUID();
   const X = randomUUID();
-  const mixed = numbered([
+  const items = numbered([
     /* 1 */ { type: "job.accepted", jobId: A, botId: "bot-1", at: iso(at(0)) },
     /* 2 */ { type: "job.started", jobId: A, at: iso(at(1)) },
     /* 3 */ {
@@ -63,7 +67,7 @@ describe("the batch path", () => {
       status: "succeed",
     },
   ]);
-  const expectedRejections = [
+  const rejections = [
     { position: 8, reason: "jobId: not a UUID", type: ValidationError },
     {
       position: 9,
@@ -88,9 +92,13 @@ describe("the batch path", () => {
       type: ConflictError,
     },
   ];
+  return { A, B, C, X, items, rejections };
+}
 
+describe("the batch path", () => {
   it("stores every valid event of a mixed batch and reports each bad one by position", async () => {
-    const report = await writeEvents(context.db, mixed);
+    const { A, B, C, X, items, rejections } = mixedBatch();
+    const report = await writeEvents(context.db, items);
     // Stored: 1-7 but 8-10 are bad, and 11. Line 15 repeats line 3.
     expect(report.stored).toBe(8);
     expect(report.unchanged).toBe(1);
@@ -100,7 +108,7 @@ describe("the batch path", () => {
         reason,
         type: error.constructor,
       })),
-    ).toEqual(expectedRejections);
+    ).toEqual(rejections);
 
     expect(await storedJob(A)).toMatchObject({
       botId: "bot-1",
@@ -131,12 +139,14 @@ describe("the batch path", () => {
   });
 
   it("writing the same batch again changes nothing and reports the same refusals", async () => {
-    const report = await writeEvents(context.db, mixed);
+    const { A, items, rejections } = mixedBatch();
+    await writeEvents(context.db, items);
+    const report = await writeEvents(context.db, items);
     // Every event stored the first time, and the repeated stage, is now a replay.
     expect(report.stored).toBe(0);
     expect(report.unchanged).toBe(9);
     expect(report.rejected.map(({ position, reason }) => ({ position, reason }))).toEqual(
-      expectedRejections.map(({ position, reason }) => ({ position, reason })),
+      rejections.map(({ position, reason }) => ({ position, reason })),
     );
     expect(await storedJob(A)).toMatchObject({ state: "succeeded", finishedAt: at(4) });
   });

@@ -1,9 +1,8 @@
 import { randomUUID } from "node:crypto";
-import type { AuditDb, DatabaseHandle } from "@forusbots/db";
+import type { AuditDb } from "@forusbots/db";
 import { jobStages, jobs } from "@forusbots/db/schema";
-import { createTestDatabase, type TestDatabase } from "@forusbots/db/testing";
 import { asc } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { ValidationError } from "../errors.ts";
 import type { AuditEvent } from "../events/schemas.ts";
 import { writeEvents } from "../ingest/write-events.ts";
@@ -101,16 +100,7 @@ beforeAll(async () => {
 });
 
 describe("exportEvents", () => {
-  let target: TestDatabase;
-  let targetHandle: DatabaseHandle;
-  beforeAll(async () => {
-    target = await createTestDatabase();
-    targetHandle = await target.open();
-  });
-  afterAll(async () => {
-    await targetHandle?.close();
-    await target?.dispose();
-  });
+  const target = useAuditDatabase();
 
   it("writes every job as its events, which rebuild the same rows in another database", async () => {
     const exported = await collect(exportEvents(source.db));
@@ -119,12 +109,12 @@ describe("exportEvents", () => {
     const lines = exported.map((event) => JSON.stringify(event));
     const items = lines.map((line, index) => ({ position: index + 1, event: JSON.parse(line) }));
     for (let start = 0; start < items.length; start += 1000) {
-      const report = await writeEvents(targetHandle.db, items.slice(start, start + 1000));
+      const report = await writeEvents(target.db, items.slice(start, start + 1000));
       expect(report.rejected).toEqual([]);
     }
-    expect(await snapshot(targetHandle.db)).toEqual(await snapshot(source.db));
+    expect(await snapshot(target.db)).toEqual(await snapshot(source.db));
 
-    const again = await writeEvents(targetHandle.db, items);
+    const again = await writeEvents(target.db, items);
     expect(again).toEqual({ stored: 0, unchanged: 3300, rejected: [] });
   });
 

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { type AuditDb, IN_MEMORY, SchemaMissingError } from "@forusbots/db";
 import { jobStages, jobs } from "@forusbots/db/schema";
+import { closedLoopbackPort } from "@forusbots/db/testing";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { at, useAuditDatabase } from "../testing/audit-database.ts";
@@ -44,10 +45,11 @@ describe("the disabled recorder", () => {
   });
 
   it("is what openAuditRecorder gives when AUDIT_DB is off, without opening the database", async () => {
-    // A target that cannot be opened: opening it would throw.
+    // A target that cannot be opened (nothing listens there): opening it would throw.
+    const port = await closedLoopbackPort();
     const recorder = await openAuditRecorder({
       auditEnabled: false,
-      database: { engine: "postgres", url: "postgres://nobody@127.0.0.1:1/none" },
+      database: { engine: "postgres", url: `postgres://nobody@127.0.0.1:${port}/none` },
     });
     expect(recorder.enabled).toBe(false);
     expect(await recorder.acceptJob({ jobId: randomUUID(), botId: "bot-a" })).toBe("unchanged");

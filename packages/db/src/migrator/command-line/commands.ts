@@ -1,7 +1,10 @@
 import type { DatabaseHandle } from "../../client/handle.ts";
+import { describeServerIdentity, identifyServer } from "../../client/server-identity.ts";
 import { type DatabaseTarget, describeTarget } from "../../config.ts";
+import { RefusedError } from "../../errors.ts";
 import type { MigrateResult } from "../migrate.ts";
-import type { RollbackResult } from "../rollback.ts";
+import type { RollbackPlan, RollbackResult } from "../rollback.ts";
+import { rollbackRefusal } from "../rollback-guard.ts";
 import {
   type MigrateFlagValues,
   migrateOptionsOf,
@@ -15,6 +18,7 @@ import {
   migrationEventLine,
   type ReportStyle,
   rollbackEventLine,
+  rollbackPlanLines,
   rollbackSummaryLine,
 } from "./report.ts";
 
@@ -46,11 +50,13 @@ export async function migrateCommand(
   const targetName = describeTarget(target);
   if (text) output.print(headerLine("migrate", targetName, style));
   const wouldApply: string[] = [];
+  const warnings: string[] = [];
   const { runMigrations } = await import("../migrate.ts");
   const result = await runMigrations(target, {
     ...options,
     onEvent: (event) => {
       if (event.type === "would-apply") wouldApply.push(event.tag);
+      if (event.type === "warning") warnings.push(event.message);
       if (text) output.print(migrationEventLine(event, style));
     },
   });
@@ -62,6 +68,7 @@ export async function migrateCommand(
       applied: result.applied,
       ...(style.dryRun ? { wouldApply } : {}),
       alreadyApplied: result.alreadyApplied,
+      ...(warnings.length > 0 ? { warnings } : {}),
     });
   }
   return result;
@@ -69,21 +76,42 @@ export async function migrateCommand(
 
 /**
  * `rollback` on a single-session handle (the advisory lock must cover every statement), with
- * the lines and JSON of `migrateCommand`.
+ * the lines and JSON of `migrateCommand`. Before anything runs it names the target as the server
+ * reports it (database, user, address) and what it will undo, with the rows of each table it
+ * would drop; then it runs only with `--yes`, and never drops audit rows under
+ * NODE_ENV=production (`rollbackRefusal`). A dry run shows the same and the SQL.
  */
 export async function rollbackCommand(
   handle: DatabaseHandle,
   values: RollbackFlagValues,
   output: CommandOutput,
+  environment: { production: boolean },
 ): Promise<RollbackResult> {
   const options = rollbackOptionsOf(values);
   const style = reportStyle(options.dryRun === true, output);
   const text = values.json !== true;
-  if (text) output.print(headerLine("rollback", handle.description, style));
+  const server = await identifyServer(handle);
+  const targetName = describeServerIdentity(server, handle);
+  if (text) output.print(headerLine("rollback", targetName, style));
   const wouldRollBack: string[] = [];
+  let reviewed: RollbackPlan | undefined;
   const { rollback } = await import("../rollback.ts");
   const result = await rollback(handle, {
     ...options,
+    review: (plan) => {
+      reviewed = plan;
+      // A dry run is the preview --yes is asked for: it only warns of the production refusal.
+      const refusal = rollbackRefusal(plan, {
+        confirmed: values.yes === true || options.dryRun === true,
+        production: environment.production,
+      });
+      if (text) {
+        for (const line of rollbackPlanLines(plan, style, options.dryRun ? refusal : null)) {
+          output.print(line);
+        }
+      }
+      if (refusal !== null && !options.dryRun) throw new RefusedError(refusal);
+    },
     onEvent: (event) => {
       if (event.type === "would-roll-back") wouldRollBack.push(event.tag);
       if (text) output.print(rollbackEventLine(event, style));
@@ -94,7 +122,9 @@ export async function rollbackCommand(
   } else {
     output.printJson({
       target: handle.description,
+      server,
       ...result,
+      droppedTables: reviewed?.droppedTables ?? [],
       ...(style.dryRun ? { wouldRollBack } : {}),
     });
   }

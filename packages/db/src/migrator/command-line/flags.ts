@@ -77,6 +77,11 @@ export const ROLLBACK_FLAGS: readonly FlagRule[] = [
     name: "all",
     description: "roll back every applied migration: drops every audit table and its rows",
   },
+  {
+    name: "yes",
+    description:
+      "confirm the rollback shown (target, migrations, tables dropped with their rows); without it nothing runs",
+  },
   ...LOCK_FLAGS,
   JSON_FLAG,
 ];
@@ -96,6 +101,7 @@ export type MigrateFlagValues = LockFlagValues;
 /** What the rollback flags hold. */
 export interface RollbackFlagValues extends LockFlagValues {
   all?: boolean;
+  yes?: boolean;
 }
 
 /** The flag's key in the values: `lock-timeout` → `lockTimeout`. */

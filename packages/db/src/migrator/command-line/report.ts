@@ -1,5 +1,6 @@
 import type { MigrateResult, MigrationEvent } from "../migrate.ts";
-import type { RollbackEvent, RollbackResult } from "../rollback.ts";
+import type { RollbackEvent, RollbackPlan, RollbackResult } from "../rollback.ts";
+import { describeDroppedTables } from "../rollback-guard.ts";
 
 /**
  * The lines both command lines print for the migrator's events, written once. A dry run prints
@@ -66,6 +67,8 @@ export function migrationEventLine(event: MigrationEvent, style: ReportStyle): s
       return `  ${paint.good("applied")} ${event.tag} (${statements(event.statements)}, ${event.milliseconds} ms)`;
     case "would-apply":
       return script(event.tag, event.statements, event.transactional);
+    case "warning":
+      return `  ${paint.warn("warning")}: ${event.message.replaceAll("\n", "\n    ")}`;
     default:
       return sharedEventLine(event, style);
   }
@@ -87,6 +90,30 @@ export function rollbackEventLine(event: RollbackEvent, style: ReportStyle): str
 export function headerLine(action: "migrate" | "rollback", target: string, style: ReportStyle) {
   if (style.dryRun) return note(`Dry run against ${target}: nothing is executed`, style);
   return `${action === "migrate" ? "Migrating" : "Rolling back"} ${target}`;
+}
+
+/**
+ * What a rollback is about to undo, said before it runs (or, in a dry run, before its SQL): the
+ * migrations newest first and the tables it drops with their rows. `refusal` is what a dry run
+ * says the real run would be told.
+ */
+export function rollbackPlanLines(
+  plan: RollbackPlan,
+  style: ReportStyle,
+  refusal: string | null,
+): string[] {
+  if (plan.migrations.length === 0) return [];
+  const lines = [
+    note(`  undoes, newest first: ${plan.migrations.join(", ")}`, style),
+    note(
+      plan.droppedTables.length === 0
+        ? "  drops no table"
+        : `  drops: ${describeDroppedTables(plan)}`,
+      style,
+    ),
+  ];
+  if (refusal !== null) lines.push(note(`  without --dry-run: ${refusal}`, style));
+  return lines;
 }
 
 export function migrateSummaryLine(

@@ -1,18 +1,21 @@
 /**
- * mulberry32: a tiny seeded PRNG. Math.random cannot be seeded, and `seed --seed S` must produce
- * the same data on every machine and every run; 32 bits of state are plenty for sample data.
+ * The seeded random numbers of the sample data (`forus-audit seed`) and of the benchmark's data
+ * set: Math.random cannot be seeded, and both must give the same data for the same seed on every
+ * machine and every run. mulberry32, a tiny 32-bit generator: the quality is ample for picking
+ * states, times and ids. Here because both consumers already depend on @forusbots/queries and it
+ * imports nothing, so it sits at the bottom of the package's layers.
  */
 export interface Random {
   /** A float in [0, 1). */
   next(): number;
-  /** An integer in [min, max], both inclusive. */
+  /** A whole number in [min, max], both ends included. */
   int(min: number, max: number): number;
   /** A float in [min, max). */
   between(min: number, max: number): number;
   pick<T>(items: readonly T[]): T;
   /** True with probability `p`. */
   chance(p: number): boolean;
-  /** A version-4 UUID made of the generator's bits. */
+  /** A version-4 UUID made of the generator's bits, so ids repeat from run to run. */
   uuid(): string;
 }
 
@@ -37,12 +40,12 @@ export function createRandom(seed: number): Random {
     },
     chance: (p) => next() < p,
     uuid: () => {
-      const hex = Array.from({ length: 32 }, () => int(0, 15).toString(16));
-      hex[12] = "4";
-      // The variant nibble is 8, 9, a or b (RFC 9562).
-      hex[16] = (8 + int(0, 3)).toString(16);
-      const s = hex.join("");
-      return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
+      const bytes = Array.from({ length: 16 }, () => int(0, 255));
+      // The version nibble is 4 and the variant bits 10 (RFC 9562).
+      bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40;
+      bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
+      const hex = bytes.map((byte) => byte.toString(16).padStart(2, "0")).join("");
+      return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
     },
   };
 }

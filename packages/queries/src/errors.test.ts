@@ -152,7 +152,6 @@ describe("an event the database refuses, on a migrated database", () => {
       await test.db.execute(sql`DROP INDEX idx_test_jobs_meta_blob`);
     }
   });
-  });
 
   it("the recorder's error for it is a validation error that holds none of its payload", async () => {
     const error = await acceptJob(test.db, {

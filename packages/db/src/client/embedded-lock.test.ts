@@ -1,4 +1,3 @@
-import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
 import {
   existsSync,
@@ -16,6 +15,7 @@ import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ConnectionError, EXIT_CODES } from "../errors.ts";
 import { describeFailure } from "../failures/index.ts";
+import { runNodeScript, startProcess } from "../testing/index.ts";
 import { lockEmbeddedDirectory } from "./embedded-lock.ts";
 import { openDatabase } from "./index.ts";
 
@@ -31,9 +31,9 @@ function startTimeOf(pid: number): string {
 }
 
 /** A pid no process has now: one that ran and exited. */
-function deadPid(): number {
-  const child = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"]);
-  return Number(child.stdout.toString());
+async function deadPid(): Promise<number> {
+  const run = await runNodeScript("-e", ["process.stdout.write(String(process.pid))"]);
+  return Number(run.stdout);
 }
 
 async function failureOf(work: () => Promise<unknown>): Promise<Error> {
@@ -47,24 +47,30 @@ async function failureOf(work: () => Promise<unknown>): Promise<Error> {
 
 /** A process holding the lock on `dataDir` until `release()`. */
 async function holderProcess(dataDir: string): Promise<{
-  child: ChildProcessWithoutNullStreams;
+  child: ReturnType<typeof startProcess>;
   said: string;
   release: () => Promise<string>;
 }> {
-  const child = spawn(process.execPath, ["--import", "tsx", HOLDER, dataDir], { cwd: PACKAGE_DIR });
+  const child = startProcess(process.execPath, ["--import", "tsx", HOLDER, dataDir], {
+    cwd: PACKAGE_DIR,
+    stdio: ["pipe", "pipe", "pipe"],
+  });
   let output = "";
-  child.stdout.setEncoding("utf8").on("data", (text: string) => {
+  child.stdout?.setEncoding("utf8").on("data", (text: string) => {
     output += text;
   });
   while (!output.includes("\n")) {
-    await Promise.race([once(child.stdout, "data"), once(child, "exit")]);
+    await Promise.race([
+      once(child, "exit"),
+      ...(child.stdout ? [once(child.stdout, "data")] : []),
+    ]);
     if (child.exitCode !== null) break;
   }
   return {
     child,
     said: output.trim(),
     release: async () => {
-      child.stdin.end("release\n");
+      child.stdin?.end("release\n");
       if (child.exitCode === null) await once(child, "exit");
       return output.trim();
     },
@@ -135,7 +141,7 @@ describe("the embedded database's lock", () => {
   });
 
   it("a stale lock of a pid that no longer runs is taken over", async () => {
-    const pid = deadPid();
+    const pid = await deadPid();
     mkdirSync(lockDir);
     writeFileSync(join(lockDir, `${pid}+12345+${HOST}+0123456789abcdef`), "");
     const unlock = await lockEmbeddedDirectory(dataDir);
@@ -173,7 +179,7 @@ describe("the embedded database's lock", () => {
 
   it("a lock of another host is taken as live, and said so", async () => {
     mkdirSync(lockDir);
-    writeFileSync(join(lockDir, `${deadPid()}+1+other-machine+0123456789abcdef`), "");
+    writeFileSync(join(lockDir, `${await deadPid()}+1+other-machine+0123456789abcdef`), "");
     const error = await failureOf(() => lockEmbeddedDirectory(dataDir));
     expect(error.message).toMatch(/is in use by process \d+ on host other-machine;/);
   });
@@ -182,7 +188,7 @@ describe("the embedded database's lock", () => {
     writeFileSync(lockDir, String(process.ppid));
     const error = await failureOf(() => lockEmbeddedDirectory(dataDir));
     expect(error.message).toContain(`is in use by process ${process.ppid};`);
-    writeFileSync(lockDir, String(deadPid()));
+    writeFileSync(lockDir, String(await deadPid()));
     (await lockEmbeddedDirectory(dataDir))();
   });
 

@@ -1,6 +1,7 @@
 import { AuditError, describeFailure, describeStack, EXIT_CODES, maskUrl } from "@forusbots/db";
 import { CommanderError } from "commander";
 import type { Style } from "./output/style.ts";
+import { escapeControlCharactersByLine } from "./output/terminal-text.ts";
 
 export const PROGRAM_NAME = "forus-audit";
 
@@ -70,7 +71,13 @@ export function reportFailure(error: unknown, output: FailureOutput): number {
   }
   const { message, exitCode } = describeCliFailure(error);
   const redact = (text: string) => redactSecrets(text, output.databaseUrl);
-  output.stderr.write(`${output.style.red(`${PROGRAM_NAME}: ${redact(message)}`)}\n`);
-  if (output.verbose) output.stderr.write(`${output.style.dim(redact(describeStack(error)))}\n`);
+  // A message may quote what it refused (a job id, an event's bot): shown, never run. Its own
+  // line breaks (a list of candidates) stay; a stored value in it is escaped where it is quoted.
+  const line = escapeControlCharactersByLine(redact(message));
+  output.stderr.write(`${output.style.red(`${PROGRAM_NAME}: ${line}`)}\n`);
+  if (output.verbose) {
+    const stack = escapeControlCharactersByLine(redact(describeStack(error)));
+    output.stderr.write(`${output.style.dim(stack)}\n`);
+  }
   return exitCode;
 }

@@ -22,6 +22,7 @@ import { registerStatus } from "./commands/status.ts";
 import { registerTimeline } from "./commands/timeline.ts";
 import { CliContext, type Terminal } from "./context.ts";
 import { PROGRAM_NAME, reportFailure } from "./failure.ts";
+import { escapeControlCharactersByLine } from "./output/terminal-text.ts";
 
 /** In the order `--help` lists them: the schema, data in and out, then the read API. */
 const COMMANDS = [
@@ -67,7 +68,10 @@ const program = new Command(PROGRAM_NAME)
   .showHelpAfterError("(run with --help for usage)");
 
 const cli = new CliContext(terminal, () => program.opts());
-program.configureOutput({ outputError: (text, write) => write(cli.err.red(text)) });
+// Commander quotes the arguments it refuses: escaped like every message (output/terminal-text.ts).
+program.configureOutput({
+  outputError: (text, write) => write(cli.err.red(escapeControlCharactersByLine(text))),
+});
 for (const register of COMMANDS) register(program, cli);
 
 // `pnpm cli -- status` hands the script a literal "--" first; it would end option parsing.

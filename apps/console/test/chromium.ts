@@ -31,7 +31,11 @@ export interface Browser {
 }
 
 /** A browser with a fresh profile (its own user data directory), removed at close. */
-export async function openChromium(device: typeof LAPTOP | typeof PHONE): Promise<Browser> {
+export async function openChromium(
+  device: typeof LAPTOP | typeof PHONE,
+  /** What the browser answers a login prompt with (the console's credentials). */
+  httpCredentials?: { username: string; password: string },
+): Promise<Browser> {
   if (!CHROMIUM.found) throw new Error(CHROMIUM.reason);
   const profile = mkdtempSync(join(tmpdir(), "console-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
@@ -42,6 +46,7 @@ export async function openChromium(device: typeof LAPTOP | typeof PHONE): Promis
     timezoneId: "America/New_York",
     locale: "en-GB",
     ...device,
+    ...(httpCredentials === undefined ? {} : { httpCredentials }),
   });
   return {
     context,

@@ -62,3 +62,15 @@ export function startConsole(databaseEnv: Record<string, string>): Promise<Runni
     });
   });
 }
+
+/** Runs the console expecting it to refuse to start: its exit status and what it printed. */
+export async function consoleRefusal(
+  extraEnv: Record<string, string>,
+): Promise<{ code: number | null; output: string }> {
+  const run = await runProcess(join(BIN, "tsx"), ["src/server/main.ts"], {
+    cwd: CONSOLE_DIR,
+    env: { ...extraEnv, PORT: "0" },
+    timeoutMs: STARTUP_TIMEOUT_MS,
+  });
+  return { code: run.status, output: `${run.stdout}${run.stderr}` };
+}

@@ -1,10 +1,17 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
+import { request as httpRequest } from "node:http";
 import { join } from "node:path";
 import { closedLoopbackPort, createTestDatabase, type TestDatabase } from "@forusbots/db/testing";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Browser, CHROMIUM, LAPTOP, openChromium, PHONE } from "./chromium.ts";
-import { buildPage, CONSOLE_DIR, type RunningConsole, startConsole } from "./console-process.ts";
+import {
+  buildPage,
+  CONSOLE_DIR,
+  consoleRefusal,
+  type RunningConsole,
+  startConsole,
+} from "./console-process.ts";
 import { insertKnownAuditData, JOB, UNKNOWN_JOB } from "./known-audit-data.ts";
 
 const ARTIFACTS = join(CONSOLE_DIR, "test-artifacts");
@@ -46,20 +53,65 @@ function pageOverflow(page: Page): Promise<number> {
   );
 }
 
+/** A GET as curl sends it, with the Host header and credentials given; status, headers, body. */
+function rawGet(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(url, { headers }, (response) => {
+      let body = "";
+      response.setEncoding("utf8");
+      response.on("data", (chunk: string) => {
+        body += chunk;
+      });
+      response.on("end", () =>
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, body }),
+      );
+    });
+    request.on("error", reject);
+    request.end();
+  });
+}
+
 let laptop: Browser;
 let phone: Browser;
+/** What Chromium reported refusing under the Content-Security-Policy, on every page visited. */
+const policyViolations: string[] = [];
 
 // Without a browser these tests are reported as skipped, with the command that enables them.
 const inChromium = describe.skipIf(!CHROMIUM.found);
 if (!CHROMIUM.found) console.warn(`console browser tests skipped: ${CHROMIUM.reason}`);
 
 beforeAll(async () => {
+  // Built whatever the browser: the HTTP tests below serve it too.
+  await buildPage();
   if (!CHROMIUM.found) return;
   mkdirSync(ARTIFACTS, { recursive: true });
-  await buildPage();
   laptop = await openChromium(LAPTOP);
   phone = await openChromium(PHONE);
+  for (const browser of [laptop, phone]) {
+    browser.context.on("console", (message) => {
+      if (/Content Security Policy/i.test(message.text())) policyViolations.push(message.text());
+    });
+  }
 }, 180_000);
+
+describe("the built page", () => {
+  it("has no inline script or handler, so the policy needs no 'unsafe-inline'", () => {
+    const html = readFileSync(join(CONSOLE_DIR, "dist", "index.html"), "utf8");
+    const scripts = html.match(/<script\b[^>]*>/gi) ?? [];
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const tag of scripts) expect(tag).toMatch(/\ssrc="\/assets\/[^"]+\.js"/);
+    expect(html).not.toMatch(/<script\b[^>]*>[^<\s]/i);
+    expect(html).not.toMatch(/\son[a-z]+\s*=/i);
+    expect(html).not.toMatch(/javascript:/i);
+  });
+});
 
 afterAll(async () => {
   await laptop?.close();
@@ -180,8 +232,12 @@ inChromium("console in Chromium, on known data", () => {
     expect(await page.locator("[data-testid=stage-timeline] .timeline-bar-failed").count()).toBe(1);
     await screenshot(page, "job.png");
 
+    // To the stage over the 30 days up to the job's day, 2 February to 3 March.
     await page.click("[data-testid=job-stages] a:text-is('parse')");
-    await page.waitForURL(`${server.url}/stages?name=parse`);
+    await page.waitForURL(`${server.url}/stages?name=parse&from=2026-02-02&to=2026-03-03`);
+    await page.waitForSelector("[data-testid=stage-summary]");
+    // The first week of March holds every stage of the known data.
+    await page.goto(`${server.url}/stages?name=parse&${MARCH}`);
     await page.waitForSelector("[data-testid=stage-summary]");
     expect(await tableRows(page, "[data-testid=stage-summary]")).toEqual([
       // [6, 10, 15, 41] s: average 18 s; p50 rank 1.5 → 12.5 s; p95 rank 2.85 → 15 + 0.85 × 26.
@@ -201,7 +257,7 @@ inChromium("console in Chromium, on known data", () => {
 
     // Narrowed to report-bot: only J4's 41 s fetch.
     await page.selectOption("select[name=bot]", "report-bot");
-    await page.waitForURL(`${server.url}/stages?name=parse&bot=report-bot`);
+    await page.waitForURL(`${server.url}/stages?name=parse&${MARCH}&bot=report-bot`);
     await page.waitForFunction(
       () => document.querySelectorAll("[data-testid=stage-summary] tbody tr").length === 1,
     );
@@ -243,6 +299,44 @@ inChromium("console in Chromium, on known data", () => {
     await screenshot(page, "job-not-found.png");
   });
 
+  it("answers an unknown job's page with HTTP 404, a known one's with 200", async () => {
+    const host = new URL(server.url).host;
+    const unknown = await rawGet(`${server.url}/jobs/${UNKNOWN_JOB}`, { host });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toContain('<div id="root">');
+    expect((await rawGet(`${server.url}/jobs/${JOB.J1}`, { host })).status).toBe(200);
+  });
+
+  it("refuses a request addressed to another host name (DNS rebinding) with 421", async () => {
+    const port = new URL(server.url).port;
+    for (const host of [`evil.example:${port}`, "evil.example", `localhost.evil.example:${port}`]) {
+      for (const path of ["/api/status", "/api/bots", `/api/jobs/${JOB.J1}`, "/"]) {
+        const answer = await rawGet(`${server.url}${path}`, { host });
+        expect(answer.status, `${host} ${path}`).toBe(421);
+        expect(answer.body).not.toContain("invoice-bot");
+        expect(answer.headers["content-security-policy"]).toContain("frame-ancestors 'none'");
+      }
+    }
+    for (const host of [`localhost:${port}`, `127.0.0.1:${port}`]) {
+      expect((await rawGet(`${server.url}/api/status`, { host })).status, host).toBe(200);
+    }
+  });
+
+  it("sends the security headers with the page, its assets and the API", async () => {
+    const host = new URL(server.url).host;
+    const html = await rawGet(`${server.url}/`, { host });
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(html.body)?.[1];
+    expect(script).toBeDefined();
+    for (const path of ["/", `${script}`, "/api/status", `/api/jobs/${UNKNOWN_JOB}`]) {
+      const answer = await rawGet(`${server.url}${path}`, { host });
+      expect(answer.headers["content-security-policy"], path).toContain("script-src 'self'");
+      expect(answer.headers["content-security-policy"], path).not.toContain("unsafe-inline");
+      expect(answer.headers["x-content-type-options"], path).toBe("nosniff");
+      expect(answer.headers["x-frame-options"], path).toBe("DENY");
+      expect(answer.headers["referrer-policy"], path).toBe("no-referrer");
+    }
+  });
+
   it("fits a phone screen on every page", async () => {
     const phonePage = await phone.context.newPage();
     try {
@@ -250,7 +344,7 @@ inChromium("console in Chromium, on known data", () => {
         ["phone-bots.png", `/?${MARCH}`, "[data-testid=bot-metrics]"],
         ["phone-jobs.png", "/jobs?bot=invoice-bot", "[data-testid=recent-jobs]"],
         ["phone-job.png", `/jobs/${JOB.J3}`, "[data-testid=job-stages]"],
-        ["phone-stages.png", "/stages", "[data-testid=stage-summary]"],
+        ["phone-stages.png", `/stages?${MARCH}`, "[data-testid=stage-summary]"],
       ] as const;
       for (const [name, path, ready] of pages) {
         await phonePage.goto(`${server.url}${path}`);
@@ -287,7 +381,7 @@ inChromium("console in Chromium, on an empty database", () => {
   it.each([
     ["/", "No jobs in this range", "empty-bots.png"],
     ["/jobs", "No jobs recorded yet", "empty-jobs.png"],
-    ["/stages", "No stages recorded yet", "empty-stages.png"],
+    ["/stages", "No stages in this range", "empty-stages.png"],
   ])("%s says there is nothing yet", async (path, title, name) => {
     await page.goto(`${server.url}${path}`);
     const empty = await page.waitForSelector("[data-testid=empty-state]");
@@ -324,5 +418,77 @@ inChromium("console in Chromium, when the database is unreachable", () => {
     }
     expect(await page.content()).not.toContain("s3cret-pass");
     await screenshot(page, "unreachable.png");
+  });
+});
+
+describe("console with credentials", () => {
+  const TOKEN = "e2e-token-0123456789abcdef";
+  let database: TestDatabase;
+  let server: RunningConsole;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    server = await startConsole({ ...database.env, CONSOLE_TOKEN: TOKEN });
+  }, 120_000);
+
+  afterAll(async () => {
+    await server?.stop();
+    await database?.dispose();
+  });
+
+  it("answers only with the token: 401 and a challenge without it", async () => {
+    const host = new URL(server.url).host;
+    const refused = await rawGet(`${server.url}/api/status`, { host });
+    expect(refused.status).toBe(401);
+    expect(refused.headers["www-authenticate"]).toContain("Basic realm=");
+    expect(refused.body).not.toContain("reachable");
+    const wrong = await rawGet(`${server.url}/`, { host, authorization: `Bearer ${TOKEN}0` });
+    expect(wrong.status).toBe(401);
+    const bearer = await rawGet(`${server.url}/api/status`, {
+      host,
+      authorization: `Bearer ${TOKEN}`,
+    });
+    expect(bearer.status).toBe(200);
+    expect(JSON.parse(bearer.body).reachable).toBe(true);
+    const prompt = await rawGet(`${server.url}/`, {
+      host,
+      authorization: `Basic ${Buffer.from(`operator:${TOKEN}`).toString("base64")}`,
+    });
+    expect(prompt.status).toBe(200);
+  });
+
+  it.skipIf(!CHROMIUM.found)("opens in a browser that logs in with the token", async () => {
+    const browser = await openChromium(LAPTOP, { username: "operator", password: TOKEN });
+    try {
+      const page = await browser.context.newPage();
+      await page.goto(`${server.url}/jobs`);
+      const empty = await page.waitForSelector("[data-testid=empty-state]");
+      expect(await empty.textContent()).toContain("No jobs recorded yet");
+    } finally {
+      await browser.close();
+    }
+  });
+});
+
+describe("console told to listen beyond this machine", () => {
+  it.each([
+    ["0.0.0.0", {}],
+    ["::", {}],
+    ["192.0.2.10", { CONSOLE_USER: "auditor" }],
+  ])("refuses HOST=%s without credentials, saying why", async (host, extra) => {
+    const { code, output } = await consoleRefusal({ HOST: host, ...extra });
+    expect(code).toBe(2);
+    expect(output).toMatch(/console: (HOST=|CONSOLE_USER and CONSOLE_PASSWORD go together)/);
+    if (Object.keys(extra).length === 0) {
+      expect(output).toContain(`HOST=${host} would let other machines reach the console`);
+      expect(output).toContain("CONSOLE_TOKEN");
+    }
+    expect(output).not.toContain("http://localhost");
+  });
+});
+
+inChromium("the Content-Security-Policy in Chromium", () => {
+  it("refused nothing the console's pages use, on every page visited above", () => {
+    expect(policyViolations).toEqual([]);
   });
 });

@@ -1,13 +1,9 @@
-import { spawnSync } from "node:child_process";
-import { chownSync, existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { migrateCommand } from "../src/migrator/command-line/index.ts";
 import { readMigrationFiles } from "../src/migrator/journal.ts";
 import { runMigrations } from "../src/migrator/migrate.ts";
+import { PrivateCluster } from "../src/testing/index.ts";
 
 /**
  * What the shared test server cannot show, since its audit roles exist from the first run on it:
@@ -16,72 +12,25 @@ import { runMigrations } from "../src/migrator/migrate.ts";
  * migrating role that may not create roles, the SQL it hands an administrator, and many
  * databases migrating at once, racing to create the same roles.
  */
-const BIN = "/usr/lib/postgresql/15/bin";
-const runnable =
-  inject("auditTestDatabase").engine === "postgres" &&
-  existsSync(join(BIN, "initdb")) &&
-  spawnSync("id", ["-u", "postgres"]).status === 0 &&
-  process.getuid?.() === 0;
+const BINARIES = PrivateCluster.findBinaries();
+const runnable = inject("auditTestDatabase").engine === "postgres" && BINARIES !== null;
 const TAGS = readMigrationFiles().map((file) => file.tag);
 const CONCURRENT = 6;
 
-const asPostgres = (command: string, args: string[]) => {
-  const result = spawnSync("runuser", ["-u", "postgres", "--", join(BIN, command), ...args], {
-    encoding: "utf8",
-    timeout: 60_000,
-  });
-  if (result.status !== 0) throw new Error(`${command} failed: ${result.stderr}`);
-};
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
-
 describe.runIf(runnable)("the audit roles on a cluster that has never had them", () => {
-  let folder: string;
-  let port: number;
-  const url = (user: string, database: string) =>
-    `postgres://${user}@127.0.0.1:${port}/${database}`;
+  let cluster: PrivateCluster | undefined;
+  const url = (user: string, database: string) => {
+    if (cluster === undefined) throw new Error("the private cluster did not start");
+    return cluster.urlFor(user, database);
+  };
   const superuser = (database = "postgres") =>
     postgres(url("postgres", database), { max: 1, onnotice: () => {} });
 
   beforeAll(async () => {
-    folder = mkdtempSync(join(tmpdir(), "forusbots-cluster-"));
-    chownSync(folder, Number(spawnSync("id", ["-u", "postgres"]).stdout), 0);
-    asPostgres("initdb", [
-      "-D",
-      join(folder, "data"),
-      "-U",
-      "postgres",
-      "--auth=trust",
-      "-E",
-      "UTF8",
-    ]);
-    port = await freePort();
-    asPostgres("pg_ctl", [
-      "-D",
-      join(folder, "data"),
-      "-l",
-      join(folder, "log"),
-      "-o",
-      `-p ${port} -k ${folder} -c listen_addresses=127.0.0.1 -c fsync=off`,
-      "-w",
-      "start",
-    ]);
+    if (BINARIES !== null) cluster = await PrivateCluster.start(BINARIES);
   }, 120_000);
-  afterAll(() => {
-    if (folder === undefined) return;
-    if (existsSync(join(folder, "data", "postmaster.pid"))) {
-      asPostgres("pg_ctl", ["-D", join(folder, "data"), "-m", "immediate", "stop"]);
-    }
-    rmSync(folder, { recursive: true, force: true });
+  afterAll(async () => {
+    await cluster?.destroy();
   });
 
   it("a migrating role without CREATEROLE migrates, is warned, and gets the SQL an administrator runs", async () => {

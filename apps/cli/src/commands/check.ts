@@ -1,6 +1,7 @@
 import type { Command } from "@commander-js/extra-typings";
 import { AuditError } from "@forusbots/db";
 import type { CliContext } from "../context.ts";
+import { escapeControlCharacters } from "../output/terminal-text.ts";
 
 /** Drift is a schema problem: the same exit status as a database that was never migrated. */
 class DriftError extends AuditError {
@@ -34,9 +35,10 @@ export function registerCheck(program: Command, cli: CliContext): void {
           `Database: ${report.target} (compared with the schema after ${report.comparedWith ?? "no migration"})`,
         );
         for (const difference of report.differences)
-          cli.print(`  ${cli.out.red("drift")} ${difference}`);
+          cli.print(`  ${cli.out.red("drift")} ${escapeControlCharacters(difference)}`);
         for (const statement of report.uncapturedSchemaChanges) {
-          cli.print(`  ${cli.out.yellow("not in any migration")} ${statement.split("\n")[0]}`);
+          const firstLine = escapeControlCharacters(statement.split("\n")[0] ?? "");
+          cli.print(`  ${cli.out.yellow("not in any migration")} ${firstLine}`);
         }
         if (report.comparedWith === null && report.differences.length > 0) {
           cli.print(

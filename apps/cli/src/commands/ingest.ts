@@ -6,6 +6,7 @@ import { openEventsInput } from "../ingest/open-input.ts";
 import { readLines } from "../ingest/read-lines.ts";
 import { parsePositiveInteger } from "../options.ts";
 import { formatCount } from "../output/format.ts";
+import { escapeControlCharacters } from "../output/terminal-text.ts";
 
 export function registerIngest(program: Command, cli: CliContext): void {
   program
@@ -48,7 +49,8 @@ export function registerIngest(program: Command, cli: CliContext): void {
             writeBatches: (batches, onWritten) => writeEventBatches(handle.db, batches, onWritten),
             onRejected: ({ position, reason }) => {
               progress.finish();
-              cli.warn(cli.err.red(`line ${position}: ${reason}`));
+              // The reason quotes the line's values (a bot id, a job id): shown, never run.
+              cli.warn(cli.err.red(`line ${position}: ${escapeControlCharacters(reason)}`));
             },
             onProgress: (line, sofar) =>
               progress.update(
@@ -64,7 +66,7 @@ export function registerIngest(program: Command, cli: CliContext): void {
         cli.printJson({ source: input.name, ...summary });
       } else {
         cli.print(
-          `Ingested ${input.name}: ${formatCount(summary.stored)} stored, ${formatCount(summary.unchanged)} already present, ${formatCount(summary.rejected)} rejected (${formatCount(summary.events)} events).`,
+          `Ingested ${escapeControlCharacters(input.name)}: ${formatCount(summary.stored)} stored, ${formatCount(summary.unchanged)} already present, ${formatCount(summary.rejected)} rejected (${formatCount(summary.events)} events).`,
         );
       }
       if (summary.rejected > 0) {

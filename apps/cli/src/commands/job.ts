@@ -5,7 +5,8 @@ import type { CliContext } from "../context.ts";
 import { parseJobIdArgument } from "../options.ts";
 import { formatMilliseconds, formatSeconds, formatTimestamp } from "../output/format.ts";
 import { stateCell } from "../output/job-state.ts";
-import { renderTable } from "../output/table.ts";
+import { type Cell, renderTable } from "../output/table.ts";
+import { escapeControlCharacters } from "../output/terminal-text.ts";
 
 const durationSeconds = (from: Date | null, to: Date | null) =>
   from && to ? (to.getTime() - from.getTime()) / 1000 : null;
@@ -21,7 +22,7 @@ function ambiguousPrefix(prefix: string, candidates: readonly JobIdCandidate[]):
     .slice(0, SHOWN_CANDIDATES)
     .map(
       (job) =>
-        `  ${job.jobId}  ${job.botId}  ${job.state}  accepted ${formatTimestamp(job.acceptedAt)}`,
+        `  ${job.jobId}  ${escapeControlCharacters(job.botId)}  ${job.state}  accepted ${formatTimestamp(job.acceptedAt)}`,
     );
   const more = candidates.length > SHOWN_CANDIDATES ? "\n  … and more" : "";
   return new UsageError(
@@ -54,11 +55,10 @@ export function registerJob(program: Command, cli: CliContext): void {
         cli.printJson(job);
         return;
       }
-      const state = stateCell(job.state, cli.out);
-      const fields: [string, string][] = [
+      const fields: [string, Cell][] = [
         ["job", job.jobId],
         ["bot", job.botId],
-        ["state", typeof state === "string" ? state : state.paint(state.text)],
+        ["state", stateCell(job.state, cli.out)],
         ["accepted", formatTimestamp(job.acceptedAt)],
         ["started", formatTimestamp(job.startedAt)],
         ["finished", formatTimestamp(job.finishedAt)],
@@ -68,7 +68,12 @@ export function registerJob(program: Command, cli: CliContext): void {
         ["result", compactJson(job.result)],
         ["error", job.errorMessage ?? "-"],
       ];
-      for (const [label, value] of fields) cli.print(`${cli.out.bold(label.padEnd(11))}${value}`);
+      for (const [label, value] of fields) {
+        // Stored text: escaped (terminal-text.ts) before the state's colour is added.
+        const text = escapeControlCharacters(typeof value === "string" ? value : value.text);
+        const shown = typeof value === "string" ? text : value.paint(text);
+        cli.print(`${cli.out.bold(label.padEnd(11))}${shown}`);
+      }
       cli.print("");
       if (job.stages.length === 0) {
         cli.print("No stages recorded.");

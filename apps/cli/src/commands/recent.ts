@@ -5,6 +5,7 @@ import { parsePageSize } from "../options.ts";
 import { formatSeconds, formatTimestamp } from "../output/format.ts";
 import { stateCell } from "../output/job-state.ts";
 import { renderTable } from "../output/table.ts";
+import { escapeControlCharacters } from "../output/terminal-text.ts";
 
 export function registerRecent(program: Command, cli: CliContext): void {
   program
@@ -56,6 +57,10 @@ export function registerRecent(program: Command, cli: CliContext): void {
           cli.out,
         ),
       );
-      if (page.nextCursor) cli.print(cli.out.dim(`more: recent --before ${page.nextCursor}`));
+      if (page.nextCursor) {
+        // The cursor encodes the last job's key: printable already, escaped all the same.
+        const cursor = escapeControlCharacters(page.nextCursor);
+        cli.print(cli.out.dim(`more: recent --before ${cursor}`));
+      }
     });
 }

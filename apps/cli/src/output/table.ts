@@ -1,4 +1,5 @@
 import type { Style } from "./style.ts";
+import { escapeControlCharacters } from "./terminal-text.ts";
 
 export interface Column {
   header: string;
@@ -9,12 +10,15 @@ export interface Column {
 /** A cell's text, optionally with the colour it is painted in once padded. */
 export type Cell = string | { text: string; paint: (text: string) => string };
 
+/** A cell as printed: its control characters escaped, since cells show stored data. */
 const cellText = (cell: Cell | undefined) =>
-  cell === undefined ? "" : typeof cell === "string" ? cell : cell.text;
+  escapeControlCharacters(cell === undefined ? "" : typeof cell === "string" ? cell : cell.text);
 
 /**
  * A plain-text table: a header, a rule, one line per row, columns padded to their widest cell.
  * Padding is computed on the plain text and colour added after, so ANSI codes never skew widths.
+ * Every cell's control characters are escaped (terminal-text.ts): a stored ESC sequence is shown,
+ * never run, and a stored line break cannot split a row.
  */
 export function renderTable(columns: readonly Column[], rows: readonly Cell[][], style: Style) {
   const widths = columns.map((column, index) =>

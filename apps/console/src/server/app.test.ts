@@ -3,6 +3,7 @@ import { useTestDatabase } from "@forusbots/db/testing";
 import { count } from "drizzle-orm";
 import type { Hono } from "hono";
 import { beforeAll, describe, expect, it } from "vitest";
+import { ANY_HOST, TEST_READ_LIMITS } from "../../test/api-access.ts";
 import {
   BULK_JOBS,
   bulkJobId,
@@ -20,7 +21,11 @@ describe("console API on known data", () => {
 
   beforeAll(async () => {
     await insertKnownAuditData(test.db);
-    app = createConsoleApp({ connection: connectionOf(test.handle), logError: () => {} });
+    app = createConsoleApp({
+      connection: connectionOf(test.handle, TEST_READ_LIMITS),
+      access: ANY_HOST,
+      logError: () => {},
+    });
   });
 
   async function get(path: string) {
@@ -109,7 +114,8 @@ describe("console API on known data", () => {
     it("counts relative times back from the request's now", async () => {
       // Fixed at 8 March 2026, 06:30 UTC: 7d is 1 March 06:30, yesterday 7 March, today 8 March.
       const clocked = createConsoleApp({
-        connection: connectionOf(test.handle),
+        connection: connectionOf(test.handle, TEST_READ_LIMITS),
+        access: ANY_HOST,
         logError: () => {},
         now: () => new Date("2026-03-08T06:30:00Z"),
       });
@@ -323,8 +329,9 @@ describe("console API on known data", () => {
 
   describe("GET /api/stages", () => {
     it("summarises each stage name with its percentiles", async () => {
-      const { status, body } = await get("/api/stages");
+      const { status, body } = await get("/api/stages?from=2026-03-01&to=2026-03-08");
       expect(status).toBe(200);
+      expect(body.percentilesOmitted).toBe(null);
       expect(body.stages.map((stage: { stageName: string }) => stage.stageName)).toEqual([
         "fetch",
         "parse",
@@ -350,11 +357,48 @@ describe("console API on known data", () => {
 
     it("keeps the stages of one bot's jobs", async () => {
       // report-bot ran one stage: J4's 41 s fetch.
-      const { body } = await get("/api/stages?bot=report-bot");
+      const { body } = await get("/api/stages?bot=report-bot&from=2026-03-01&to=2026-03-08");
       expect(body.stages).toHaveLength(1);
       expect(body.stages[0]).toMatchObject({ stageName: "fetch", totalRuns: 1, failedRuns: 0 });
       expect(body.stages[0].avgDurationMs).toBeCloseTo(41_000, 6);
       expect(body.stages[0].p95DurationMs).toBeCloseTo(41_000, 6);
+    });
+
+    it("leaves p50 and p95 out of an open range or one over 366 days, saying why", async () => {
+      const open = await get("/api/stages");
+      expect(open.status).toBe(200);
+      expect(open.body.percentilesOmitted).toBe(
+        "p50 and p95 need a range (from and to) of at most 366 days",
+      );
+      // The counts and averages are still there, from the rollup: [6, 10, 15, 41] s for fetch.
+      expect(open.body.stages[0]).toMatchObject({
+        stageName: "fetch",
+        totalRuns: 4,
+        failedRuns: 0,
+        p50DurationMs: null,
+        p95DurationMs: null,
+      });
+      expect(open.body.stages[0].avgDurationMs).toBeCloseTo(18_000, 6);
+      // 2025-03-01 to 2026-03-08: 372 days.
+      const long = await get("/api/stages?from=2025-03-01&to=2026-03-08");
+      expect(long.body.percentilesOmitted).toBe(
+        "p50 and p95 are computed over at most 366 days (this range spans 372)",
+      );
+      expect(long.body.stages.map((stage: { p95DurationMs: null }) => stage.p95DurationMs)).toEqual(
+        [null, null, null],
+      );
+      const bots = await get("/api/bots");
+      expect(bots.body.percentilesOmitted).toBe(
+        "p50 and p95 need a range (from and to) of at most 366 days",
+      );
+      expect(
+        bots.body.bots.map((bot: { botId: string; totalJobs: number }) => bot.totalJobs),
+      ).toEqual([26, 3, 3]);
+      expect(
+        bots.body.bots.every(
+          (bot: { p95DurationSeconds: null }) => bot.p95DurationSeconds === null,
+        ),
+      ).toBe(true);
     });
 
     it("keeps the stages started in [from, to)", async () => {

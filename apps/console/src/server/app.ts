@@ -1,5 +1,7 @@
 import { describeStack } from "@forusbots/db";
+import { getJobWithStages } from "@forusbots/queries";
 import { Hono } from "hono";
+import { type AccessPolicy, accessGuard, securityHeaders } from "./access/guard.ts";
 import type { DatabaseConnection } from "./database-connection.ts";
 import { toErrorResponse } from "./error-response.ts";
 import type { RequestParams } from "./request-params.ts";
@@ -11,6 +13,8 @@ import { serveSite } from "./site.ts";
 
 export interface ConsoleAppOptions {
   connection: DatabaseConnection;
+  /** Which Host names it answers to, and the credentials it asks for if any (access/). */
+  access: AccessPolicy;
   /** The built page (`vite build` output); without it only the JSON API is served. */
   siteDir?: string;
   /**
@@ -27,12 +31,22 @@ export interface ConsoleAppOptions {
 export function createConsoleApp(options: ConsoleAppOptions): Hono {
   const {
     connection,
+    access,
     siteDir,
     logError = (error) => console.error(describeStack(error)),
     now = () => new Date(),
   } = options;
   const paramsOf = (query: RequestParams["query"]): RequestParams => ({ query, now: now() });
   const app = new Hono();
+
+  // First, so that every answer carries them, refusals and errors included.
+  app.use("*", securityHeaders);
+  app.use("*", accessGuard(access));
+  // Audit data is never kept in a browser's or a proxy's cache.
+  app.use("/api/*", async (c, next) => {
+    await next();
+    c.res.headers.set("Cache-Control", "no-store");
+  });
 
   // Read-only by construction: nothing but GET (and HEAD, which Hono answers from GET) gets past.
   app.use("*", async (c, next) => {
@@ -59,7 +73,20 @@ export function createConsoleApp(options: ConsoleAppOptions): Hono {
     c.json({ error: { kind: "not_found", message: `no API route ${c.req.path}` } }, 404),
   );
 
-  if (siteDir !== undefined) serveSite(app, siteDir);
+  if (siteDir !== undefined) {
+    // The job page answers with the status its API call gets, except that a path naming no job
+    // at all (a malformed id, 400 to the API) is a page not found too: 404.
+    serveSite(app, siteDir, async (jobId) => {
+      try {
+        await connection.read((db) => getJobWithStages(db, jobId));
+        return 200;
+      } catch (error) {
+        const { status } = toErrorResponse(error);
+        if (status === 500) logError(error);
+        return status === 400 ? 404 : status;
+      }
+    });
+  }
 
   app.onError((error, c) => {
     const { status, body } = toErrorResponse(error);

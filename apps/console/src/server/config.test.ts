@@ -49,3 +49,102 @@ describe("loadConsoleConfig", () => {
     });
   });
 });
+
+describe("the console's access settings", () => {
+  const TOKEN = "0123456789abcdef0123";
+
+  it("listens on 127.0.0.1 with no credentials and a five-second statement limit by default", () => {
+    const config = loadConsoleConfig({});
+    expect(config.host).toBe("127.0.0.1");
+    expect(config.credentials).toBe(undefined);
+    expect(config.allowedHosts).toEqual([]);
+    expect(config.statementTimeoutMs).toBe(5000);
+  });
+
+  it.each(["0.0.0.0", "::", "10.0.0.5", "console.internal", "128.0.0.1"])(
+    "refuses HOST=%s without credentials, saying why and what to set",
+    (host) => {
+      expect(() => loadConsoleConfig({ HOST: host })).toThrow(ConfigError);
+      expect(() => loadConsoleConfig({ HOST: host })).toThrow(
+        `HOST=${host} would let other machines reach the console, which shows the whole audit trail: set CONSOLE_TOKEN (or CONSOLE_USER and CONSOLE_PASSWORD)`,
+      );
+    },
+  );
+
+  it.each(["127.0.0.1", "127.1.2.3", "localhost", "::1", "[::1]"])(
+    "takes the loopback HOST=%s without credentials",
+    (host) => {
+      expect(loadConsoleConfig({ HOST: host }).host).toBe(host);
+    },
+  );
+
+  it("takes HOST beyond loopback with a token, or with a user and password", () => {
+    expect(loadConsoleConfig({ HOST: "0.0.0.0", CONSOLE_TOKEN: TOKEN }).credentials).toEqual({
+      kind: "token",
+      token: TOKEN,
+    });
+    expect(
+      loadConsoleConfig({
+        HOST: "0.0.0.0",
+        CONSOLE_USER: "auditor",
+        CONSOLE_PASSWORD: "a long enough password",
+      }).credentials,
+    ).toEqual({ kind: "basic", user: "auditor", password: "a long enough password" });
+  });
+
+  it("refuses a short secret, half a user/password pair, or both kinds at once", () => {
+    expect(() => loadConsoleConfig({ CONSOLE_TOKEN: "short" })).toThrow(
+      "CONSOLE_TOKEN must be at least 16 characters long (generate one with `openssl rand -hex 32`)",
+    );
+    expect(() => loadConsoleConfig({ CONSOLE_USER: "auditor" })).toThrow(
+      "CONSOLE_USER and CONSOLE_PASSWORD go together: set both, or neither",
+    );
+    expect(() => loadConsoleConfig({ CONSOLE_PASSWORD: "a long enough password" })).toThrow(
+      "CONSOLE_USER and CONSOLE_PASSWORD go together",
+    );
+    expect(() =>
+      loadConsoleConfig({
+        CONSOLE_TOKEN: TOKEN,
+        CONSOLE_USER: "auditor",
+        CONSOLE_PASSWORD: "a long enough password",
+      }),
+    ).toThrow("set either CONSOLE_TOKEN or CONSOLE_USER with CONSOLE_PASSWORD, not both");
+  });
+
+  it("never puts a secret in its messages", () => {
+    const secret = "tiny-secret";
+    for (const env of [
+      { CONSOLE_TOKEN: secret },
+      { CONSOLE_PASSWORD: secret, CONSOLE_USER: "a" },
+    ]) {
+      expect(() => loadConsoleConfig(env)).toThrow(ConfigError);
+      try {
+        loadConsoleConfig(env);
+      } catch (error) {
+        expect((error as Error).message).not.toContain(secret);
+      }
+    }
+  });
+
+  it("reads CONSOLE_ALLOWED_HOSTS as names separated by commas", () => {
+    expect(
+      loadConsoleConfig({ CONSOLE_ALLOWED_HOSTS: " Audit.Example.com, proxy.example.com:8443,," })
+        .allowedHosts,
+    ).toEqual(["audit.example.com", "proxy.example.com:8443"]);
+    expect(() => loadConsoleConfig({ CONSOLE_ALLOWED_HOSTS: "*.example.com" })).toThrow(
+      "CONSOLE_ALLOWED_HOSTS takes host names",
+    );
+    expect(() => loadConsoleConfig({ CONSOLE_ALLOWED_HOSTS: "http://x.example" })).toThrow(
+      'no wildcards (got "http://x.example")',
+    );
+  });
+
+  it("reads CONSOLE_STATEMENT_TIMEOUT_MS as whole milliseconds, never 0 (no limit)", () => {
+    expect(loadConsoleConfig({ CONSOLE_STATEMENT_TIMEOUT_MS: "250" }).statementTimeoutMs).toBe(250);
+    for (const value of ["0", "-5", "1.5", "5s", "2147483648"]) {
+      expect(() => loadConsoleConfig({ CONSOLE_STATEMENT_TIMEOUT_MS: value }), value).toThrow(
+        `CONSOLE_STATEMENT_TIMEOUT_MS must be a whole number of milliseconds from 1 to 2147483647 (got "${value}")`,
+      );
+    }
+  });
+});

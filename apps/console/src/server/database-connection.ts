@@ -1,6 +1,7 @@
 import type { DatabaseTarget } from "@forusbots/db";
 import { describeTarget } from "@forusbots/db";
 import { type AuditDb, type DatabaseHandle, openDatabase } from "@forusbots/db/client";
+import { sql } from "drizzle-orm";
 
 /**
  * The console's link to the audit database, opened on the first request rather than at start-up:
@@ -10,16 +11,48 @@ import { type AuditDb, type DatabaseHandle, openDatabase } from "@forusbots/db/c
 export interface DatabaseConnection {
   /** The target as it may be shown (masked URL or data directory). */
   readonly description: string;
-  db(): Promise<AuditDb>;
+  /**
+   * Runs `work` in a read-only transaction whose statements stop after the statement timeout:
+   * the only way the console's routes reach the data, so none of them can write, and none can
+   * hold a connection and a core for minutes.
+   */
+  read<T>(work: (db: AuditDb) => Promise<T>): Promise<T>;
   /** Resolves when the database answers now; throws its translated failure otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
 }
 
+export interface ReadLimits {
+  /** statement_timeout of every console query, in milliseconds (PostgreSQL only: see README). */
+  statementTimeoutMs: number;
+}
+
 type Opener = (target: DatabaseTarget) => Promise<DatabaseHandle>;
+
+/**
+ * READ ONLY makes PostgreSQL refuse any write, DDL included, whatever the role may do; the
+ * timeout is set LOCAL, so it ends with the transaction and never leaks to the pool's next user.
+ * PGlite keeps the read-only rule but has no timer to enforce statement_timeout.
+ */
+async function readOnly<T>(
+  db: AuditDb,
+  limits: ReadLimits,
+  work: (db: AuditDb) => Promise<T>,
+): Promise<T> {
+  return db.transaction(
+    async (tx) => {
+      await tx.execute(
+        sql`SELECT set_config('statement_timeout', ${String(limits.statementTimeoutMs)}, true)`,
+      );
+      return work(tx);
+    },
+    { accessMode: "read only" },
+  );
+}
 
 export function connectOnDemand(
   target: DatabaseTarget,
+  limits: ReadLimits,
   open: Opener = openDatabase,
 ): DatabaseConnection {
   let pending: Promise<DatabaseHandle> | undefined;
@@ -36,7 +69,7 @@ export function connectOnDemand(
   };
   return {
     description: describeTarget(target),
-    db: async () => (await handle()).db,
+    read: async (work) => readOnly((await handle()).db, limits, work),
     ping: async () => (await handle()).ping(),
     close: async () => {
       const current = pending;
@@ -49,10 +82,10 @@ export function connectOnDemand(
 }
 
 /** A connection over a handle the caller already holds (the API tests). */
-export function connectionOf(handle: DatabaseHandle): DatabaseConnection {
+export function connectionOf(handle: DatabaseHandle, limits: ReadLimits): DatabaseConnection {
   return {
     description: handle.description,
-    db: async () => handle.db,
+    read: (work) => readOnly(handle.db, limits, work),
     ping: () => handle.ping(),
     close: () => handle.close(),
   };

@@ -1,10 +1,11 @@
 import { closedLoopbackPort, createTestDatabase, type TestDatabase } from "@forusbots/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ANY_HOST, TEST_READ_LIMITS } from "../../test/api-access.ts";
 import { createConsoleApp } from "./app.ts";
 import { connectOnDemand, type DatabaseConnection } from "./database-connection.ts";
 
 async function get(connection: DatabaseConnection, path: string) {
-  const app = createConsoleApp({ connection, logError: () => {} });
+  const app = createConsoleApp({ connection, access: ANY_HOST, logError: () => {} });
   const response = await app.request(path);
   return { status: response.status, body: await response.json() };
 }
@@ -15,10 +16,13 @@ describe("console API when the database is unreachable", () => {
   let connection: DatabaseConnection;
   beforeAll(async () => {
     where = `127.0.0.1:${await closedLoopbackPort()}`;
-    connection = connectOnDemand({
-      engine: "postgres",
-      url: `postgres://auditor:s3cret-pass@${where}/audit`,
-    });
+    connection = connectOnDemand(
+      {
+        engine: "postgres",
+        url: `postgres://auditor:s3cret-pass@${where}/audit`,
+      },
+      TEST_READ_LIMITS,
+    );
   });
 
   afterAll(() => connection?.close());
@@ -59,7 +63,7 @@ describe("console API on a database that was never migrated", () => {
 
   beforeAll(async () => {
     database = await createTestDatabase({ migrated: false });
-    connection = connectOnDemand(database.target);
+    connection = connectOnDemand(database.target, TEST_READ_LIMITS);
   });
 
   afterAll(async () => {
@@ -82,7 +86,7 @@ describe("console API on an empty database", () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    connection = connectOnDemand(database.target);
+    connection = connectOnDemand(database.target, TEST_READ_LIMITS);
   });
 
   afterAll(async () => {
@@ -91,12 +95,19 @@ describe("console API on an empty database", () => {
   });
 
   it("answers empty lists, not errors", async () => {
-    expect(await get(connection, "/api/bots")).toEqual({ status: 200, body: { bots: [] } });
+    const omitted = "p50 and p95 need a range (from and to) of at most 366 days";
+    expect(await get(connection, "/api/bots")).toEqual({
+      status: 200,
+      body: { bots: [], percentilesOmitted: omitted },
+    });
     expect(await get(connection, "/api/jobs")).toEqual({
       status: 200,
       body: { jobs: [], nextCursor: null },
     });
-    expect(await get(connection, "/api/stages")).toEqual({ status: 200, body: { stages: [] } });
+    expect(await get(connection, "/api/stages")).toEqual({
+      status: 200,
+      body: { stages: [], percentilesOmitted: omitted },
+    });
     const series = await get(connection, "/api/bots/time-series?from=2026-03-01&to=2026-03-08");
     expect(series).toEqual({
       status: 200,

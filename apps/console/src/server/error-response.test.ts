@@ -2,6 +2,7 @@ import { AuditError, type AuditErrorKind } from "@forusbots/db";
 import { useTestDatabase } from "@forusbots/db/testing";
 import { sql } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
+import { ANY_HOST } from "../../test/api-access.ts";
 import { createConsoleApp } from "./app.ts";
 import type { DatabaseConnection } from "./database-connection.ts";
 import { toErrorResponse } from "./error-response.ts";
@@ -80,13 +81,15 @@ describe("driver errors reaching the console, from a real database", () => {
     const error = await failureOf(sql`SELECT read_fails(${SECRET})`);
     const failing: DatabaseConnection = {
       description: "a database whose reads fail",
-      db: () => Promise.reject(error),
+      read: () => Promise.reject(error),
       ping: () => Promise.resolve(),
       close: () => Promise.resolve(),
     };
     const logged = vi.spyOn(console, "error").mockImplementation(() => {});
     try {
-      const response = await createConsoleApp({ connection: failing }).request("/api/bots");
+      const response = await createConsoleApp({ connection: failing, access: ANY_HOST }).request(
+        "/api/bots",
+      );
       expect(response.status).toBe(500);
       expect(JSON.stringify(await response.json())).not.toContain(SECRET);
       const log = logged.mock.calls.map((call) => call.map(String).join(" ")).join("\n");

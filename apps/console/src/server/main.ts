@@ -1,13 +1,13 @@
+import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { describeFailure } from "@forusbots/db";
 import { serve } from "@hono/node-server";
+import { hostPolicy } from "./access/host-names.ts";
 import { createConsoleApp } from "./app.ts";
 import { loadConsoleConfig } from "./config.ts";
 import { connectOnDemand } from "./database-connection.ts";
 import { isBuiltSite } from "./site.ts";
 
-/** Listens on localhost only: the console shows audit data and has no login of its own. */
-const HOSTNAME = "127.0.0.1";
 const SITE_DIR = fileURLToPath(new URL("../../dist", import.meta.url));
 
 function fail(error: unknown): never {
@@ -24,16 +24,32 @@ function main(): void {
     );
     process.exit(2);
   }
-  const connection = connectOnDemand(config.audit.database);
-  const app = createConsoleApp({ connection, siteDir: SITE_DIR });
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: HOSTNAME }, (info) => {
-    console.log(`console: http://localhost:${info.port} reading ${connection.description}`);
+  const connection = connectOnDemand(config.audit.database, {
+    statementTimeoutMs: config.statementTimeoutMs,
+  });
+  let listeningPort = config.port;
+  const access = {
+    // With PORT=0 the port is known once listening, before any request can arrive.
+    isOwnHost: hostPolicy({
+      port: () => listeningPort,
+      listenHost: config.host,
+      allowedHosts: config.allowedHosts,
+    }),
+    ...(config.credentials === undefined ? {} : { credentials: config.credentials }),
+  };
+  const app = createConsoleApp({ connection, access, siteDir: SITE_DIR });
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => {
+    listeningPort = (server.address() as AddressInfo).port;
+    const login = config.credentials === undefined ? "" : ", asking for its credentials";
+    console.log(
+      `console: http://localhost:${listeningPort} reading ${connection.description} (listening on ${config.host}${login})`,
+    );
   });
   server.on("error", fail);
 
   // Opened now only to tell the operator early; a failure is not fatal, the page reports it and
   // every request tries again.
-  connection.db().catch((error: unknown) => {
+  connection.ping().catch((error: unknown) => {
     console.error(
       `console: ${describeFailure(error).message} (the page will say so until it answers)`,
     );

@@ -9,6 +9,7 @@ import {
 } from "@forusbots/db/testing";
 import type { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { ANY_HOST, TEST_READ_LIMITS } from "../../test/api-access.ts";
 import { insertKnownAuditData, JOB } from "../../test/known-audit-data.ts";
 import { createConsoleApp } from "./app.ts";
 import { connectionOf } from "./database-connection.ts";
@@ -48,8 +49,16 @@ describe.runIf(onPostgres)("the console as an audit_reader login", () => {
     reader = await createLoginRole(database, "console");
     await setAuditRoleMembership(owner, "reader", reader.name, "grant");
     asReader = await openDatabase({ engine: "postgres", url: reader.url });
-    ownerApp = createConsoleApp({ connection: connectionOf(owner), logError: () => {} });
-    readerApp = createConsoleApp({ connection: connectionOf(asReader), logError: () => {} });
+    ownerApp = createConsoleApp({
+      connection: connectionOf(owner, TEST_READ_LIMITS),
+      access: ANY_HOST,
+      logError: () => {},
+    });
+    readerApp = createConsoleApp({
+      connection: connectionOf(asReader, TEST_READ_LIMITS),
+      access: ANY_HOST,
+      logError: () => {},
+    });
   });
   afterAll(async () => {
     await asReader?.close();

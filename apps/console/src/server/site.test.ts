@@ -5,6 +5,8 @@ import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isBuiltSite, serveSite } from "./site.ts";
 
+const KNOWN_JOB = "33333333-3333-4333-8333-333333333333";
+
 describe("serving the built page", () => {
   let siteDir: string;
   const app = new Hono();
@@ -16,7 +18,7 @@ describe("serving the built page", () => {
     writeFileSync(join(siteDir, "index.html"), indexHtml);
     writeFileSync(join(siteDir, "assets", "main-abc123.js"), "console.log('page')");
     app.get("/api/status", (c) => c.json({ ok: true }));
-    serveSite(app, siteDir);
+    serveSite(app, siteDir, async (jobId) => (jobId === KNOWN_JOB ? 200 : 404));
   });
 
   afterAll(() => rmSync(siteDir, { recursive: true, force: true }));
@@ -33,7 +35,7 @@ describe("serving the built page", () => {
     expect(response.headers.get("Cache-Control")).toBe("public, max-age=31536000, immutable");
   });
 
-  it.each(["/", "/jobs", "/jobs/33333333-3333-4333-8333-333333333333", "/stages?name=parse"])(
+  it.each(["/", "/jobs", `/jobs/${KNOWN_JOB}`, "/stages?name=parse"])(
     "answers the page route %s with index.html",
     async (path) => {
       const response = await app.request(path);
@@ -41,6 +43,12 @@ describe("serving the built page", () => {
       expect(await response.text()).toBe(indexHtml);
     },
   );
+
+  it("answers an unknown job's page with index.html and the lookup's status", async () => {
+    const response = await app.request("/jobs/44444444-4444-4444-8444-444444444444");
+    expect(response.status).toBe(404);
+    expect(await response.text()).toBe(indexHtml);
+  });
 
   it("leaves API routes registered before it alone", async () => {
     const response = await app.request("/api/status");

@@ -47,8 +47,12 @@ export interface StatusResponse {
   /** Why the database does not answer, when it does not. */
   problem: string | null;
 }
+/** Why p50/p95 are null: the range is open or longer than the API computes them over. */
+type PercentilesOmitted = string | null;
+
 export interface BotsResponse {
   bots: BotMetricsJson[];
+  percentilesOmitted: PercentilesOmitted;
 }
 export type JobsResponse = RecentJobsPageJson;
 export interface JobResponse {
@@ -56,6 +60,7 @@ export interface JobResponse {
 }
 export interface StagesResponse {
   stages: StageSummaryJson[];
+  percentilesOmitted: PercentilesOmitted;
 }
 
 export type { ApiErrorBody };

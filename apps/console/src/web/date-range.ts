@@ -1,4 +1,4 @@
-import { listBucketStarts } from "@forusbots/queries/contract";
+import { listBucketStarts, MAX_PERCENTILE_RANGE_DAYS } from "@forusbots/queries/contract";
 
 /**
  * The range the bots page shows, as whole UTC days with both ends included, as a person picks
@@ -12,10 +12,11 @@ export interface DayRange {
 export const RANGE_PRESETS = [7, 30, 90] as const;
 export const DEFAULT_PRESET = 30;
 /**
- * A year, leap day included: as far as a chart of days stays readable. Within what the API's
- * series takes (MAX_TIMELINE_BUCKETS days), which date-range.test.ts checks.
+ * A year, leap day included: as far as a chart of days stays readable, and as far as the API
+ * computes p50/p95 (its cap, MAX_PERCENTILE_RANGE_DAYS); within what the API's series takes
+ * (MAX_TIMELINE_BUCKETS days), which date-range.test.ts checks.
  */
-export const MAX_RANGE_DAYS = 366;
+export const MAX_RANGE_DAYS = MAX_PERCENTILE_RANGE_DAYS;
 
 const DAY_MS = 86_400_000;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -57,6 +58,9 @@ export function presetOf(range: DayRange, today: Date): number | undefined {
     return preset.from === range.from && preset.to === range.to;
   });
 }
+
+/** The 30 days (the default preset) ending on the day of `instant`. */
+export const rangeEndingOn = (instant: Date): DayRange => presetRange(DEFAULT_PRESET, instant);
 
 export function apiRange(range: DayRange): { from: string; to: string } {
   return { from: range.from, to: addDays(range.to, 1) };

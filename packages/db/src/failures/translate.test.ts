@@ -132,16 +132,23 @@ describe("the driver-error translator, on real errors of the test engine", () =>
     expect(everythingShown(error)).not.toContain(SECRET);
   });
 
-  it.runIf(onPostgres)("reads a statement timeout as busy", async () => {
-    const error = await failureOf(() =>
-      test.handle.db.transaction(async (tx) => {
-        await tx.execute(sql`SET LOCAL statement_timeout = '50ms'`);
-        await tx.execute(sql`SELECT pg_sleep(2)`);
-      }),
-    );
-    expect(classifyDriverError(error)).toMatchObject({ kind: "busy", code: "57014" });
-    expect(describeFailure(error).exitCode).toBe(9);
-  });
+  it.runIf(onPostgres)(
+    "reads a statement timeout as busy: took too long, narrow the range",
+    async () => {
+      const error = await failureOf(() =>
+        test.handle.db.transaction(async (tx) => {
+          await tx.execute(sql`SET LOCAL statement_timeout = '50ms'`);
+          await tx.execute(sql`SELECT pg_sleep(2)`);
+        }),
+      );
+      expect(classifyDriverError(error)).toMatchObject({ kind: "busy", code: "57014" });
+      expect(describeFailure(error)).toEqual({
+        message:
+          "the query took too long and was cancelled (statement_timeout, or an operator): narrow the range it reads (from/to, a bot) or try again when the database is less busy: canceling statement due to statement timeout (SQLSTATE 57014); nothing was changed, try again",
+        exitCode: 9,
+      });
+    },
+  );
 
   it.runIf(onPostgres)(
     "reads a session the server ended under a query as a lost connection",

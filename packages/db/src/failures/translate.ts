@@ -104,7 +104,10 @@ function safeCopy(error: unknown): Error {
 
 const BUSY_REASONS: Record<string, string> = {
   [LOCK_NOT_AVAILABLE]: "the database timed out waiting for a lock",
-  [QUERY_CANCELED]: "the database cancelled the statement (statement_timeout, or an operator)",
+  // A read cut short by its time limit (the console's, a role's) is most often one over too much
+  // data: the way out is a narrower one, not the same request again.
+  [QUERY_CANCELED]:
+    "the query took too long and was cancelled (statement_timeout, or an operator): narrow the range it reads (from/to, a bot) or try again when the database is less busy",
   "40001": "the transaction lost a serialization conflict with a concurrent one",
   "40P01": "the transaction lost a deadlock with a concurrent one",
 };

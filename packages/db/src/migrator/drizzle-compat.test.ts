@@ -91,6 +91,8 @@ describe("drizzle-kit's own commands, configured by drizzle.config.ts", () => {
     await database?.dispose();
   });
 
+  // Three commands, each a process that loads its engine and drizzle-kit: on a busy machine they
+  // take longer than the default 30 s (spawnSync used to block that timer).
   it("`drizzle-kit migrate` and `check` find a database migrated by `db:migrate` up to date", async () => {
     const ours = await runInPackage(process.execPath, ["bin/migrate.js"], database);
     expect(ours.status, ours.output).toBe(0);
@@ -110,5 +112,5 @@ describe("drizzle-kit's own commands, configured by drizzle.config.ts", () => {
     } finally {
       await handle.close();
     }
-  });
+  }, 360_000);
 });

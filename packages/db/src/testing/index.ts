@@ -11,6 +11,7 @@ export { createDatabaseForTest, openDatabaseForTest } from "./database-for-test.
 export { chooseTestEngine, type TestEngineChoice } from "./engine.ts";
 export type { ProvidedTestDatabase } from "./global-setup.ts";
 export { createLoginRole, type TestLoginRole } from "./login-roles.ts";
+export { PrivateCluster } from "./private-cluster.ts";
 export { closedLoopbackPort, harnessServerUrl } from "./server-urls.ts";
 export {
   type CreateTestDatabaseOptions,

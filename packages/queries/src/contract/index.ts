@@ -7,6 +7,7 @@
 export { type JobIdRange, MIN_JOB_ID_PREFIX, parseJobIdPrefix } from "./job-id-prefix.ts";
 export { parseWholeNumber } from "./numbers.ts";
 export type { Parsed } from "./parsed.ts";
+export { MAX_PERCENTILE_RANGE_DAYS, percentileRangeProblem } from "./percentiles.ts";
 export { isOrderedRange, RANGE_ORDER_PROBLEM } from "./ranges.ts";
 export { JOB_STATES, type JobState, MAX_RECENT_JOBS, parseJobState } from "./recent-jobs.ts";
 export {

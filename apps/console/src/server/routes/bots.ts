@@ -1,4 +1,5 @@
 import { getBotMetrics, getJobTimeSeries } from "@forusbots/queries";
+import { percentileRangeProblem } from "@forusbots/queries/contract";
 import { Hono } from "hono";
 import type { DatabaseConnection } from "../database-connection.ts";
 import {
@@ -22,8 +23,12 @@ export function botRoutes(
       const to = optionalInstant(params, "to");
       checkRange(from, to);
       const botId = optionalText(params, "bot");
-      const bots = await getBotMetrics(await connection.db(), { botId, from, to });
-      return c.json({ bots });
+      // The counts come from the rollups whatever the range; p50/p95 sort every duration in it.
+      const percentilesOmitted = percentileRangeProblem({ from, to }) ?? null;
+      const bots = await connection.read((db) =>
+        getBotMetrics(db, { botId, from, to }, { percentiles: percentilesOmitted === null }),
+      );
+      return c.json({ bots, percentilesOmitted });
     })
     .get("/time-series", async (c) => {
       const params = paramsOf((name) => c.req.query(name));
@@ -34,7 +39,9 @@ export function botRoutes(
       // Before the query, so one request cannot make the server count for minutes.
       checkTimelineSpan(bucket, from, to);
       const botId = optionalText(params, "bot");
-      const points = await getJobTimeSeries(await connection.db(), { bucket, from, to, botId });
+      const points = await connection.read((db) =>
+        getJobTimeSeries(db, { bucket, from, to, botId }),
+      );
       return c.json({ bucket, from: from.toISOString(), to: to.toISOString(), points });
     });
 }

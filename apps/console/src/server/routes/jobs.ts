@@ -16,16 +16,17 @@ export function jobRoutes(
   return new Hono()
     .get("/", async (c) => {
       const params = paramsOf((name) => c.req.query(name));
-      const page = await getRecentJobs(await connection.db(), {
+      const options = {
         botId: optionalText(params, "bot"),
         state: optionalState(params, "state"),
         limit: optionalWholeNumber(params, "limit", { min: 1, max: MAX_RECENT_JOBS }),
         before: optionalText(params, "before"),
-      });
-      return c.json(page);
+      };
+      return c.json(await connection.read((db) => getRecentJobs(db, options)));
     })
     .get("/:jobId", async (c) => {
-      const job = await getJobWithStages(await connection.db(), c.req.param("jobId"));
+      const jobId = c.req.param("jobId");
+      const job = await connection.read((db) => getJobWithStages(db, jobId));
       return c.json({ job });
     });
 }

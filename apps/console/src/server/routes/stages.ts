@@ -1,4 +1,5 @@
 import { getStageSummary } from "@forusbots/queries";
+import { percentileRangeProblem } from "@forusbots/queries/contract";
 import { Hono } from "hono";
 import type { DatabaseConnection } from "../database-connection.ts";
 import {
@@ -17,12 +18,16 @@ export function stageRoutes(
     const from = optionalInstant(params, "from");
     const to = optionalInstant(params, "to");
     checkRange(from, to);
-    const stages = await getStageSummary(await connection.db(), {
+    const filter = {
       stageName: optionalText(params, "name"),
       botId: optionalText(params, "bot"),
       from,
       to,
-    });
-    return c.json({ stages });
+    };
+    const percentilesOmitted = percentileRangeProblem({ from, to }) ?? null;
+    const stages = await connection.read((db) =>
+      getStageSummary(db, filter, { percentiles: percentilesOmitted === null }),
+    );
+    return c.json({ stages, percentilesOmitted });
   });
 }

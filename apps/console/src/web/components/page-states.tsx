@@ -45,8 +45,8 @@ const EXPLANATIONS: Partial<Record<ApiError["kind"], { title: string; hint: Reac
     title: "The audit database is busy",
     hint: (
       <>
-        Another session held a lock too long, or a query ran past its time limit. Nothing was
-        changed: reload in a moment.
+        A query took too long: narrow the range, or reload in a moment (another session may have
+        held a lock). Nothing was changed.
       </>
     ),
   },

@@ -6,6 +6,7 @@ import { JsonView } from "../components/json-view.tsx";
 import { Card, PageHeader } from "../components/layout.tsx";
 import { ErrorState, Loading, NotFound } from "../components/page-states.tsx";
 import { StageStatusBadge, StateBadge } from "../components/state-badge.tsx";
+import { rangeEndingOn } from "../date-range.ts";
 import { formatMilliseconds, formatTimestamp } from "../display-format.ts";
 
 export function JobPage() {
@@ -98,7 +99,9 @@ export function JobPage() {
                       className={stage.status === "fail" ? "row-failed" : undefined}
                     >
                       <td>
-                        <Link to={`/stages${queryString({ name: stage.stageName })}`}>
+                        <Link
+                          to={`/stages${queryString({ name: stage.stageName, ...rangeEndingOn(new Date(job.acceptedAt)) })}`}
+                        >
                           {stage.stageName}
                         </Link>
                       </td>

@@ -5,30 +5,46 @@ import { StageDurationsChart } from "../charts/stage-durations-chart.tsx";
 import { BotSelect } from "../components/bot-select.tsx";
 import { Card, PageHeader } from "../components/layout.tsx";
 import { EmptyState, ErrorState, Loading } from "../components/page-states.tsx";
-import { formatCount, formatMilliseconds, formatPercent } from "../display-format.ts";
+import { RangePicker } from "../components/range-picker.tsx";
+import { apiRange, rangeFromSearch } from "../date-range.ts";
+import { formatCount, formatDay, formatMilliseconds, formatPercent } from "../display-format.ts";
 
 export function StagesPage() {
   const [search, setSearch] = useSearchParams();
   const selected = search.get("name");
   const botId = search.get("bot") ?? undefined;
-  const loaded = useApi<StagesResponse>(`/api/stages${queryString({ bot: botId })}`);
+  const today = new Date();
+  // Percentiles are computed over a chosen range only (the API's cap): the last 30 days unless
+  // the URL says otherwise.
+  const range = rangeFromSearch(search, today);
+  const loaded = useApi<StagesResponse>(
+    `/api/stages${queryString({ bot: botId, ...apiRange(range) })}`,
+  );
   const chooseBot = (value: string) => {
     const next = new URLSearchParams(search);
     if (value === "") next.delete("bot");
     else next.set("bot", value);
     setSearch(next);
   };
+  const chooseRange = (next: { from: string; to: string }) => {
+    const params = new URLSearchParams(search);
+    params.set("from", next.from);
+    params.set("to", next.to);
+    setSearch(params);
+  };
+  const days = `${formatDay(range.from)} to ${formatDay(range.to)} ${range.to.slice(0, 4)}`;
   const header = (
     <PageHeader
       title="Stages"
       subtitle={
         botId === undefined
-          ? "Every run of each stage name, all bots"
-          : `Every run of each stage name in ${botId}'s jobs`
+          ? `Runs of each stage name started from ${days}, all bots`
+          : `Runs of each stage name in ${botId}'s jobs, started from ${days}`
       }
       actions={
         <div className="filters">
           <BotSelect value={botId} onChange={chooseBot} />
+          <RangePicker range={range} today={today} onChange={chooseRange} />
         </div>
       }
     />
@@ -52,8 +68,9 @@ export function StagesPage() {
     return (
       <>
         {header}
-        <EmptyState title="No stages recorded yet">
-          Stages appear once jobs report them. <code>pnpm cli seed</code> records sample ones.
+        <EmptyState title="No stages in this range">
+          No stage started between these days. Choose a wider range, or record some jobs first:{" "}
+          <code>pnpm cli seed</code> records sample ones.
         </EmptyState>
       </>
     );
@@ -68,7 +85,9 @@ export function StagesPage() {
         title="Summary"
         aside={
           selected === null ? undefined : (
-            <Link to={`/stages${queryString({ bot: botId })}`}>Clear selection</Link>
+            <Link to={`/stages${queryString({ bot: botId, from: range.from, to: range.to })}`}>
+              Clear selection
+            </Link>
           )
         }
       >

@@ -57,16 +57,70 @@ describe("a failing batch whose meta holds a secret never shows it", () => {
     }
   }
 
-  it("an event the database cannot index is one rejected line; the others are stored", async () => {
-    // Random hex does not compress: the index row is ~4 kB, past btree's 2704-byte limit (54000).
+  /** Makes the database refuse, with `errcode`, each row of jobs for `botId`, for the length of `work`. */
+  async function whileRowsOfBotFail<T>(
+    botId: string,
+    errcode: string,
+    work: () => Promise<T>,
+  ): Promise<T> {
+    const handle = await database.open({ maxConnections: 1 });
+    try {
+      await handle.query(
+        sql.raw(`CREATE FUNCTION refuse_bot() RETURNS trigger LANGUAGE plpgsql AS $$
+          BEGIN
+            IF NEW.bot_id = '${botId}' THEN
+              RAISE EXCEPTION 'storage refused the row' USING ERRCODE = '${errcode}';
+            END IF;
+            RETURN NEW;
+          END $$`),
+      );
+      await handle.query(sql`CREATE TRIGGER refuse_bot BEFORE INSERT ON jobs
+        FOR EACH ROW EXECUTE FUNCTION refuse_bot()`);
+    } finally {
+      await handle.close();
+    }
+    try {
+      return await work();
+    } finally {
+      const cleanup = await database.open({ maxConnections: 1 });
+      try {
+        await cleanup.query(sql`DROP TRIGGER refuse_bot ON jobs`);
+        await cleanup.query(sql`DROP FUNCTION refuse_bot()`);
+      } finally {
+        await cleanup.close();
+      }
+    }
+  }
+
+  it("a name too long to index is refused before it is sent, naming the line, not the meta", async () => {
+    // Random hex does not compress: as an index row it would pass btree's 2704 bytes (54000).
     const input = `${accepted("good-bot")}\n${accepted(randomBytes(2000).toString("hex"))}\n`;
     for (const verbose of [[], ["--verbose"]]) {
       const run = await runCli(["ingest", "-", ...verbose], { env: database.env, input });
       expect(run.status).toBe(1);
-      expect(run.stderr).toMatch(/^line 2: .*refused by the database: index row size \d+ exceeds/m);
-      expect(run.stderr).toContain("(SQLSTATE 54000)");
+      expect(run.stderr).toContain(
+        "line 2: botId: 4000 characters, longer than the 200 a name may have\n",
+      );
+      expect(run.stdout).toContain("1 rejected (2 events)");
       expectNothingOfTheBatchShown(run);
     }
+  });
+
+  it("an event the database refuses is one rejected line; the others are stored", async () => {
+    await whileRowsOfBotFail("refused-bot", "54000", async () => {
+      const input = [accepted("good-bot"), accepted("refused-bot"), accepted("good-bot")].join(
+        "\n",
+      );
+      for (const verbose of [[], ["--verbose"]]) {
+        const run = await runCli(["ingest", "-", ...verbose], { env: database.env, input });
+        expect(run.status).toBe(1);
+        expect(run.stderr).toMatch(
+          /^line 2: event: refused by the database: storage refused the row \(SQLSTATE 54000\)$/m,
+        );
+        expect(run.stderr.match(/^line /gm)).toHaveLength(1);
+        expectNothingOfTheBatchShown(run);
+      }
+    });
   });
 
   it("a line that is not JSON is named without repeating any of it", async () => {

@@ -15,11 +15,17 @@ export function registerIngest(program: Command, cli: CliContext): void {
       "store audit events from a JSON Lines file, one event per line (- reads standard input)",
     )
     .argument("<file>", "JSON Lines file of events, or - for standard input")
-    // No commander default: the default is INGEST_BATCH_SIZE of @forusbots/queries, which is
-    // loaded only once a command needs it (start-up of every other command stays light).
+    // No commander defaults: they are INGEST_BATCH_SIZE and MAX_EVENT_BYTES of
+    // @forusbots/queries, which is loaded only once a command needs it (start-up of every other
+    // command stays light).
     .option(
       "--batch-size <n>",
       "events written per transaction (default 5000)",
+      parsePositiveInteger,
+    )
+    .option(
+      "--max-line-bytes <n>",
+      "longest line taken, in bytes; a longer one is rejected unread (default 1048576)",
       parsePositiveInteger,
     )
     .option("--json", "print the summary as JSON")
@@ -30,11 +36,16 @@ export function registerIngest(program: Command, cli: CliContext): void {
     .action(async (file, options) => {
       const input = await openEventsInput(cli, file);
       const summary = await cli.withDatabase(async (handle) => {
-        const { INGEST_BATCH_SIZE, writeEventBatches } = await import("@forusbots/queries");
+        const { INGEST_BATCH_BYTES, INGEST_BATCH_SIZE, MAX_EVENT_BYTES, writeEventBatches } =
+          await import("@forusbots/queries");
         const progress = cli.progress("ingesting", input.size);
+        const lines = readLines(input.stream, {
+          maxLineBytes: options.maxLineBytes ?? MAX_EVENT_BYTES,
+        });
         try {
-          return await ingestLines(readLines(input.stream), {
+          return await ingestLines(lines, {
             batchSize: options.batchSize ?? INGEST_BATCH_SIZE,
+            batchBytes: INGEST_BATCH_BYTES,
             writeBatches: (batches, onWritten) => writeEventBatches(handle.db, batches, onWritten),
             onRejected: ({ position, reason }) => {
               progress.finish();

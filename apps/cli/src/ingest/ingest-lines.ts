@@ -19,7 +19,13 @@ export interface LineBatch extends EventBatch {
 }
 
 export interface IngestOptions {
+  /** Events per batch at most. */
   batchSize: number;
+  /**
+   * Bytes of lines per batch at most (a batch holds at least one line): a batch of large events
+   * is cut before its statements' JSON reaches what PostgreSQL takes in one value.
+   */
+  batchBytes: number;
   /**
    * Writes the batches in order and calls back with each one's report (`writeEventBatches` of
    * @forusbots/queries, which reads the next batch while the previous one is written).
@@ -64,15 +70,21 @@ export async function ingestLines(
 
   async function* batches(): AsyncGenerator<LineBatch> {
     let batch: LineBatch = { items: [], unparsed: [] };
+    let batchBytes = 0;
     for await (const line of lines) {
-      if (line.text.trim() === "") continue;
+      if ("text" in line && line.text.trim() === "") continue;
       summary.events++;
-      const parsed = parseLine(line.text);
+      const parsed = "text" in line ? parseLine(line.text) : { reason: line.unreadable };
       if ("reason" in parsed) batch.unparsed.push({ position: line.number, reason: parsed.reason });
-      else batch.items.push({ position: line.number, event: parsed.event });
-      if (batch.items.length + batch.unparsed.length >= options.batchSize) {
+      else {
+        batch.items.push({ position: line.number, event: parsed.event });
+        batchBytes += line.bytes;
+      }
+      const lineCount = batch.items.length + batch.unparsed.length;
+      if (lineCount >= options.batchSize || batchBytes >= options.batchBytes) {
         yield batch;
         batch = { items: [], unparsed: [] };
+        batchBytes = 0;
       }
       options.onProgress?.(line, summary);
     }

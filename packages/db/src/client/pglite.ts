@@ -25,7 +25,7 @@ export async function openPglite(
       throw new NoEmbeddedDatabaseError(dataDir);
     }
     mkdirSync(dirname(dataDir), { recursive: true });
-    unlock = lockEmbeddedDirectory(dataDir);
+    unlock = await lockEmbeddedDirectory(dataDir);
   }
   let client: PGlite;
   try {

@@ -115,12 +115,14 @@ describe("schema in the catalog after migrating", () => {
         AND contype <> 'n'
       ORDER BY 1, 2`);
     expect(rows).toEqual([
+      { table: "job_stages", name: "ck_job_stages_stage_name_length", type: "c" },
       { table: "job_stages", name: "ck_job_stages_stage_name_not_empty", type: "c" },
       { table: "job_stages", name: "ck_job_stages_status", type: "c" },
       { table: "job_stages", name: "ck_job_stages_timestamps_ordered", type: "c" },
       { table: "job_stages", name: "fk_job_stages_job_id", type: "f" },
       { table: "job_stages", name: "job_stages_pkey", type: "p" },
       { table: "job_stages", name: "uq_job_stages_job_id_stage_name_started_at", type: "u" },
+      { table: "jobs", name: "ck_jobs_bot_id_length", type: "c" },
       { table: "jobs", name: "ck_jobs_bot_id_not_empty", type: "c" },
       { table: "jobs", name: "ck_jobs_state", type: "c" },
       { table: "jobs", name: "ck_jobs_state_timestamps", type: "c" },

@@ -16,6 +16,9 @@ import { millisecondsBetween } from "./durations.ts";
 import { type JsonObject, jobs } from "./jobs.ts";
 import type { StageStatus } from "./states.ts";
 
+/** The longest `stage_name`, in characters: indexed like `bot_id`, for the same reason (jobs.ts). */
+export const MAX_STAGE_NAME_LENGTH = 200;
+
 export const jobStages = pgTable(
   "job_stages",
   {
@@ -46,6 +49,10 @@ export const jobStages = pgTable(
     // Stage percentiles (p50/p95 by stage name) are read from this index in order.
     index("idx_job_stages_stage_name_duration_ms").on(t.stageName, t.durationMs),
     check("ck_job_stages_stage_name_not_empty", sql`${t.stageName} <> ''`),
+    check(
+      "ck_job_stages_stage_name_length",
+      sql`char_length(${t.stageName}) <= ${sql.raw(String(MAX_STAGE_NAME_LENGTH))}`,
+    ),
     check("ck_job_stages_status", sql`${t.status} IN ('succeed', 'fail')`),
     check(
       "ck_job_stages_timestamps_ordered",

@@ -12,6 +12,14 @@ export interface CreatedBy {
 
 export type JsonObject = { [key: string]: unknown };
 
+/**
+ * The longest `bot_id`, in characters. The column is indexed (alone and with the state and the
+ * time): a btree entry holds at most 2,704 bytes, and a value past it makes PostgreSQL refuse the
+ * whole statement it came in (54000). 200 characters take at most 800 bytes in UTF-8, far inside
+ * that, and far more than any name a person reads in a table.
+ */
+export const MAX_BOT_ID_LENGTH = 200;
+
 export const jobs = pgTable(
   "jobs",
   {
@@ -38,6 +46,10 @@ export const jobs = pgTable(
     // Per-bot duration percentiles read this instead of sorting every finished job of the bot.
     index("idx_jobs_bot_id_duration_ms").on(t.botId, t.durationMs),
     check("ck_jobs_bot_id_not_empty", sql`${t.botId} <> ''`),
+    check(
+      "ck_jobs_bot_id_length",
+      sql`char_length(${t.botId}) <= ${sql.raw(String(MAX_BOT_ID_LENGTH))}`,
+    ),
     check(
       "ck_jobs_state",
       sql`${t.state} IN ('queued', 'running', 'succeeded', 'failed', 'canceled')`,

@@ -1,7 +1,14 @@
-import { type JsonObject, jobStages, jobs } from "@forusbots/db/schema";
+import {
+  type JsonObject,
+  jobStages,
+  jobs,
+  MAX_BOT_ID_LENGTH,
+  MAX_STAGE_NAME_LENGTH,
+} from "@forusbots/db/schema";
 import { createInsertSchema } from "drizzle-zod";
 import { z } from "zod";
 import { isInStorableYears, parseZonedTimestamp, STORABLE_YEARS } from "../contract/index.ts";
+import { MAX_JSON_DEPTH } from "./limits.ts";
 
 /**
  * Field schemas shared by the events, derived from the tables where the column says enough
@@ -14,26 +21,40 @@ const stageColumns = createInsertSchema(jobStages).shape;
 const NUL = "\u0000";
 const NUL_MESSAGE = "contains a NUL character (\\u0000), which PostgreSQL cannot store";
 
-/** True when no string in the value (keys included) holds NUL: text and jsonb both refuse it. */
-function hasNoNul(value: unknown): boolean {
-  if (typeof value === "string") return !value.includes(NUL);
-  if (Array.isArray(value)) return value.every(hasNoNul);
-  if (value !== null && typeof value === "object") {
-    return Object.entries(value).every(([key, item]) => !key.includes(NUL) && hasNoNul(item));
-  }
-  return true;
-}
-
 /** Text stored in a column: PostgreSQL refuses NUL, and one such row would abort a whole batch. */
 const storableText = <T extends z.ZodString>(schema: T) =>
-  schema.refine(hasNoNul, { message: NUL_MESSAGE });
+  schema.refine((text) => !text.includes(NUL), { message: NUL_MESSAGE });
+
+/** Characters as PostgreSQL's `char_length` counts them: code points, not UTF-16 units. */
+function characterCount(text: string): number {
+  let count = 0;
+  for (const _ of text) count++;
+  return count;
+}
+
+/**
+ * A name the database indexes, at most `limit` characters (the table's CHECK says the same): a
+ * longer one would make PostgreSQL refuse the whole statement, not just its event.
+ */
+const indexedName = (column: z.ZodString, limit: number) =>
+  storableText(column.min(1, "must not be empty")).superRefine((text, context) => {
+    // A string of at most `limit` UTF-16 units has at most `limit` characters: no need to count.
+    if (text.length <= limit) return;
+    const characters = characterCount(text);
+    if (characters > limit) {
+      context.addIssue({
+        code: "custom",
+        message: `${characters} characters, longer than the ${limit} a name may have`,
+      });
+    }
+  });
 
 /** UUIDs are compared as PostgreSQL prints them (lower case), so replays in any case match. */
 export const jobIdSchema = jobColumns.jobId.transform((id) => id.toLowerCase());
 
-export const botIdSchema = storableText(jobColumns.botId.min(1, "must not be empty"));
+export const botIdSchema = indexedName(jobColumns.botId, MAX_BOT_ID_LENGTH);
 
-export const stageNameSchema = storableText(stageColumns.stageName.min(1, "must not be empty"));
+export const stageNameSchema = indexedName(stageColumns.stageName, MAX_STAGE_NAME_LENGTH);
 
 export const errorMessageSchema = storableText(z.string());
 
@@ -93,40 +114,90 @@ interface JsonProblem {
   message: string;
 }
 
+/** An array or object being walked: where it is, and which of its items comes next. */
+interface Container {
+  value: unknown[] | Record<string, unknown>;
+  /** The object's keys; undefined for an array. */
+  keys: string[] | undefined;
+  next: number;
+  /** 1 for the column's own object. */
+  depth: number;
+  parent: Container | undefined;
+  /** Its key or index in the parent. */
+  key: string | number | undefined;
+}
+
+const pathOf = (container: Container, key?: string | number): (string | number)[] => {
+  const path = key === undefined ? [] : [key];
+  for (let at: Container | undefined = container; at?.key !== undefined; at = at.parent) {
+    path.unshift(at.key);
+  }
+  return path;
+};
+
+const DEPTH_MESSAGE = `nested deeper than ${MAX_JSON_DEPTH} levels`;
+
 /**
- * The first place where `value` is not JSON that jsonb can store, or undefined when it is all
- * JSON: plain objects, arrays, strings, finite numbers, booleans and null, with no NUL character
- * in any string or key. One walk over the value, where z.json() and a separate NUL check took two
- * and cost a third of the validation of a whole event.
+ * The first place, in document order, where `root` (a plain object) is not JSON that jsonb can
+ * store, or undefined when it is all JSON: plain objects, arrays, strings, finite numbers,
+ * booleans and null, no NUL character in any string or key, and no deeper than MAX_JSON_DEPTH.
+ * One walk over the value, with a stack of its own rather than the call stack: a value nested
+ * thousands deep is refused here, where recursion (this walk's, JSON.stringify's) would overflow.
  */
-function jsonProblem(value: unknown, path: (string | number)[]): JsonProblem | undefined {
-  switch (typeof value) {
-    case "string":
-      return value.includes(NUL) ? { path: [], message: NUL_MESSAGE } : undefined;
-    case "boolean":
-      return undefined;
-    case "number":
-      return Number.isFinite(value)
-        ? undefined
-        : { path, message: `not a JSON value (${describeNonJson(value)})` };
-  }
-  if (value === null) return undefined;
-  if (Array.isArray(value)) {
-    for (let index = 0; index < value.length; index++) {
-      const problem = jsonProblem(value[index], [...path, index]);
-      if (problem) return problem;
+function jsonProblem(root: Record<string, unknown>): JsonProblem | undefined {
+  let top: Container | undefined = {
+    value: root,
+    keys: Object.keys(root),
+    next: 0,
+    depth: 1,
+    parent: undefined,
+    key: undefined,
+  };
+  while (top !== undefined) {
+    const container: Container = top;
+    const { keys } = container;
+    const length = keys === undefined ? (container.value as unknown[]).length : keys.length;
+    if (container.next === length) {
+      top = container.parent;
+      continue;
     }
-    return undefined;
-  }
-  if (isPlainObject(value)) {
-    for (const key in value) {
-      if (key.includes(NUL)) return { path: [], message: NUL_MESSAGE };
-      const problem = jsonProblem(value[key], [...path, key]);
-      if (problem) return problem;
+    const key = keys === undefined ? container.next : (keys[container.next] as string);
+    container.next++;
+    if (typeof key === "string" && key.includes(NUL)) return { path: [], message: NUL_MESSAGE };
+    const value = (container.value as Record<string | number, unknown>)[key];
+    switch (typeof value) {
+      case "string":
+        if (value.includes(NUL)) return { path: [], message: NUL_MESSAGE };
+        continue;
+      case "boolean":
+        continue;
+      case "number":
+        if (Number.isFinite(value)) continue;
+        return {
+          path: pathOf(container, key),
+          message: `not a JSON value (${describeNonJson(value)})`,
+        };
     }
-    return undefined;
+    if (value === null) continue;
+    const isArray = Array.isArray(value);
+    if (!isArray && !isPlainObject(value)) {
+      return {
+        path: pathOf(container, key),
+        message: `not a JSON value (${describeNonJson(value)})`,
+      };
+    }
+    if (container.depth === MAX_JSON_DEPTH)
+      return { path: pathOf(container, key), message: DEPTH_MESSAGE };
+    top = {
+      value,
+      keys: isArray ? undefined : Object.keys(value),
+      next: 0,
+      depth: container.depth + 1,
+      parent: container,
+      key,
+    };
   }
-  return { path, message: `not a JSON value (${describeNonJson(value)})` };
+  return undefined;
 }
 
 /**
@@ -138,7 +209,7 @@ export const jsonObjectSchema = z.custom<JsonObject>().superRefine((value, conte
     context.addIssue({ code: "custom", message: "must be a JSON object" });
     return;
   }
-  const problem = jsonProblem(value, []);
+  const problem = jsonProblem(value);
   if (problem) context.addIssue({ code: "custom", path: problem.path, message: problem.message });
 });
 

@@ -1,3 +1,4 @@
+export { MAX_EVENT_BYTES, MAX_JSON_DEPTH } from "./limits.ts";
 export {
   describeIssues,
   type ParseResult,

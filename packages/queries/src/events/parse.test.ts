@@ -1,7 +1,9 @@
 import { MAX_DURATION_MS } from "@forusbots/db/schema";
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../errors.ts";
-import { safeParseAuditEvent } from "./parse.ts";
+import { MAX_EVENT_BYTES, MAX_JSON_DEPTH } from "./limits.ts";
+import { parseWith, safeParseAuditEvent } from "./parse.ts";
+import { jobAcceptedEventSchema } from "./schemas.ts";
 
 const JOB = "6f1c1f9e-3f7a-4b8e-9c1d-2b3a4c5d6e7f";
 
@@ -194,5 +196,69 @@ describe("event validation", () => {
       );
       expect(result.error.field).toBe("jobId");
     }
+  });
+});
+
+/** `levels` objects nested in each other, the innermost holding `leaf`. */
+function nested(levels: number, leaf: unknown = 1): Record<string, unknown> {
+  let value: unknown = leaf;
+  for (let level = 1; level < levels; level++) value = { a: value };
+  return { a: value };
+}
+
+describe("event limits", () => {
+  it("takes names of 200 characters, counted as PostgreSQL counts them, and refuses longer", () => {
+    expect(MAX_JSON_DEPTH).toBe(64);
+    expect(parseAuditEvent({ ...accepted, botId: "b".repeat(200) })).toMatchObject({
+      botId: "b".repeat(200),
+    });
+    // 200 characters outside the BMP are 400 UTF-16 units: still 200 characters.
+    expect(parseAuditEvent({ ...stage, stageName: "🤖".repeat(200) })).toMatchObject({
+      stageName: "🤖".repeat(200),
+    });
+    expect(refusal({ ...accepted, botId: "b".repeat(3000) })).toEqual([
+      "botId: 3000 characters, longer than the 200 a name may have",
+    ]);
+    expect(refusal({ ...stage, stageName: "🤖".repeat(201) })).toEqual([
+      "stageName: 201 characters, longer than the 200 a name may have",
+    ]);
+  });
+
+  it("takes JSON 64 levels deep and refuses 65, naming where, without overflowing on 4,500", () => {
+    expect(parseAuditEvent({ ...accepted, meta: nested(64) }).type).toBe("job.accepted");
+    const path = `meta${".a".repeat(64)}`;
+    expect(refusal({ ...accepted, meta: nested(65) })).toEqual([
+      `${path}: nested deeper than 64 levels`,
+    ]);
+    // The line of the issue: ~4,500 levels made "Maximum call stack size exceeded".
+    const deep = JSON.parse(`{"a":${"[".repeat(4500)}${"]".repeat(4500)}}`);
+    expect(refusal({ ...stage, error: deep })).toEqual([
+      `error.a${".0".repeat(63)}: nested deeper than 64 levels`,
+    ]);
+    // Arrays count as levels too, and deep values in createdBy are no strings.
+    expect(
+      refusal({ ...accepted, createdBy: { name: nested(5000), role: "x", at: accepted.at } }),
+    ).toEqual(["createdBy.name: must be a string"]);
+  });
+
+  it("still finds the first fault in document order", () => {
+    expect(
+      refusal({
+        ...accepted,
+        meta: { ok: [1, { fine: true }], bad: [null, Number.POSITIVE_INFINITY] },
+      }),
+    ).toEqual(["meta.bad.1: not a JSON value (Infinity)"]);
+  });
+
+  it("refuses a recorder's event over 1 MB as JSON, and takes one just under", () => {
+    expect(MAX_EVENT_BYTES).toBe(1024 * 1024);
+    const input = (padding: number) => ({ ...accepted, meta: { note: "x".repeat(padding) } });
+    const overhead = Buffer.byteLength(JSON.stringify(parseWith(jobAcceptedEventSchema, input(0))));
+    expect(parseWith(jobAcceptedEventSchema, input(MAX_EVENT_BYTES - overhead)).botId).toBe(
+      "bot-a",
+    );
+    expect(() => parseWith(jobAcceptedEventSchema, input(MAX_EVENT_BYTES - overhead + 1))).toThrow(
+      `event: ${MAX_EVENT_BYTES + 1} bytes as JSON, more than an event may take (${MAX_EVENT_BYTES})`,
+    );
   });
 });

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { type FieldIssue, ValidationError } from "../errors.ts";
+import { MAX_EVENT_BYTES } from "./limits.ts";
 import { AUDIT_EVENT_TYPES, type AuditEvent, auditEventSchema } from "./schemas.ts";
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
@@ -83,9 +84,23 @@ export function safeParseAuditEvent(input: unknown): ParseResult<AuditEvent> {
   return { ok: false, error: new ValidationError(describeIssues(parsed.error.issues, input)) };
 }
 
-/** Validates against one event schema, throwing `ValidationError` naming each field at fault. */
+/**
+ * Validates against one event schema, throwing `ValidationError` naming each field at fault. An
+ * event is also refused when it takes more than MAX_EVENT_BYTES as JSON, the most a line of
+ * ingest takes by default: what a bot records can always be exported and ingested again.
+ */
 export function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const parsed = schema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  throw new ValidationError(describeIssues(parsed.error.issues, input));
+  if (!parsed.success) throw new ValidationError(describeIssues(parsed.error.issues, input));
+  // Valid, so no deeper than MAX_JSON_DEPTH: JSON.stringify cannot overflow the stack on it.
+  const bytes = Buffer.byteLength(JSON.stringify(parsed.data));
+  if (bytes > MAX_EVENT_BYTES) {
+    throw new ValidationError([
+      {
+        field: "event",
+        message: `${bytes} bytes as JSON, more than an event may take (${MAX_EVENT_BYTES})`,
+      },
+    ]);
+  }
+  return parsed.data;
 }

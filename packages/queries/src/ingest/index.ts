@@ -1,4 +1,9 @@
-export { type EventBatch, INGEST_BATCH_SIZE, writeEventBatches } from "./write-event-batches.ts";
+export {
+  type EventBatch,
+  INGEST_BATCH_BYTES,
+  INGEST_BATCH_SIZE,
+  writeEventBatches,
+} from "./write-event-batches.ts";
 export {
   type BatchItem,
   type BatchReport,

@@ -15,6 +15,15 @@ import {
  */
 export const INGEST_BATCH_SIZE = 5_000;
 
+/**
+ * The most a batch of bulk ingest holds, in bytes of events as JSON, whatever their count. A
+ * batch's statements carry its events as one JSON value each, and PostgreSQL refuses a jsonb
+ * value over 256 MB (54000): 280 events of 1 MB would reach it. At 16 MB a batch of usual events
+ * (a few hundred bytes) is cut by its count first, and one of large events stays far below the
+ * limit and holds little memory (two batches are in flight).
+ */
+export const INGEST_BATCH_BYTES = 16 * 1024 * 1024;
+
 /** A batch of events and whatever the caller wants back with its report (line numbers, counts). */
 export interface EventBatch {
   items: readonly BatchItem[];

@@ -373,3 +373,102 @@ describe("a constraint the validation does not know", () => {
     }
   });
 });
+
+describe("a statement the database refuses for one event's data", () => {
+  /**
+   * Makes the database refuse, with `errcode`, every row of jobs or job_stages whose bot or stage
+   * is named "poison": a rule only the database knows, as a trigger or a constraint added later
+   * would be. Each class stands for refusals the validation cannot foresee.
+   */
+  async function whilePoisonRefused<T>(errcode: string, work: () => Promise<T>): Promise<T> {
+    await context.db.execute(
+      sql.raw(`CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF 'poison' IN (to_jsonb(NEW)->>'bot_id', to_jsonb(NEW)->>'stage_name') THEN
+            RAISE EXCEPTION 'the row is refused' USING ERRCODE = '${errcode}';
+          END IF;
+          RETURN NEW;
+        END $$`),
+    );
+    await context.db.execute(sql`CREATE TRIGGER refuse_poison BEFORE INSERT ON jobs
+      FOR EACH ROW EXECUTE FUNCTION refuse_poison()`);
+    await context.db.execute(sql`CREATE TRIGGER refuse_poison BEFORE INSERT ON job_stages
+      FOR EACH ROW EXECUTE FUNCTION refuse_poison()`);
+    try {
+      return await work();
+    } finally {
+      await context.db.execute(sql`DROP TRIGGER refuse_poison ON jobs`);
+      await context.db.execute(sql`DROP TRIGGER refuse_poison ON job_stages`);
+      await context.db.execute(sql`DROP FUNCTION refuse_poison()`);
+    }
+  }
+
+  /** 30 whole jobs (accepted, started, a stage, finished); job 7's bot and job 21's stage poisoned. */
+  function batchWithTwoPoisons() {
+    const jobIds = Array.from({ length: 30 }, () => randomUUID());
+    // Line order groups events by kind, so that a stage's job is accepted many lines earlier:
+    // a split must still write every acceptance before the stages and finishes.
+    const events = [
+      ...jobIds.map((jobId, n) => ({
+        type: "job.accepted",
+        jobId,
+        botId: n === 7 ? "poison" : `bot-${n % 3}`,
+        at: iso(at(0)),
+      })),
+      ...jobIds.map((jobId) => ({ type: "job.started", jobId, at: iso(at(1)) })),
+      ...jobIds.map((jobId, n) => ({
+        type: "stage",
+        jobId,
+        stageName: n === 21 ? "poison" : "login",
+        startedAt: iso(at(1)),
+        endedAt: iso(at(2)),
+        status: "succeed",
+      })),
+      ...jobIds.map((jobId) => ({
+        type: "job.finished",
+        jobId,
+        state: "succeeded",
+        at: iso(at(3)),
+      })),
+    ];
+    return { jobIds, items: numbered(events) };
+  }
+
+  it.each([
+    ["22023", "a data exception (class 22)"],
+    ["23514", "an integrity constraint (class 23)"],
+    ["54000", "a program limit, as an index row or a JSON value too large (class 54)"],
+    ["P0001", "a trigger's RAISE (class P0)"],
+  ])("%s, %s: costs only that event, reported by position", async (errcode) => {
+    const { jobIds, items } = batchWithTwoPoisons();
+    const report = await whilePoisonRefused(errcode, () => writeEvents(context.db, items));
+    // Job 7 (bot "poison"): its acceptance (line 8) is refused, so its start (38), stage (68)
+    // and finish (98) find no job. Job 21: only its stage (line 82).
+    expect(report.rejected.map(({ position }) => position)).toEqual([8, 38, 68, 82, 98]);
+    for (const position of [8, 82]) {
+      const { reason } = report.rejected.find((rejection) => rejection.position === position) ?? {};
+      expect(reason).toMatch(/refused by the database: the row is refused \(SQLSTATE \w+\)$/);
+    }
+    expect(report.stored).toBe(120 - 5);
+    for (const [n, jobId] of jobIds.entries()) {
+      const stored = await storedJob(jobId);
+      if (n === 7) expect(stored).toBeUndefined();
+      else expect(stored).toMatchObject({ state: "succeeded" });
+    }
+    const stages = await context.db
+      .select({ jobId: jobStages.jobId })
+      .from(jobStages)
+      .where(sql`${jobStages.jobId} IN ${jobIds}`);
+    expect(stages).toHaveLength(28);
+  });
+
+  it("a failure that is not about the data still stops the batch, storing none of it", async () => {
+    const { jobIds, items } = batchWithTwoPoisons();
+    const failure = await whilePoisonRefused("XX001", () => writeEvents(context.db, items)).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(String(failure)).toContain("the row is refused (SQLSTATE XX001)");
+    expect(await storedJob(jobIds[0] ?? "")).toBeUndefined();
+  });
+});

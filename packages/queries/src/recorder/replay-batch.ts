@@ -1,24 +1,12 @@
-import { type AuditDb, classifyDriverError } from "@forusbots/db";
-import {
-  ConflictError,
-  NotFoundError,
-  translateDatabaseError,
-  ValidationError,
-} from "../errors.ts";
+import type { AuditDb } from "@forusbots/db";
 import type { AuditEvent } from "../events/schemas.ts";
-import { type EventOutcome, executeWritePlan, planWrites } from "../write-engine/index.ts";
-
-const isEventError = (error: unknown): error is ValidationError | NotFoundError | ConflictError =>
-  error instanceof ValidationError ||
-  error instanceof NotFoundError ||
-  error instanceof ConflictError;
+import { type EventOutcome, planWrites, writeInTransaction } from "../write-engine/index.ts";
 
 /**
- * Replays spooled events through the write engine's batch path, in one transaction: the writes
+ * Replays spooled events through the write engine's batch path (the one ingest uses): the writes
  * are idempotent, so events the database already holds (a write that answered after its call had
  * spooled it, a segment replayed again after a crash) come back "unchanged" and nothing is
- * written twice. Data the database refuses outright aborts the statement; the batch is then
- * replayed one event at a time so that the culprit costs only itself. Anything else (the
+ * written twice; an event whose data the database refuses costs only itself. Anything else (the
  * connection, a timeout) is thrown: the flusher keeps the batch and tries again.
  */
 export async function replayBatch(
@@ -26,27 +14,12 @@ export async function replayBatch(
   events: readonly AuditEvent[],
 ): Promise<EventOutcome[]> {
   const positioned = events.map((event, index) => ({ index, event }));
-  try {
-    const outcomes = await db.transaction((tx) => executeWritePlan(tx, planWrites(positioned)));
-    return positioned.map(({ index }) => outcomes.get(index) ?? missingOutcome());
-  } catch (error) {
-    if (classifyDriverError(error)?.kind !== "data") throw translateDatabaseError(error);
-  }
-  const outcomes: EventOutcome[] = [];
-  for (const one of positioned) {
-    try {
-      outcomes.push(
-        (await executeWritePlan(db, planWrites([one]))).get(one.index) ?? missingOutcome(),
-      );
-    } catch (error) {
-      const translated = translateDatabaseError(error);
-      if (!isEventError(translated)) throw translated;
-      outcomes.push(translated);
+  const outcomes = await writeInTransaction(db, planWrites(positioned), {});
+  return positioned.map(({ index }) => {
+    const outcome = outcomes.get(index);
+    if (outcome === undefined) {
+      throw new Error("the write engine reported no outcome for a replayed event");
     }
-  }
-  return outcomes;
-}
-
-function missingOutcome(): never {
-  throw new Error("the write engine reported no outcome for a replayed event");
+    return outcome;
+  });
 }

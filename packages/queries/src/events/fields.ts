@@ -4,6 +4,8 @@ import {
   jobs,
   MAX_BOT_ID_LENGTH,
   MAX_STAGE_NAME_LENGTH,
+  STAGE_STATUSES,
+  type StageStatus,
 } from "@forusbots/db/schema";
 import { createInsertSchema } from "drizzle-zod";
 import { z } from "zod";
@@ -212,6 +214,37 @@ export const jsonObjectSchema = z.custom<JsonObject>().superRefine((value, conte
   const problem = jsonProblem(value);
   if (problem) context.addIssue({ code: "custom", path: problem.path, message: problem.message });
 });
+
+/**
+ * The job's words for a stage's outcome, taken as the stage's: a bot that says a stage
+ * "succeeded" means what the column spells "succeed". Stored in the stage's spelling only.
+ */
+const STAGE_STATUS_ALIASES: Readonly<Record<string, StageStatus>> = {
+  succeeded: "succeed",
+  failed: "fail",
+};
+
+/**
+ * A stage's outcome: `succeed` or `fail`, or the job's words `succeeded` / `failed` for them.
+ * Anything else is refused with both spellings named, so the difference is explained.
+ */
+export const stageStatusSchema = z
+  .custom<StageStatus | "succeeded" | "failed">()
+  .transform((value, context): StageStatus => {
+    if (typeof value === "string") {
+      if ((STAGE_STATUSES as readonly string[]).includes(value)) return value as StageStatus;
+      const alias = STAGE_STATUS_ALIASES[value];
+      if (alias !== undefined) return alias;
+    }
+    context.addIssue({
+      code: "custom",
+      message:
+        value === undefined
+          ? `required (one of ${STAGE_STATUSES.join(", ")})`
+          : `must be one of ${STAGE_STATUSES.join(", ")} (a stage's words; the job's succeeded and failed are taken for them)`,
+    });
+    return z.NEVER;
+  });
 
 /** `created_by`: who asked for the job, { name, role, at } as the seed describes it. */
 export const createdBySchema = z.strictObject({

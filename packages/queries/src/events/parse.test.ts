@@ -71,17 +71,33 @@ describe("event validation", () => {
   });
 
   it("accepts null for an absent optional field", () => {
-    const event = parseAuditEvent({ ...stage, endedAt: null, meta: null, error: null });
+    const event = parseAuditEvent({ ...stage, meta: null, error: null });
     expect(event).toEqual({
       type: "stage",
       jobId: JOB,
       stageName: "login",
       startedAt: new Date(stage.startedAt),
-      endedAt: null,
+      endedAt: new Date(stage.endedAt),
       status: "succeed",
       meta: null,
       error: null,
     });
+  });
+
+  it("takes the job's words succeeded and failed for a stage's succeed and fail", () => {
+    expect(parseAuditEvent({ ...stage, status: "succeeded" })).toMatchObject({ status: "succeed" });
+    expect(parseAuditEvent({ ...stage, status: "failed" })).toMatchObject({ status: "fail" });
+  });
+
+  it("refuses a finished stage without an end time, absent or null", () => {
+    const { endedAt: _, ...withoutEnd } = stage;
+    const required =
+      "endedAt: required: a stage whose status is succeed has finished, so it needs its end time";
+    expect(refusal(withoutEnd)).toEqual([required]);
+    expect(refusal({ ...stage, endedAt: null })).toEqual([required]);
+    expect(refusal({ ...withoutEnd, status: "failed" })).toEqual([
+      "endedAt: required: a stage whose status is fail has finished, so it needs its end time",
+    ]);
   });
 
   it("refuses a bad UUID", () => {
@@ -101,7 +117,12 @@ describe("event validation", () => {
     expect(refusal({ type: "job.finished", jobId: JOB, state: "done", at: accepted.at })).toEqual([
       "state: must be one of succeeded, failed, canceled",
     ]);
-    expect(refusal({ ...stage, status: "ok" })).toEqual(["status: must be one of succeed, fail"]);
+    expect(refusal({ ...stage, status: "ok" })).toEqual([
+      "status: must be one of succeed, fail (a stage's words; the job's succeeded and failed are taken for them)",
+    ]);
+    expect(refusal({ ...stage, status: "canceled" })).toEqual([
+      "status: must be one of succeed, fail (a stage's words; the job's succeeded and failed are taken for them)",
+    ]);
   });
 
   it("refuses a missing or empty bot id", () => {

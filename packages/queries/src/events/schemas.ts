@@ -1,4 +1,4 @@
-import { MAX_DURATION_MS, STAGE_STATUSES, TERMINAL_JOB_STATES } from "@forusbots/db/schema";
+import { MAX_DURATION_MS, TERMINAL_JOB_STATES } from "@forusbots/db/schema";
 import { z } from "zod";
 import {
   botIdSchema,
@@ -8,6 +8,7 @@ import {
   jsonObjectSchema,
   optionalField,
   stageNameSchema,
+  stageStatusSchema,
   timestampSchema,
 } from "./fields.ts";
 
@@ -15,7 +16,8 @@ import {
  * One schema per event of the contract (JSON, one per line for ingest):
  *   {"type":"job.accepted","jobId","botId","at","meta"?,"createdBy"?}
  *   {"type":"job.started","jobId","at"}
- *   {"type":"stage","jobId","stageName","startedAt","endedAt"?,"status","meta"?,"error"?}
+ *   {"type":"stage","jobId","stageName","startedAt","endedAt","status","meta"?,"error"?}
+ *     (status succeed | fail, or the job's words succeeded | failed for them)
  *   {"type":"job.finished","jobId","state","at","result"?,"errorMessage"?}
  * Unknown keys are refused rather than dropped: a misspelt `errorMesage` would otherwise vanish
  * from the audit trail without a word.
@@ -50,12 +52,21 @@ export const stageEventSchema = z
     stageName: stageNameSchema,
     startedAt: timestampSchema,
     endedAt: optionalField(timestampSchema),
-    status: z.enum(STAGE_STATUSES),
+    status: stageStatusSchema,
     meta: optionalField(jsonObjectSchema),
     error: optionalField(jsonObjectSchema),
   })
   .superRefine((stage, context) => {
-    if (stage.endedAt == null) return;
+    // Both outcomes say the stage is over, so it has an end: without one its duration would be
+    // unknown and a timing report would count it as still running.
+    if (stage.endedAt == null) {
+      context.addIssue({
+        code: "custom",
+        path: ["endedAt"],
+        message: `required: a stage whose status is ${stage.status} has finished, so it needs its end time`,
+      });
+      return;
+    }
     if (stage.endedAt < stage.startedAt) {
       context.addIssue({
         code: "custom",

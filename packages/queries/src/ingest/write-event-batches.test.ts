@@ -33,7 +33,14 @@ describe("writeEventBatches", () => {
         { type: "job.started", jobId: A, at: iso(at(1)) },
       ],
       [
-        { type: "stage", jobId: A, stageName: "login", startedAt: iso(at(1)), status: "succeed" },
+        {
+          type: "stage",
+          jobId: A,
+          stageName: "login",
+          startedAt: iso(at(1)),
+          endedAt: iso(at(2)),
+          status: "succeed",
+        },
         { type: "job.finished", jobId: A, state: "failed", at: iso(at(3)) },
         { type: "job.accepted", jobId: B, botId: "bot-2", at: iso(at(2)) },
       ],

@@ -168,7 +168,13 @@ describe("refused transitions", () => {
     ).toBe(notFound);
     expect(
       await refusal(
-        recordStage(context.db, { jobId, stageName: "login", startedAt: at(1), status: "succeed" }),
+        recordStage(context.db, {
+          jobId,
+          stageName: "login",
+          startedAt: at(1),
+          endedAt: at(2),
+          status: "succeed",
+        }),
         NotFoundError,
       ),
     ).toBe(notFound);
@@ -301,24 +307,42 @@ describe("idempotent replays", () => {
 });
 
 describe("stages", () => {
-  it("stores a stage without an end, and a stage of a finished job", async () => {
+  it("refuses a finished stage without an end, and stores a stage of a finished job", async () => {
     const jobId = await newJob("running");
     await finishJob(context.db, { jobId, state: "failed", at: at(5) });
+    expect(
+      await refusal(
+        recordStage(context.db, {
+          jobId,
+          stageName: "fill-form",
+          startedAt: at(2),
+          status: "fail",
+        }),
+        ValidationError,
+      ),
+    ).toBe(
+      "endedAt: required: a stage whose status is fail has finished, so it needs its end time",
+    );
     expect(
       await recordStage(context.db, {
         jobId,
         stageName: "fill-form",
         startedAt: at(2),
-        status: "fail",
+        endedAt: at(3),
+        status: "failed",
         error: { code: "E42" },
       }),
     ).toBe("stored");
     const [row] = await context.db.select().from(jobStages).where(eq(jobStages.jobId, jobId));
     expect(row).toMatchObject({
-      endedAt: null,
-      durationMs: null,
+      status: "fail",
+      endedAt: at(3),
+      durationMs: 60_000,
       meta: {},
       error: { code: "E42" },
     });
+    expect(
+      await context.db.select().from(jobStages).where(eq(jobStages.jobId, jobId)),
+    ).toHaveLength(1);
   });
 });

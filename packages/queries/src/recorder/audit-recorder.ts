@@ -1,3 +1,4 @@
+import type { JobContext, JobOptions } from "./job-wrapper.ts";
 import type {
   AcceptJobInput,
   FinishJobInput,
@@ -6,14 +7,25 @@ import type {
   WriteOutcome,
 } from "./record-event.ts";
 
-/** What a bot runner holds: one method per event of a job's life. */
-export interface AuditRecorder {
+/** The four calls, one per event of a job's life. */
+export interface AuditRecorderCalls {
   /** False when auditing is off: every method then resolves "unchanged" and writes nothing. */
   readonly enabled: boolean;
   acceptJob(input: AcceptJobInput): Promise<WriteOutcome>;
   startJob(input: StartJobInput): Promise<WriteOutcome>;
   recordStage(input: RecordStageInput): Promise<WriteOutcome>;
   finishJob(input: FinishJobInput): Promise<WriteOutcome>;
+}
+
+/** What a bot runner holds: the four calls, and `job`, which makes them for it. */
+export interface AuditRecorder extends AuditRecorderCalls {
+  /**
+   * Runs `work` as one recorded job: mints its id, records its acceptance and start, each
+   * `job.stage(…)` with its timing and outcome, and its finish (see `runJob`). Resolves what
+   * `work` resolves; rethrows what it throws, once recorded. Off, it runs `work` and records
+   * nothing.
+   */
+  job<T>(options: JobOptions, work: (job: JobContext) => Promise<T>): Promise<T>;
 }
 
 export interface OpenedAuditRecorder extends AuditRecorder {

@@ -9,6 +9,7 @@ import type { AuditEvent } from "../events/schemas.ts";
 import type { OpenedAuditRecorder } from "./audit-recorder.ts";
 import { RecorderConnection } from "./connection.ts";
 import { DEFAULT_BACKOFF, DEFAULT_FLUSH_BATCH, reasonOf, SpoolFlusher } from "./flusher.ts";
+import { withJobWrapper } from "./job-wrapper.ts";
 import {
   acceptedEvent,
   finishedEvent,
@@ -181,7 +182,7 @@ export async function openDurableRecorder(
     await connection.close();
   }
 
-  return {
+  return withJobWrapper({
     enabled: true,
     acceptJob: (input) => record(() => acceptedEvent(input)),
     startJob: (input) => record(() => startedEvent(input)),
@@ -191,7 +192,7 @@ export async function openDurableRecorder(
       closing ??= close();
       return closing;
     },
-  };
+  });
 }
 
 /** How often a running recorder looks for segments that ended processes left. */

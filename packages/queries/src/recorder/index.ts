@@ -1,6 +1,16 @@
-export type { AuditRecorder, OpenedAuditRecorder } from "./audit-recorder.ts";
+export type {
+  AuditRecorder,
+  AuditRecorderCalls,
+  OpenedAuditRecorder,
+} from "./audit-recorder.ts";
 export type { DurableRecorderOptions } from "./durable-recorder.ts";
 export { flushSpool, type SpoolFlushReport } from "./flush-spool.ts";
+export {
+  type JobContext,
+  type JobOptions,
+  runJob,
+  type StageOptions,
+} from "./job-wrapper.ts";
 export {
   type AcceptJobInput,
   acceptJob,

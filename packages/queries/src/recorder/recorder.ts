@@ -6,6 +6,7 @@ import {
 } from "@forusbots/db";
 import type { AuditRecorder, OpenedAuditRecorder } from "./audit-recorder.ts";
 import { type DurableRecorderOptions, openDurableRecorder } from "./durable-recorder.ts";
+import { withJobWrapper } from "./job-wrapper.ts";
 import { acceptJob, finishJob, recordStage, startJob, type WriteOutcome } from "./record-event.ts";
 
 export interface AuditRecorderOptions {
@@ -16,13 +17,14 @@ export interface AuditRecorderOptions {
 /** Nothing changed: a disabled recorder neither validates nor sends anything anywhere. */
 const unchanged = async (): Promise<WriteOutcome> => "unchanged";
 
-const DISABLED: AuditRecorder = {
+/** Off: `job` still runs the bot's work, and records nothing. */
+const DISABLED: AuditRecorder = withJobWrapper({
   enabled: false,
   acceptJob: unchanged,
   startJob: unchanged,
   recordStage: unchanged,
   finishJob: unchanged,
-};
+});
 
 /**
  * A recorder straight on a database the caller opened: every call waits for the database and
@@ -37,13 +39,13 @@ export function createAuditRecorder(
 ): AuditRecorder {
   if (!options.enabled) return DISABLED;
   if (!db) throw new Error("createAuditRecorder: an enabled recorder needs a database");
-  return {
+  return withJobWrapper({
     enabled: true,
     acceptJob: (input) => acceptJob(db, input),
     startJob: (input) => startJob(db, input),
     recordStage: (input) => recordStage(db, input),
     finishJob: (input) => finishJob(db, input),
-  };
+  });
 }
 
 /**

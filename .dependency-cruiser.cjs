@@ -3,7 +3,8 @@
  * sources and tests, type-only imports included: a circle of types is still a circle).
  *
  * Layers, lowest first; a file may import its own layer and those below, never one above:
- *   workspaces   tooling ← packages/db ← packages/queries ← apps/cli, apps/console, bench
+ *   workspaces   tooling ← packages/db ← packages/queries ← apps/cli, apps/console,
+ *                apps/example-bot, bench
  *   packages/db  schema, errors, config, output ← failures ← client ← catalog ← migrator
  *                ← drift, reset, roles
  *                ← bin, testing (entry points and test support)
@@ -116,11 +117,16 @@ module.exports = {
         under("tooling"),
         under("packages/db"),
         under("packages/queries"),
-        [under("apps/cli"), under("apps/console"), under("bench")],
+        [under("apps/cli"), under("apps/console"), under("apps/example-bot"), under("bench")],
       ],
       { exceptTests: false },
     ),
-    ...siblingRules("workspaces", [under("apps/cli"), under("apps/console"), under("bench")]),
+    ...siblingRules("workspaces", [
+      under("apps/cli"),
+      under("apps/console"),
+      under("apps/example-bot"),
+      under("bench"),
+    ]),
     ...layerRules("db", [
       [under(`${DB}/schema`), `^${DB}/errors\\.ts$`, `^${DB}/config\\.ts$`, under(`${DB}/output`)],
       under(`${DB}/failures`),

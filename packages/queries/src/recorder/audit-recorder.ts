@@ -1,4 +1,4 @@
-import type { JobContext, JobOptions } from "./job-wrapper.ts";
+import type { JsonObject } from "@forusbots/db/schema";
 import type {
   AcceptJobInput,
   FinishJobInput,
@@ -6,6 +6,30 @@ import type {
   StartJobInput,
   WriteOutcome,
 } from "./record-event.ts";
+
+/** What the bot says about the job it is about to run; the id is minted for it. */
+export interface JobOptions {
+  botId: string;
+  meta?: JsonObject | null;
+  createdBy?: AcceptJobInput["createdBy"];
+}
+
+export interface StageOptions {
+  /** Stored with the stage (e.g. which page, how many rows). */
+  meta?: JsonObject | null;
+}
+
+/** What `work` gets: the job's id and the way to run a recorded stage. */
+export interface JobContext {
+  /** The minted job id (a UUID), e.g. for the bot's own logs. */
+  readonly id: string;
+  readonly botId: string;
+  /**
+   * Runs `run` as the stage `name`: its start and end times, `succeed` when it resolves, `fail`
+   * with the error's name and message when it throws (and the error is rethrown as it was).
+   */
+  stage<T>(name: string, run: () => T | Promise<T>, options?: StageOptions): Promise<T>;
+}
 
 /** The four calls, one per event of a job's life. */
 export interface AuditRecorderCalls {

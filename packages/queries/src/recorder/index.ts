@@ -1,16 +1,14 @@
 export type {
   AuditRecorder,
   AuditRecorderCalls,
+  JobContext,
+  JobOptions,
   OpenedAuditRecorder,
+  StageOptions,
 } from "./audit-recorder.ts";
 export type { DurableRecorderOptions } from "./durable-recorder.ts";
 export { flushSpool, type SpoolFlushReport } from "./flush-spool.ts";
-export {
-  type JobContext,
-  type JobOptions,
-  runJob,
-  type StageOptions,
-} from "./job-wrapper.ts";
+export { runJob } from "./job-wrapper.ts";
 export {
   type AcceptJobInput,
   acceptJob,

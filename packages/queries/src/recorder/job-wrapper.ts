@@ -1,32 +1,13 @@
 import { randomUUID } from "node:crypto";
 import type { JsonObject } from "@forusbots/db/schema";
 import { jsonObjectSchema } from "../events/fields.ts";
-import type { AuditRecorder, AuditRecorderCalls } from "./audit-recorder.ts";
-import type { AcceptJobInput } from "./record-event.ts";
-
-/** What the bot says about the job it is about to run; the id is minted for it. */
-export interface JobOptions {
-  botId: string;
-  meta?: JsonObject | null;
-  createdBy?: AcceptJobInput["createdBy"];
-}
-
-export interface StageOptions {
-  /** Stored with the stage (e.g. which page, how many rows). */
-  meta?: JsonObject | null;
-}
-
-/** What `work` gets: the job's id and the way to run a recorded stage. */
-export interface JobContext {
-  /** The minted job id (a UUID), e.g. for the bot's own logs. */
-  readonly id: string;
-  readonly botId: string;
-  /**
-   * Runs `run` as the stage `name`: its start and end times, `succeed` when it resolves, `fail`
-   * with the error's name and message when it throws (and the error is rethrown as it was).
-   */
-  stage<T>(name: string, run: () => T | Promise<T>, options?: StageOptions): Promise<T>;
-}
+import type {
+  AuditRecorder,
+  AuditRecorderCalls,
+  JobContext,
+  JobOptions,
+  StageOptions,
+} from "./audit-recorder.ts";
 
 /**
  * Longest error message recorded, in UTF-16 units: an error that carries a whole response body

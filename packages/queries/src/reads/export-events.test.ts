@@ -37,7 +37,7 @@ function jobEvents(i: number): unknown[] {
     jobId,
     stageName: name,
     startedAt: at(minute, 2).toISOString(),
-    ...(status === "succeed" ? { endedAt: at(minute, 3).toISOString() } : {}),
+    endedAt: at(minute, 3).toISOString(),
     status,
     meta: { name },
     ...(error ? { error } : {}),

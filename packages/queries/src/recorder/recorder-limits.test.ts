@@ -48,6 +48,7 @@ describe("the recorder refuses at its edge what the database would refuse", () =
         jobId,
         stageName: "s".repeat(3000),
         startedAt: at(1),
+        endedAt: at(2),
         status: "succeed",
         meta: { token: SECRET },
       }),

@@ -83,6 +83,7 @@ describe("ingest of a file mixing poison lines with good ones", () => {
         jobId: good,
         stageName: "s".repeat(3000),
         startedAt: LATER,
+        endedAt: END,
         status: "succeed",
         meta,
       }),

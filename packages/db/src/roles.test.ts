@@ -127,9 +127,7 @@ describe("migration 0007_least_privilege_roles", () => {
     );
     expect(roles?.count).toBe(2);
     // The roles exist now: the migration skips creating them.
-    expect((await migrate(context.handle)).applied).toEqual(
-      [...rolledBack.rolledBack].reverse(),
-    );
+    expect((await migrate(context.handle)).applied).toEqual([...rolledBack.rolledBack].reverse());
     expect(await privileges(context.handle, READER, "jobs")).toEqual(["SELECT"]);
     expect(await privileges(context.handle, WRITER, "jobs")).toEqual([
       "SELECT",

@@ -5,7 +5,7 @@ import { loadConfig, type ReaderState, SchemaMissingError } from "@forusbots/db"
 import { createProgress, type Progress } from "./output/progress.ts";
 import { colorsWanted, createStyle, type Style } from "./output/style.ts";
 
-export type OutputStream = Writable & { isTTY?: boolean };
+export type OutputStream = Writable & { isTTY?: boolean; columns?: number };
 
 /** What the process gives the CLI: its streams and environment, read once in main.ts. */
 export interface Terminal {
@@ -52,6 +52,19 @@ export class CliContext {
   ) {
     this.out = createStyle(colorsWanted(terminal.stdout.isTTY, terminal.env.NO_COLOR));
     this.err = createStyle(colorsWanted(terminal.stderr.isTTY, terminal.env.NO_COLOR));
+  }
+
+  /**
+   * How wide table output may be: the terminal's width when stdout is one, else `COLUMNS` when
+   * set; otherwise (a pipe, a file) nothing is cut.
+   */
+  get outputWidth(): number | undefined {
+    const { stdout, env } = this.terminal;
+    if (stdout.isTTY === true && stdout.columns !== undefined && stdout.columns > 0) {
+      return stdout.columns;
+    }
+    const columns = Number(env.COLUMNS);
+    return Number.isInteger(columns) && columns > 0 ? columns : undefined;
   }
 
   get verbose(): boolean {

@@ -5,7 +5,7 @@ import type { CliContext } from "../context.ts";
 import { parseJobIdArgument } from "../options.ts";
 import { formatMilliseconds, formatSeconds, formatTimestamp } from "../output/format.ts";
 import { stateCell } from "../output/job-state.ts";
-import { type Cell, renderTable } from "../output/table.ts";
+import { type Cell, renderTable, truncateText } from "../output/table.ts";
 import { escapeControlCharacters } from "../output/terminal-text.ts";
 
 const durationSeconds = (from: Date | null, to: Date | null) =>
@@ -13,6 +13,9 @@ const durationSeconds = (from: Date | null, to: Date | null) =>
 
 const compactJson = (value: unknown) =>
   value === null || value === undefined ? "-" : JSON.stringify(value);
+
+/** The width of the field labels ("created by" and a space). */
+const LABEL_WIDTH = 11;
 
 /** How many jobs an ambiguous prefix lists. */
 const SHOWN_CANDIDATES = 10;
@@ -68,11 +71,15 @@ export function registerJob(program: Command, cli: CliContext): void {
         ["result", compactJson(job.result)],
         ["error", job.errorMessage ?? "-"],
       ];
+      const width = cli.outputWidth;
       for (const [label, value] of fields) {
-        // Stored text: escaped (terminal-text.ts) before the state's colour is added.
-        const text = escapeControlCharacters(typeof value === "string" ? value : value.text);
+        // Stored text: escaped (terminal-text.ts) before the state's colour is added, and cut to
+        // the terminal's width (meta and results can be long; --json has them whole).
+        const escaped = escapeControlCharacters(typeof value === "string" ? value : value.text);
+        const text =
+          width === undefined ? escaped : truncateText(escaped, Math.max(10, width - LABEL_WIDTH));
         const shown = typeof value === "string" ? text : value.paint(text);
-        cli.print(`${cli.out.bold(label.padEnd(11))}${shown}`);
+        cli.print(`${cli.out.bold(label.padEnd(LABEL_WIDTH))}${shown}`);
       }
       cli.print("");
       if (job.stages.length === 0) {
@@ -82,11 +89,11 @@ export function registerJob(program: Command, cli: CliContext): void {
       cli.print(
         renderTable(
           [
-            { header: "STAGE" },
+            { header: "STAGE", truncatable: true },
             { header: "STATUS" },
             { header: "STARTED" },
             { header: "DURATION", align: "right" },
-            { header: "ERROR" },
+            { header: "ERROR", truncatable: true },
           ],
           job.stages.map((stage) => [
             stage.stageName,
@@ -96,6 +103,7 @@ export function registerJob(program: Command, cli: CliContext): void {
             stage.error ? compactJson(stage.error) : "",
           ]),
           cli.out,
+          cli.outputWidth,
         ),
       );
     });

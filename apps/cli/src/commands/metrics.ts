@@ -33,7 +33,7 @@ export function registerMetrics(program: Command, cli: CliContext): void {
       cli.print(
         renderTable(
           [
-            { header: "BOT" },
+            { header: "BOT", truncatable: true },
             { header: "JOBS", align: "right" },
             { header: "SUCCEEDED", align: "right" },
             { header: "FAILED", align: "right" },
@@ -53,6 +53,7 @@ export function registerMetrics(program: Command, cli: CliContext): void {
             formatSeconds(bot.p95DurationSeconds),
           ]),
           cli.out,
+          cli.outputWidth,
         ),
       );
     });

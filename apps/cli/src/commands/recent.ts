@@ -7,6 +7,9 @@ import { stateCell } from "../output/job-state.ts";
 import { renderTable } from "../output/table.ts";
 import { escapeControlCharacters } from "../output/terminal-text.ts";
 
+/** Digits of a job id a terminal shows, as the console does; `job` takes them as a prefix. */
+const SHORT_JOB_ID = 8;
+
 export function registerRecent(program: Command, cli: CliContext): void {
   program
     .command("recent")
@@ -39,15 +42,16 @@ export function registerRecent(program: Command, cli: CliContext): void {
           [
             { header: "ACCEPTED" },
             { header: "JOB" },
-            { header: "BOT" },
+            { header: "BOT", truncatable: true },
             { header: "STATE" },
             { header: "DURATION", align: "right" },
             { header: "STAGES", align: "right" },
-            { header: "ERROR" },
+            { header: "ERROR", truncatable: true },
           ],
           page.jobs.map((job) => [
             formatTimestamp(job.acceptedAt),
-            job.jobId,
+            // On a terminal the 8 digits the console shows (`job` takes them); piped, the whole id.
+            cli.outputWidth === undefined ? job.jobId : job.jobId.slice(0, SHORT_JOB_ID),
             job.botId,
             stateCell(job.state, cli.out),
             formatSeconds(job.durationSeconds),
@@ -55,6 +59,7 @@ export function registerRecent(program: Command, cli: CliContext): void {
             job.errorMessage ?? "",
           ]),
           cli.out,
+          cli.outputWidth,
         ),
       );
       if (page.nextCursor) {

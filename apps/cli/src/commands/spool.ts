@@ -50,10 +50,10 @@ export function registerSpool(program: Command, cli: CliContext): void {
         cli.print(
           renderTable(
             [
-              { header: "SEGMENT" },
+              { header: "SEGMENT", truncatable: true },
               { header: "EVENTS", align: "right" },
               { header: "BYTES", align: "right" },
-              { header: "HELD BY" },
+              { header: "HELD BY", truncatable: true },
             ],
             status.segments.map((segment) => [
               segment.file,
@@ -64,6 +64,7 @@ export function registerSpool(program: Command, cli: CliContext): void {
                 : `running process ${segment.heldByPid}`,
             ]),
             cli.out,
+            cli.outputWidth,
           ),
         );
       }

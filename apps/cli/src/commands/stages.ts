@@ -28,7 +28,7 @@ export function registerStages(program: Command, cli: CliContext): void {
       cli.print(
         renderTable(
           [
-            { header: "STAGE" },
+            { header: "STAGE", truncatable: true },
             { header: "RUNS", align: "right" },
             { header: "FAILED", align: "right" },
             { header: "AVG", align: "right" },
@@ -46,6 +46,7 @@ export function registerStages(program: Command, cli: CliContext): void {
             formatMilliseconds(stage.p95DurationMs),
           ]),
           cli.out,
+          cli.outputWidth,
         ),
       );
     });

@@ -73,6 +73,7 @@ function printStatusTable(cli: CliContext, status: { target: string } & Migratio
       [{ header: "MIGRATION" }, { header: "STATE" }, { header: "APPLIED AT" }],
       rows,
       cli.out,
+      cli.outputWidth,
     ),
   );
   cli.print(

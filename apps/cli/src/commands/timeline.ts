@@ -72,7 +72,7 @@ export function registerTimeline(program: Command, cli: CliContext): void {
         renderTable(
           [
             { header: "BUCKET" },
-            { header: "BOT" },
+            { header: "BOT", truncatable: true },
             ...JOB_STATES.map((state) => ({
               header: state.toUpperCase(),
               align: "right" as const,
@@ -86,6 +86,7 @@ export function registerTimeline(program: Command, cli: CliContext): void {
             formatCount([...line.counts.values()].reduce((sum, jobs) => sum + jobs, 0)),
           ]),
           cli.out,
+          cli.outputWidth,
         ),
       );
     });

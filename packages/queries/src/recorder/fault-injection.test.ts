@@ -5,9 +5,14 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { type DatabaseHandle, loadConfig, openDatabase } from "@forusbots/db";
 import { runMigrations } from "@forusbots/db/migrator";
-import { createTestDatabase, startProcess, type TestDatabase } from "@forusbots/db/testing";
+import {
+  createTestDatabase,
+  PrivateCluster,
+  startProcess,
+  type TestDatabase,
+} from "@forusbots/db/testing";
 import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
-import { PrivateCluster } from "../testing/private-cluster.ts";
+
 import { expectExactlyRecorded } from "../testing/recorded-jobs.ts";
 import { TcpProxy, throughProxy } from "../testing/tcp-proxy.ts";
 import { type FinishedJob, runBot } from "../testing/test-bot.ts";

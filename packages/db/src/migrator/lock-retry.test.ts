@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { LOCK_NOT_AVAILABLE } from "../failures/codes.ts";
 import { backoffDelay, LockRetriesExhausted, retryOnLockTimeout } from "./lock-retry.ts";
+import { resolveLockOptions } from "./migrate.ts";
 
 /** What postgres.js and PGlite throw: an Error carrying the SQLSTATE in `code`. */
 const postgresError = (code: string, message: string) =>
@@ -12,6 +13,15 @@ describe("lock-timeout retry policy", () => {
     // 500, 1000, 2000, 4000, 8000, then 16000 capped to 10000.
     expect([1, 2, 3, 4, 5, 6].map((attempt) => backoffDelay(policy, attempt))).toEqual([
       500, 1000, 2000, 4000, 8000, 10_000,
+    ]);
+  });
+
+  it("by default (README, Deploying) retries 5 times from 0.5 s, doubling, at most 10 s apart", () => {
+    const { lockRetry } = resolveLockOptions({});
+    expect(lockRetry.retries).toBe(5);
+    // Past the fifth retry only with --retries: 16 s and 32 s are capped to 10 s.
+    expect([1, 2, 3, 4, 5, 6, 7].map((attempt) => backoffDelay(lockRetry, attempt))).toEqual([
+      500, 1000, 2000, 4000, 8000, 10_000, 10_000,
     ]);
   });
 

@@ -2,7 +2,7 @@ import type { DatabaseHandle } from "@forusbots/db/client";
 import { jobs } from "@forusbots/db/schema";
 import { createTestDatabase, type TestDatabase } from "@forusbots/db/testing";
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { ANY_HOST } from "../../test/api-access.ts";
 import { insertKnownAuditData, JOB } from "../../test/known-audit-data.ts";
 import { createConsoleApp } from "./app.ts";
@@ -77,76 +77,80 @@ describe("the console's reads", () => {
 });
 
 // PGlite runs in this process's thread and has no timer to cancel a statement with: the
-// timeout is PostgreSQL's (README, Admin console).
-describe.runIf(process.env.TEST_DB_ENGINE !== "pglite")("a console read cut short", () => {
-  let database: TestDatabase;
-  let handle: DatabaseHandle;
+// timeout is PostgreSQL's (README, Admin console). The engine is the one the harness chose, which
+// is PGlite also when nothing names it (no TEST_DATABASE_URL, no Docker).
+describe.runIf(inject("auditTestDatabase").engine === "postgres")(
+  "a console read cut short",
+  () => {
+    let database: TestDatabase;
+    let handle: DatabaseHandle;
 
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    handle = await database.open();
-    await insertKnownAuditData(handle.db);
-  });
+    beforeAll(async () => {
+      database = await createTestDatabase();
+      handle = await database.open();
+      await insertKnownAuditData(handle.db);
+    });
 
-  afterAll(async () => {
-    await handle?.close();
-    await database?.dispose();
-  });
+    afterAll(async () => {
+      await handle?.close();
+      await database?.dispose();
+    });
 
-  it("answers 503: took too long, narrow the range", async ({ skip }) => {
-    if (handle.driver.engine !== "postgres") return skip();
-    const { sql: client } = handle.driver;
-    const app = createConsoleApp({
-      connection: connectionOf(handle, { statementTimeoutMs: 200 }),
-      access: ANY_HOST,
-      logError: () => {},
+    it("answers 503: took too long, narrow the range", async ({ skip }) => {
+      if (handle.driver.engine !== "postgres") return skip();
+      const { sql: client } = handle.driver;
+      const app = createConsoleApp({
+        connection: connectionOf(handle, { statementTimeoutMs: 200 }),
+        access: ANY_HOST,
+        logError: () => {},
+      });
+      // Another session holds `jobs` exclusively: the console's read waits for it, and the wait
+      // counts against its statement_timeout, so the read is cut short after 200 ms.
+      let release = () => {};
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let locked = () => {};
+      const lockTaken = new Promise<void>((resolve) => {
+        locked = resolve;
+      });
+      const holder = client.begin(async (tx) => {
+        await tx`LOCK TABLE jobs IN ACCESS EXCLUSIVE MODE`;
+        locked();
+        await released;
+      });
+      try {
+        await lockTaken;
+        const started = Date.now();
+        const response = await app.request("/api/bots?from=2026-03-01&to=2026-03-08");
+        const waited = Date.now() - started;
+        expect(response.status).toBe(503);
+        const body = await response.json();
+        expect(body.error.kind).toBe("busy");
+        expect(body.error.message).toContain("took too long");
+        expect(body.error.message).toContain("narrow the range");
+        expect(waited).toBeGreaterThanOrEqual(150);
+        expect(waited).toBeLessThan(5000);
+      } finally {
+        release();
+        await holder;
+      }
+      // The limit was the read's own: the same request answers once the table is free.
+      const again = await app.request("/api/bots?from=2026-03-01&to=2026-03-08");
+      expect(again.status).toBe(200);
     });
-    // Another session holds `jobs` exclusively: the console's read waits for it, and the wait
-    // counts against its statement_timeout, so the read is cut short after 200 ms.
-    let release = () => {};
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let locked = () => {};
-    const lockTaken = new Promise<void>((resolve) => {
-      locked = resolve;
-    });
-    const holder = client.begin(async (tx) => {
-      await tx`LOCK TABLE jobs IN ACCESS EXCLUSIVE MODE`;
-      locked();
-      await released;
-    });
-    try {
-      await lockTaken;
-      const started = Date.now();
-      const response = await app.request("/api/bots?from=2026-03-01&to=2026-03-08");
-      const waited = Date.now() - started;
-      expect(response.status).toBe(503);
-      const body = await response.json();
-      expect(body.error.kind).toBe("busy");
+
+    it("is cut short by the timeout on a read that computes too long", async () => {
+      const connection = connectionOf(handle, { statementTimeoutMs: 100 });
+      const failure = await connection
+        .read((db) => db.execute(sql`SELECT pg_sleep(3)`))
+        .then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+      const { status, body } = toErrorResponse(failure);
+      expect(status).toBe(503);
       expect(body.error.message).toContain("took too long");
-      expect(body.error.message).toContain("narrow the range");
-      expect(waited).toBeGreaterThanOrEqual(150);
-      expect(waited).toBeLessThan(5000);
-    } finally {
-      release();
-      await holder;
-    }
-    // The limit was the read's own: the same request answers once the table is free.
-    const again = await app.request("/api/bots?from=2026-03-01&to=2026-03-08");
-    expect(again.status).toBe(200);
-  });
-
-  it("is cut short by the timeout on a read that computes too long", async () => {
-    const connection = connectionOf(handle, { statementTimeoutMs: 100 });
-    const failure = await connection
-      .read((db) => db.execute(sql`SELECT pg_sleep(3)`))
-      .then(
-        () => undefined,
-        (error: unknown) => error,
-      );
-    const { status, body } = toErrorResponse(failure);
-    expect(status).toBe(503);
-    expect(body.error.message).toContain("took too long");
-  });
-});
+    });
+  },
+);

@@ -36,6 +36,12 @@ const run = () =>
     encoding: "utf8",
   });
 
+/** The chunk files of one dynamically imported module, e.g. later-<hash>.js for src/later.ts. */
+const chunksOf = (module: string) =>
+  readdirSync(join(packageDir, "dist", "chunks")).filter((file) =>
+    new RegExp(`^${module}-\\w+\\.js$`).test(file),
+  );
+
 describe("bundle", () => {
   beforeAll(async () => {
     packageDir = mkdtempSync(join(tmpdir(), "forusbots-bundle-test-"));
@@ -51,8 +57,21 @@ describe("bundle", () => {
     const outcome = run();
     expect(outcome.stderr).toBe("");
     expect(outcome.stdout).toBe("hello true\nloaded on demand\n");
-    const chunks = readdirSync(join(packageDir, "dist")).filter((file) => file !== "main.js");
-    expect(chunks).toContainEqual(expect.stringMatching(/^later-\w+\.js$/));
+    expect(chunksOf("later")).toHaveLength(1);
+  });
+
+  it("replaces its own chunks and keeps what else the package built into dist/", async () => {
+    write("dist/index.js", "export const compiledLibrary = true;\n");
+    const [oldChunk] = chunksOf("later");
+    write("src/later.ts", 'export const later = "loaded on demand, changed";\n');
+    await build();
+    expect(run().stdout).toBe("hello true\nloaded on demand, changed\n");
+    const chunks = chunksOf("later");
+    expect(chunks).toHaveLength(1);
+    expect(chunks).not.toContain(oldChunk);
+    expect(readdirSync(join(packageDir, "dist"))).toContain("index.js");
+    write("src/later.ts", FIXTURE["src/later.ts"] ?? "");
+    await build();
   });
 
   const changes: [string, () => void, RegExp][] = [

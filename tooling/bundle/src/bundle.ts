@@ -5,7 +5,11 @@ import { build, type Plugin } from "esbuild";
 import { recordSources, SOURCE_MANIFEST } from "./source-manifest.ts";
 
 export interface BundleOptions {
-  /** The package's folder: entries are relative to it, and the bundles go to its dist/. */
+  /**
+   * The package's folder: entries are relative to it, and the bundles go to its dist/ (the chunks
+   * they share to dist/chunks/), beside whatever else the package builds there, e.g. a library's
+   * compiled modules.
+   */
   packageDir: string;
   /** Bundle name (dist/<name>.js) → its entry module, e.g. `{ migrate: "src/bin/migrate.ts" }`. */
   entries: Record<string, string>;
@@ -14,6 +18,9 @@ export interface BundleOptions {
 }
 
 const REQUIRE_FRESH = fileURLToPath(new URL("./require-fresh.ts", import.meta.url));
+
+/** dist/'s subfolder for the chunks the entries share, which the bundler owns and empties. */
+const CHUNK_FOLDER = "chunks";
 
 /** esbuild namespace of the generated entries; their names in the metafile start with it. */
 const ENTRY_NAMESPACE = "fresh-entry";
@@ -43,8 +50,12 @@ function freshEntries(packageDir: string): Plugin {
  */
 export async function bundle(options: BundleOptions): Promise<void> {
   const outdir = join(options.packageDir, "dist");
-  // Chunk names carry a content hash: without emptying dist/, old chunks would pile up.
-  rmSync(outdir, { recursive: true, force: true });
+  // Chunk names carry a content hash: without emptying their folder, old chunks would pile up.
+  // Only the bundler's own outputs go: a library package compiles its modules into dist/ too.
+  rmSync(join(outdir, CHUNK_FOLDER), { recursive: true, force: true });
+  for (const name of Object.keys(options.entries)) {
+    rmSync(join(outdir, `${name}.js`), { force: true });
+  }
   const { metafile } = await build({
     absWorkingDir: options.packageDir,
     entryPoints: Object.entries(options.entries).map(([name, entry]) => ({
@@ -59,6 +70,10 @@ export async function bundle(options: BundleOptions): Promise<void> {
     // Each dynamic import stays a chunk of its own, loaded only when reached, as from source: a
     // PostgreSQL run never loads the PGlite driver, `--help` no database driver at all.
     splitting: true,
+    chunkNames: `${CHUNK_FOLDER}/[name]-[hash]`,
+    // The workspace's own packages are bundled from their sources, as every in-repo tool reads
+    // them (see tsconfig.base.json), never from a dist/ that may be older.
+    conditions: ["@forusbots/source"],
     external: options.external,
     // CommonJS dependencies (commander) call require() for Node's built-ins; an ES module has
     // no require of its own.

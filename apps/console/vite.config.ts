@@ -1,9 +1,12 @@
 import react from "@vitejs/plugin-react";
-import { defineConfig } from "vite";
+import { defaultClientConditions, defineConfig } from "vite";
 
 /** The page is built into dist/, which the console server serves (`pnpm console`). */
 export default defineConfig({
   plugins: [react()],
+  // The page imports the workspace's packages from their sources, as every in-repo tool does
+  // (SOURCE_CONDITION in @forusbots/db/testing), never from a dist/ that may be older.
+  resolve: { conditions: ["@forusbots/source", ...defaultClientConditions] },
   build: {
     outDir: "dist",
     emptyOutDir: true,

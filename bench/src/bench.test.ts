@@ -3,6 +3,7 @@ import {
   closedLoopbackPort,
   harnessServerUrl,
   type ProcessRun,
+  RUN_TYPESCRIPT_FROM_SOURCE,
   runProcess,
   startProcess,
 } from "@forusbots/db/testing";
@@ -23,7 +24,7 @@ const serverUrl = server ?? "";
 const describeWithServer = describe.skipIf(server === undefined);
 
 const runBench = (args: string[]) =>
-  runProcess(process.execPath, ["--import", "tsx", MAIN, ...args], {
+  runProcess(process.execPath, [...RUN_TYPESCRIPT_FROM_SOURCE, MAIN, ...args], {
     cwd: BENCH_DIR,
     timeoutMs: 600_000,
   });
@@ -149,7 +150,7 @@ describeWithServer("pnpm bench, interrupted (on the harness's PostgreSQL server)
   it("drops its databases when stopped half-way with SIGTERM", async () => {
     const child = startProcess(
       process.execPath,
-      ["--import", "tsx", MAIN, "--jobs", "200000", "--database-url", serverUrl],
+      [...RUN_TYPESCRIPT_FROM_SOURCE, MAIN, "--jobs", "200000", "--database-url", serverUrl],
       { cwd: BENCH_DIR, stdio: ["ignore", "ignore", "pipe"] },
     );
     let stderr = "";

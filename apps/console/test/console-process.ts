@@ -1,11 +1,13 @@
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { runProcess, startProcess } from "@forusbots/db/testing";
+import { RUN_TYPESCRIPT_FROM_SOURCE, runProcess, startProcess } from "@forusbots/db/testing";
 
 export const CONSOLE_DIR = fileURLToPath(new URL("..", import.meta.url));
 const BIN = join(CONSOLE_DIR, "node_modules", ".bin");
 const STARTUP_TIMEOUT_MS = 60_000;
+/** How `pnpm console` starts the server: node running its TypeScript entry with tsx. */
+const SERVER_ARGS = [...RUN_TYPESCRIPT_FROM_SOURCE, "src/server/main.ts"];
 
 /** `vite build`, as `pnpm console` does, so the browser sees the page of the current sources. */
 export async function buildPage(): Promise<void> {
@@ -26,11 +28,11 @@ export interface RunningConsole {
 }
 
 /**
- * Starts the real console (`tsx src/server/main.ts`) as its own process on a free port (PORT=0)
+ * Starts the real console (`src/server/main.ts` with tsx, as `pnpm console` does) as its own process on a free port (PORT=0)
  * and waits for the line that says where it listens.
  */
 export function startConsole(databaseEnv: Record<string, string>): Promise<RunningConsole> {
-  const child = startProcess(join(BIN, "tsx"), ["src/server/main.ts"], {
+  const child = startProcess(process.execPath, SERVER_ARGS, {
     cwd: CONSOLE_DIR,
     env: { ...databaseEnv, PORT: "0" },
   });
@@ -67,7 +69,7 @@ export function startConsole(databaseEnv: Record<string, string>): Promise<Runni
 export async function consoleRefusal(
   extraEnv: Record<string, string>,
 ): Promise<{ code: number | null; output: string }> {
-  const run = await runProcess(join(BIN, "tsx"), ["src/server/main.ts"], {
+  const run = await runProcess(process.execPath, SERVER_ARGS, {
     cwd: CONSOLE_DIR,
     env: { ...extraEnv, PORT: "0" },
     timeoutMs: STARTUP_TIMEOUT_MS,

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { describeFailure, loadConfig, UsageError } from "@forusbots/db";
 import { openAuditRecorder } from "@forusbots/queries";
-import { FAILURE_POINTS, type FailurePoint, runInvoiceBot } from "./invoice-bot.ts";
+import { FAILURE_POINTS, type FailurePoint, runInvoiceBot } from "./invoice-bot.js";
 
 const USAGE = `usage: example-bot [--invoices N] [--fail-at ${FAILURE_POINTS.join("|")}]`;
 

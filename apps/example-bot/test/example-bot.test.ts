@@ -6,14 +6,16 @@ import { jobStages, jobs } from "@forusbots/db/schema";
 import { createTestDatabase, runProcess, type TestDatabase } from "@forusbots/db/testing";
 import { asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApp } from "./build-app.ts";
 
 const APP = fileURLToPath(new URL("..", import.meta.url));
-const MAIN = join(APP, "src", "main.ts");
+const MAIN = join(APP, "dist", "main.js");
 
 let database: TestDatabase;
 let spoolDir: string;
 
 beforeAll(async () => {
+  await buildApp();
   database = await createTestDatabase();
   spoolDir = mkdtempSync(join(tmpdir(), "example-bot-spool-"));
 });
@@ -23,9 +25,9 @@ afterAll(async () => {
   if (spoolDir) rmSync(spoolDir, { recursive: true, force: true });
 });
 
-/** Runs the bot as `pnpm start` does (tsx on its entry) against the test's database. */
+/** Runs the bot as `pnpm start` does (plain node on its build) against the test's database. */
 async function runBot(args: string[], audit: "on" | "off" = "on") {
-  const run = await runProcess(process.execPath, ["--import", "tsx", MAIN, ...args], {
+  const run = await runProcess(process.execPath, [MAIN, ...args], {
     cwd: APP,
     env: {
       ...database.env,
@@ -134,7 +136,7 @@ describe("the example bot", () => {
   });
 
   it("refuses a bad option with the usage status 2, before opening any database", async () => {
-    const run = await runProcess(process.execPath, ["--import", "tsx", MAIN, "--invoices", "x"], {
+    const run = await runProcess(process.execPath, [MAIN, "--invoices", "x"], {
       cwd: APP,
       env: { ...database.env, AUDIT_SPOOL_DIR: spoolDir, AUDIT_DB: "1" },
     });

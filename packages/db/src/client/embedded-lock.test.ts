@@ -15,7 +15,7 @@ import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ConnectionError, EXIT_CODES } from "../errors.ts";
 import { describeFailure } from "../failures/index.ts";
-import { runNodeScript, startProcess } from "../testing/index.ts";
+import { RUN_TYPESCRIPT_FROM_SOURCE, runNodeScript, startProcess } from "../testing/index.ts";
 import { lockEmbeddedDirectory } from "./embedded-lock.ts";
 import { openDatabase } from "./index.ts";
 
@@ -51,7 +51,7 @@ async function holderProcess(dataDir: string): Promise<{
   said: string;
   release: () => Promise<string>;
 }> {
-  const child = startProcess(process.execPath, ["--import", "tsx", HOLDER, dataDir], {
+  const child = startProcess(process.execPath, [...RUN_TYPESCRIPT_FROM_SOURCE, HOLDER, dataDir], {
     cwd: PACKAGE_DIR,
     stdio: ["pipe", "pipe", "pipe"],
   });

@@ -13,6 +13,7 @@ export type { ProvidedTestDatabase } from "./global-setup.ts";
 export { createLoginRole, type TestLoginRole } from "./login-roles.ts";
 export { PrivateCluster } from "./private-cluster.ts";
 export { closedLoopbackPort, harnessServerUrl } from "./server-urls.ts";
+export { RUN_TYPESCRIPT_FROM_SOURCE, SOURCE_CONDITION } from "./source-condition.ts";
 export {
   type CreateTestDatabaseOptions,
   createTestDatabase,

@@ -1,5 +1,7 @@
 import { fileURLToPath } from "node:url";
+import { defaultClientConditions, defaultServerConditions } from "vite";
 import { defineConfig, type ViteUserConfig } from "vitest/config";
+import { SOURCE_CONDITION } from "./source-condition.ts";
 
 /**
  * The vitest configuration every workspace shares: the global setup that picks the test database
@@ -7,6 +9,10 @@ import { defineConfig, type ViteUserConfig } from "vitest/config";
  */
 export function auditTestConfig(overrides: ViteUserConfig["test"] = {}): ViteUserConfig {
   return defineConfig({
+    // Tests run the workspace packages from their sources, as typecheck does, never from a dist/
+    // that may be older than them (see tsconfig.base.json).
+    resolve: { conditions: [SOURCE_CONDITION, ...defaultClientConditions] },
+    ssr: { resolve: { conditions: [SOURCE_CONDITION, ...defaultServerConditions] } },
     test: {
       globalSetup: [fileURLToPath(new URL("./global-setup.ts", import.meta.url))],
       include: ["src/**/*.test.ts", "test/**/*.test.ts"],

@@ -8,6 +8,7 @@ import { runMigrations } from "@forusbots/db/migrator";
 import {
   createTestDatabase,
   PrivateCluster,
+  RUN_TYPESCRIPT_FROM_SOURCE,
   startProcess,
   type TestDatabase,
 } from "@forusbots/db/testing";
@@ -151,7 +152,7 @@ function startBotProcess(env: Record<string, string>, jobs: number) {
   const script = fileURLToPath(new URL("../testing/spooling-bot-process.ts", import.meta.url));
   const child = startProcess(
     process.execPath,
-    ["--import", "tsx", script, String(jobs), "bot-killed"],
+    [...RUN_TYPESCRIPT_FROM_SOURCE, script, String(jobs), "bot-killed"],
     { env, stdio: ["ignore", "pipe", "inherit"] },
   );
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));

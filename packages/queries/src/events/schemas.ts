@@ -45,7 +45,8 @@ export function durationProblem(from: Date, to: Date): string | undefined {
   return `lasts ${milliseconds} ms, more than duration_ms holds (${MAX_DURATION_MS} ms, about 24.8 days)`;
 }
 
-export const stageEventSchema = z
+/** A stage's fields, and the order and length of its span when it has an end. */
+const stageFieldsSchema = z
   .strictObject({
     type: z.literal("stage"),
     jobId: jobIdSchema,
@@ -57,16 +58,7 @@ export const stageEventSchema = z
     error: optionalField(jsonObjectSchema),
   })
   .superRefine((stage, context) => {
-    // Both outcomes say the stage is over, so it has an end: without one its duration would be
-    // unknown and a timing report would count it as still running.
-    if (stage.endedAt == null) {
-      context.addIssue({
-        code: "custom",
-        path: ["endedAt"],
-        message: `required: a stage whose status is ${stage.status} has finished, so it needs its end time`,
-      });
-      return;
-    }
+    if (stage.endedAt == null) return;
     if (stage.endedAt < stage.startedAt) {
       context.addIssue({
         code: "custom",
@@ -78,6 +70,33 @@ export const stageEventSchema = z
     const tooLong = durationProblem(stage.startedAt, stage.endedAt);
     if (tooLong) context.addIssue({ code: "custom", path: ["endedAt"], message: tooLong });
   });
+
+// Both outcomes say the stage is over, so it has an end: without one its duration would be
+// unknown and a timing report would count it as still running.
+const missingEnd = (status: string) =>
+  `required: a stage whose status is ${status} has finished, so it needs its end time`;
+
+/**
+ * A stage as a file carries it (ingest, export, the spool). An `endedAt` left out is refused.
+ * `"endedAt": null` is accepted: it says the end was never recorded, which the database can hold
+ * (stages stored before this rule, or adopted from a legacy database) and export writes so, so
+ * that every stored stage can be restored.
+ */
+export const stageEventSchema = stageFieldsSchema.superRefine((stage, context) => {
+  if (stage.endedAt !== undefined) return;
+  const hint = '(a stage stored without one is written "endedAt": null)';
+  context.addIssue({
+    code: "custom",
+    path: ["endedAt"],
+    message: `${missingEnd(stage.status)} ${hint}`,
+  });
+});
+
+/** A stage as the recorder takes it, when it ends: its end time is known, so null is refused. */
+export const recordedStageEventSchema = stageFieldsSchema.superRefine((stage, context) => {
+  if (stage.endedAt != null) return;
+  context.addIssue({ code: "custom", path: ["endedAt"], message: missingEnd(stage.status) });
+});
 
 export const jobFinishedEventSchema = z.strictObject({
   type: z.literal("job.finished"),

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { AuditDb } from "@forusbots/db";
 import { jobStages, jobs } from "@forusbots/db/schema";
-import { asc } from "drizzle-orm";
+import { asc, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ValidationError } from "../errors.ts";
 import type { AuditEvent } from "../events/schemas.ts";
@@ -151,5 +151,41 @@ describe("exportEvents", () => {
 
   it("refuses a bad filter at once, before any read", () => {
     expect(() => exportEvents(source.db, { from: "soon" })).toThrow(ValidationError);
+  });
+});
+
+describe("exportEvents of a stage stored without an end time", () => {
+  const legacy = useAuditDatabase();
+  const restored = useAuditDatabase();
+
+  it('writes "endedAt": null, which ingest restores as the same row', async () => {
+    // As a database written before stages needed an end, or adopted from psql scripts, holds it.
+    const jobId = randomUUID();
+    await legacy.db.execute(sql`
+      INSERT INTO jobs (job_id, bot_id, state, accepted_at, started_at)
+      VALUES (${jobId}, 'bot-legacy', 'running', ${at(0).toISOString()}, ${at(1).toISOString()})`);
+    await legacy.db.execute(sql`
+      INSERT INTO job_stages (job_id, stage_name, started_at, ended_at, status)
+      VALUES (${jobId}, 'login', ${at(2).toISOString()}, NULL, 'succeed')`);
+
+    const lines = (await collect(exportEvents(legacy.db))).map((event) => JSON.stringify(event));
+    expect(lines).toHaveLength(3);
+    expect(JSON.parse(lines[2] ?? "")).toMatchObject({ type: "stage", endedAt: null });
+
+    const items = lines.map((line, index) => ({ position: index + 1, event: JSON.parse(line) }));
+    expect(await writeEvents(restored.db, items)).toEqual({
+      stored: 3,
+      unchanged: 0,
+      rejected: [],
+    });
+    expect(await snapshot(restored.db)).toEqual(await snapshot(legacy.db));
+    const [stage] = (await snapshot(restored.db)).stageRows;
+    expect(stage).toMatchObject({ stageName: "login", endedAt: null, durationMs: null });
+    // A replay finds it there.
+    expect(await writeEvents(restored.db, items)).toEqual({
+      stored: 0,
+      unchanged: 3,
+      rejected: [],
+    });
   });
 });

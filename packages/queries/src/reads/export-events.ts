@@ -39,10 +39,12 @@ export function jobToEvents(job: Job & { stages: readonly JobStage[] }): AuditEv
       jobId: stage.jobId,
       stageName: stage.stageName,
       startedAt: stage.startedAt,
+      // Written even when null (an end never recorded), which ingest takes as such: left out,
+      // it would be refused, and the stage could not be restored.
+      endedAt: stage.endedAt,
       status: stage.status,
       meta: stage.meta as EventJson,
     };
-    if (stage.endedAt) event.endedAt = stage.endedAt;
     if (stage.error) event.error = stage.error as EventJson;
     events.push(event);
   }

@@ -323,6 +323,21 @@ describe("stages", () => {
     ).toBe(
       "endedAt: required: a stage whose status is fail has finished, so it needs its end time",
     );
+    // null, which a file may carry for a stage whose end was never stored, is no end either.
+    expect(
+      await refusal(
+        recordStage(context.db, {
+          jobId,
+          stageName: "fill-form",
+          startedAt: at(2),
+          endedAt: null,
+          status: "succeeded",
+        }),
+        ValidationError,
+      ),
+    ).toBe(
+      "endedAt: required: a stage whose status is succeed has finished, so it needs its end time",
+    );
     expect(
       await recordStage(context.db, {
         jobId,

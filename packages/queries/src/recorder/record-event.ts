@@ -10,8 +10,8 @@ import {
   jobAcceptedEventSchema,
   jobFinishedEventSchema,
   jobStartedEventSchema,
+  recordedStageEventSchema,
   type StageEvent,
-  stageEventSchema,
 } from "../events/schemas.ts";
 import { executeWritePlan, planWrites } from "../write-engine/index.ts";
 
@@ -26,7 +26,7 @@ type Optional<T, K extends keyof T> = Omit<T, K> & Partial<Pick<T, K>>;
 /** Inputs of the single-event writes: the events without `type`; `at` defaults to now. */
 export type AcceptJobInput = Optional<Omit<z.input<typeof jobAcceptedEventSchema>, "type">, "at">;
 export type StartJobInput = Optional<Omit<z.input<typeof jobStartedEventSchema>, "type">, "at">;
-export type RecordStageInput = Omit<z.input<typeof stageEventSchema>, "type">;
+export type RecordStageInput = Omit<z.input<typeof recordedStageEventSchema>, "type">;
 export type FinishJobInput = Optional<Omit<z.input<typeof jobFinishedEventSchema>, "type">, "at">;
 
 /*
@@ -40,7 +40,7 @@ export const startedEvent = (input: StartJobInput): JobStartedEvent =>
   parseWith(jobStartedEventSchema, { ...input, type: "job.started", at: input.at ?? new Date() });
 
 export const stageEvent = (input: RecordStageInput): StageEvent =>
-  parseWith(stageEventSchema, { ...input, type: "stage" });
+  parseWith(recordedStageEventSchema, { ...input, type: "stage" });
 
 export const finishedEvent = (input: FinishJobInput): JobFinishedEvent =>
   parseWith(jobFinishedEventSchema, { ...input, type: "job.finished", at: input.at ?? new Date() });

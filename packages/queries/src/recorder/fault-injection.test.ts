@@ -37,6 +37,40 @@ const WRITE_TIMEOUT_MS = 1_000;
 const SLACK_MS = 750;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A database of the test's own, reached through a proxy the test can cut, and a spool folder. */
+interface ProxiedSpool {
+  database: TestDatabase;
+  /** A direct connection, past the proxy, to read what was stored. */
+  handle: DatabaseHandle;
+  proxy: TcpProxy;
+  spoolDir: string;
+  /** The recorder's settings: through the proxy, spooling, each call bounded. */
+  env: Record<string, string>;
+}
+
+async function openProxiedSpool(): Promise<ProxiedSpool> {
+  const database = await createTestDatabase();
+  const handle = await database.open();
+  const url = new URL(database.env.DATABASE_URL ?? "");
+  const proxy = new TcpProxy(url.hostname, Number(url.port || 5432));
+  const port = await proxy.listen();
+  const spoolDir = mkdtempSync(join(tmpdir(), "audit-spool-"));
+  const env = {
+    AUDIT_DB: "1",
+    DATABASE_URL: throughProxy(database.env.DATABASE_URL ?? "", port),
+    AUDIT_SPOOL_DIR: spoolDir,
+    AUDIT_WRITE_TIMEOUT_MS: String(WRITE_TIMEOUT_MS),
+  };
+  return { database, handle, proxy, spoolDir, env };
+}
+
+async function closeProxiedSpool(fixture: ProxiedSpool): Promise<void> {
+  await fixture.proxy.close();
+  await fixture.handle.close();
+  await fixture.database.dispose();
+  rmSync(fixture.spoolDir, { recursive: true, force: true });
+}
+
 describe.skipIf(!onPostgres)("the recorder loses nothing when the network fails", () => {
   let database: TestDatabase;
   let handle: DatabaseHandle;
@@ -44,25 +78,9 @@ describe.skipIf(!onPostgres)("the recorder loses nothing when the network fails"
   let spoolDir: string;
 
   beforeEach(async () => {
-    database = await createTestDatabase();
-    handle = await database.open();
-    const url = new URL(database.env.DATABASE_URL ?? "");
-    proxy = new TcpProxy(url.hostname, Number(url.port || 5432));
-    const port = await proxy.listen();
-    spoolDir = mkdtempSync(join(tmpdir(), "audit-spool-"));
-    env = {
-      AUDIT_DB: "1",
-      DATABASE_URL: throughProxy(database.env.DATABASE_URL ?? "", port),
-      AUDIT_SPOOL_DIR: spoolDir,
-      AUDIT_WRITE_TIMEOUT_MS: String(WRITE_TIMEOUT_MS),
-    };
+    ({ database, handle, proxy, spoolDir, env } = await openProxiedSpool());
   });
-  afterEach(async () => {
-    await proxy.close();
-    await handle.close();
-    await database.dispose();
-    rmSync(spoolDir, { recursive: true, force: true });
-  });
+  afterEach(() => closeProxiedSpool({ database, handle, proxy, spoolDir, env }));
   let env: Record<string, string> = {};
 
   const spoolFiles = () => readdirSync(spoolDir);
@@ -175,25 +193,9 @@ describe.skipIf(!onPostgres)("kill -9 of a process holding a spool", () => {
   let env: Record<string, string> = {};
 
   beforeEach(async () => {
-    database = await createTestDatabase();
-    handle = await database.open();
-    const url = new URL(database.env.DATABASE_URL ?? "");
-    proxy = new TcpProxy(url.hostname, Number(url.port || 5432));
-    const port = await proxy.listen();
-    spoolDir = mkdtempSync(join(tmpdir(), "audit-spool-"));
-    env = {
-      AUDIT_DB: "1",
-      DATABASE_URL: throughProxy(database.env.DATABASE_URL ?? "", port),
-      AUDIT_SPOOL_DIR: spoolDir,
-      AUDIT_WRITE_TIMEOUT_MS: String(WRITE_TIMEOUT_MS),
-    };
+    ({ database, handle, proxy, spoolDir, env } = await openProxiedSpool());
   });
-  afterEach(async () => {
-    await proxy.close();
-    await handle.close();
-    await database.dispose();
-    rmSync(spoolDir, { recursive: true, force: true });
-  });
+  afterEach(() => closeProxiedSpool({ database, handle, proxy, spoolDir, env }));
 
   it("the next process replays what the killed one spooled, once, even when replayed twice", async () => {
     proxy.cut();

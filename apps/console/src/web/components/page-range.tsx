@@ -1,0 +1,56 @@
+import { useSearchParams } from "react-router";
+import type { JobSpanResponse } from "../../shared/api-types.ts";
+import type { ApiError } from "../api/fetch-json.ts";
+import { queryString, useApi } from "../api/use-api.ts";
+import { type DayRange, defaultRange, rangeInSearch } from "../date-range.ts";
+import { formatDay } from "../display-format.ts";
+
+export type PageRange =
+  | { status: "loading" }
+  | { status: "failed"; error: ApiError }
+  | {
+      status: "ready";
+      range: DayRange;
+      spanOfData: boolean;
+      /** The database holds no job at all (of this bot): an empty page says so, not "this range". */
+      noJobsAtAll: boolean;
+    };
+
+/**
+ * The days a page shows: the URL's `from` and `to`, else the default (the last 30 days, or the
+ * span of the data when those are empty; `defaultRange`), which needs the span of the history.
+ */
+export function usePageRange(botId: string | undefined, today: Date): PageRange {
+  const [search] = useSearchParams();
+  const inUrl = rangeInSearch(search);
+  const span = useApi<JobSpanResponse>(`/api/jobs/span${queryString({ bot: botId })}`);
+  const noJobsAtAll = span.status === "ready" && span.data.last === null;
+  if (inUrl !== undefined) return { status: "ready", range: inUrl, spanOfData: false, noJobsAtAll };
+  if (span.status !== "ready") return span;
+  return { status: "ready", ...defaultRange(span.data, today), noJobsAtAll };
+}
+
+/** Puts a chosen range in the URL, keeping the page's other parameters but its paging. */
+export function useChooseRange(): (range: DayRange) => void {
+  const [search, setSearch] = useSearchParams();
+  return (range) => {
+    const next = new URLSearchParams(search);
+    next.set("from", range.from);
+    next.set("to", range.to);
+    next.delete("pages");
+    setSearch(next);
+  };
+}
+
+/** "2 Mar to 5 Mar 2026" */
+export const rangeLabel = (range: DayRange): string =>
+  `${formatDay(range.from)} to ${formatDay(range.to)} ${range.to.slice(0, 4)}`;
+
+/** Said when the page opened on the span of the data because the last 30 days were empty. */
+export function SpanOfDataNote({ range }: { range: DayRange }) {
+  return (
+    <p className="callout callout-info" data-testid="span-of-data">
+      No jobs in the last 30 days: showing the span of the recorded jobs, {rangeLabel(range)}.
+    </p>
+  );
+}

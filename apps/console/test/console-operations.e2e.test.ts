@@ -164,42 +164,45 @@ inChromium("console in Chromium, on the known data (all older than 30 days)", ()
     }
   });
 
-  it("has no element wider than a 390 px screen, and is photographed light and dark", async () => {
-    const pages = [
-      ["bots", "/", "[data-testid=bot-metrics]"],
-      ["jobs", "/jobs", "[data-testid=recent-jobs]"],
-      ["job", `/jobs/${JOB.J3}`, "[data-testid=job-stages]"],
-      ["stages", "/stages", "[data-testid=stage-summary]"],
-      ["failures", "/failures", "[data-testid=failure-groups]"],
-      ["search", "/search?q=bbbb", "[data-testid=job-matches]"],
-    ] as const;
-    for (const [device, browser] of [
-      ["laptop", laptop],
-      ["phone", phone],
-    ] as const) {
-      const view = await browser.context.newPage();
+  const pages = [
+    ["bots", "/", "[data-testid=bot-metrics]"],
+    ["jobs", "/jobs", "[data-testid=recent-jobs]"],
+    ["job", `/jobs/${JOB.J3}`, "[data-testid=job-stages]"],
+    ["stages", "/stages", "[data-testid=stage-summary]"],
+    ["failures", "/failures", "[data-testid=failure-groups]"],
+    ["search", "/search?q=bbbb", "[data-testid=job-matches]"],
+  ] as const;
+
+  it.each([
+    ["phone", "light"],
+    ["phone", "dark"],
+    ["laptop", "light"],
+    ["laptop", "dark"],
+  ] as const)(
+    "shows every page on a %s in %s colours, nothing wider than a phone's 390 px",
+    async (device, scheme) => {
+      const view = await (device === "phone" ? phone : laptop).context.newPage();
       try {
-        for (const scheme of ["light", "dark"] as const) {
-          await view.emulateMedia({ colorScheme: scheme });
-          for (const [name, path, ready] of pages) {
-            await view.goto(`${server.url}${path}`);
-            await view.waitForSelector(ready);
-            if (device === "phone") {
-              expect(await elementsWiderThan(view, PHONE.viewport.width), `${path}`).toEqual([]);
-            }
-            await screenshot(view, `${device}-${scheme}-${name}.png`);
-          }
-        }
         // Dark mode is the operating system's choice, read from prefers-color-scheme.
+        await view.emulateMedia({ colorScheme: scheme });
+        for (const [name, path, ready] of pages) {
+          await view.goto(`${server.url}${path}`);
+          await view.waitForSelector(ready);
+          if (device === "phone") {
+            expect(await elementsWiderThan(view, PHONE.viewport.width), path).toEqual([]);
+          }
+          await screenshot(view, `${device}-${scheme}-${name}.png`);
+        }
         const background = await view.evaluate(
-          () => getComputedStyle(document.body.parentElement ?? document.body).backgroundColor,
+          () => getComputedStyle(document.documentElement).backgroundColor,
         );
-        expect(background).toBe("rgb(11, 17, 32)");
+        expect(background).toBe(scheme === "dark" ? "rgb(11, 17, 32)" : "rgb(246, 247, 251)");
       } finally {
         await view.close();
       }
-    }
-  });
+    },
+    120_000,
+  );
 });
 
 /*

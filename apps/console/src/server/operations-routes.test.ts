@@ -1,10 +1,8 @@
 import { useTestDatabase } from "@forusbots/db/testing";
 import type { Hono } from "hono";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ANY_HOST, TEST_READ_LIMITS } from "../../test/api-access.ts";
+import { dataTestApp } from "../../test/api-access.ts";
 import { BULK_JOBS, bulkJobId, insertKnownAuditData, JOB } from "../../test/known-audit-data.ts";
-import { createConsoleApp } from "./app.ts";
-import { connectionOf } from "./database-connection.ts";
 
 /** The routes behind live lists, search and failures, on test/known-audit-data.ts. */
 describe("console API for operators", () => {
@@ -13,17 +11,13 @@ describe("console API for operators", () => {
 
   beforeAll(async () => {
     await insertKnownAuditData(test.db);
-    app = createConsoleApp({
-      connection: connectionOf(test.handle, TEST_READ_LIMITS),
-      access: ANY_HOST,
-      logError: () => {},
-    });
+    app = dataTestApp(test.handle);
   });
 
-  async function get(path: string) {
+  const get = async (path: string) => {
     const response = await app.request(path);
     return { status: response.status, body: await response.json() };
-  }
+  };
 
   it("lists jobs accepted in [from, to)", async () => {
     // 3 March: J3 at 11:00 and J4 at 12:00, newest first.

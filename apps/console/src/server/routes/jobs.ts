@@ -3,8 +3,7 @@ import { MAX_RECENT_JOBS } from "@forusbots/queries/contract";
 import { Hono } from "hono";
 import type { DatabaseConnection } from "../database-connection.ts";
 import {
-  checkRange,
-  optionalInstant,
+  optionalRange,
   optionalState,
   optionalText,
   optionalWholeNumber,
@@ -24,14 +23,14 @@ export function jobRoutes(
           state: optionalState(params, "state"),
           limit: optionalWholeNumber(params, "limit", { min: 1, max: MAX_RECENT_JOBS }),
           before: optionalText(params, "before"),
-          ...acceptedRange(params),
+          ...optionalRange(params),
         };
         return c.json(await connection.read((db) => getRecentJobs(db, options)));
       })
       // Named routes before `/:jobId`, which would take them for ids.
       .get("/state-counts", async (c) => {
         const params = paramsOf((name) => c.req.query(name));
-        const filter = { botId: optionalText(params, "bot"), ...acceptedRange(params) };
+        const filter = { botId: optionalText(params, "bot"), ...optionalRange(params) };
         const counts = await connection.read((db) => countJobsByState(db, filter));
         return c.json({ counts });
       })
@@ -49,12 +48,4 @@ export function jobRoutes(
         return c.json({ job });
       })
   );
-}
-
-/** `from` and `to`, read by the contract's time rules and checked in order. */
-function acceptedRange(params: RequestParams): { from?: Date; to?: Date } {
-  const from = optionalInstant(params, "from");
-  const to = optionalInstant(params, "to");
-  checkRange(from, to);
-  return { from, to };
 }

@@ -6,10 +6,11 @@ import { type DayCounts, JobsPerDayChart } from "../charts/jobs-per-day-chart.ts
 import { SuccessRateChart } from "../charts/success-rate-chart.tsx";
 import { Card, PageHeader } from "../components/layout.tsx";
 import {
+  RangedPage,
+  type ReadyRange,
   rangeLabel,
   SpanOfDataNote,
   useChooseRange,
-  usePageRange,
 } from "../components/page-range.tsx";
 import { EmptyState, ErrorState, Loading } from "../components/page-states.tsx";
 import { RangePicker } from "../components/range-picker.tsx";
@@ -44,32 +45,15 @@ function countsByBot(series: TimeSeriesResponse, range: DayRange): Map<string, D
 }
 
 export default function BotsPage() {
-  const today = new Date();
-  const pageRange = usePageRange(undefined, today);
-  if (pageRange.status === "ready") {
-    return <BotsInRange range={pageRange.range} spanOfData={pageRange.spanOfData} today={today} />;
-  }
   return (
-    <>
-      <PageHeader title="Bots" />
-      {pageRange.status === "failed" ? (
-        <ErrorState error={pageRange.error} />
-      ) : (
-        <Loading label="Loading bot metrics…" />
-      )}
-    </>
+    <RangedPage title="Bots" botId={undefined} loadingLabel="Loading bot metrics…">
+      {(pageRange) => <BotsInRange pageRange={pageRange} />}
+    </RangedPage>
   );
 }
 
-function BotsInRange({
-  range,
-  spanOfData,
-  today,
-}: {
-  range: DayRange;
-  spanOfData: boolean;
-  today: Date;
-}) {
+function BotsInRange({ pageRange }: { pageRange: ReadyRange }) {
+  const { range, spanOfData, today } = pageRange;
   const chooseRange = useChooseRange();
   const params = queryString(apiRange(range));
   const metrics = useApi<BotsResponse>(`/api/bots${params}`);

@@ -6,14 +6,16 @@ import { BotSelect } from "../components/bot-select.tsx";
 import { JobsTable } from "../components/jobs-table.tsx";
 import { Card, PageHeader } from "../components/layout.tsx";
 import {
+  RangedPage,
+  type ReadyRange,
   rangeLabel,
   SpanOfDataNote,
+  useChooseFilter,
   useChooseRange,
-  usePageRange,
 } from "../components/page-range.tsx";
 import { EmptyState, ErrorState, Loading } from "../components/page-states.tsx";
 import { RangePicker } from "../components/range-picker.tsx";
-import { apiRange, type DayRange } from "../date-range.ts";
+import { apiRange } from "../date-range.ts";
 import { formatTimestamp, plural, shortId } from "../display-format.ts";
 
 /** The newest failed jobs listed under the groups; the jobs page pages further. */
@@ -22,54 +24,28 @@ const NEWEST_FAILED_JOBS = 25;
 export default function FailuresPage() {
   const [search] = useSearchParams();
   const botId = search.get("bot") ?? undefined;
-  const today = new Date();
-  const pageRange = usePageRange(botId, today);
-  if (pageRange.status === "ready") {
-    return (
-      <FailuresInRange
-        range={pageRange.range}
-        spanOfData={pageRange.spanOfData}
-        botId={botId}
-        today={today}
-      />
-    );
-  }
   return (
-    <>
-      <PageHeader title="Failures" />
-      {pageRange.status === "failed" ? (
-        <ErrorState error={pageRange.error} />
-      ) : (
-        <Loading label="Loading failures…" />
-      )}
-    </>
+    <RangedPage title="Failures" botId={botId} loadingLabel="Loading failures…">
+      {(pageRange) => <FailuresInRange pageRange={pageRange} botId={botId} />}
+    </RangedPage>
   );
 }
 
 function FailuresInRange({
-  range,
-  spanOfData,
+  pageRange,
   botId,
-  today,
 }: {
-  range: DayRange;
-  spanOfData: boolean;
+  pageRange: ReadyRange;
   botId: string | undefined;
-  today: Date;
 }) {
-  const [search, setSearch] = useSearchParams();
+  const { range, spanOfData, today } = pageRange;
   const chooseRange = useChooseRange();
   const filter = { bot: botId, ...apiRange(range) };
   const groups = useApi<FailuresResponse>(`/api/failures${queryString(filter)}`);
   const failedJobs = useApi<JobsResponse>(
     `/api/jobs${queryString({ ...filter, state: "failed", limit: String(NEWEST_FAILED_JOBS) })}`,
   );
-  const chooseBot = (value: string) => {
-    const next = new URLSearchParams(search);
-    if (value === "") next.delete("bot");
-    else next.set("bot", value);
-    setSearch(next);
-  };
+  const chooseFilter = useChooseFilter();
   const header = (
     <>
       <PageHeader
@@ -77,7 +53,7 @@ function FailuresInRange({
         subtitle={`Failed jobs accepted from ${rangeLabel(range)}, grouped by error`}
         actions={
           <div className="filters">
-            <BotSelect value={botId} onChange={chooseBot} />
+            <BotSelect value={botId} onChange={(value) => chooseFilter("bot", value)} />
             <RangePicker range={range} today={today} onChange={chooseRange} />
           </div>
         }

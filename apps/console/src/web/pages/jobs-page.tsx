@@ -10,15 +10,17 @@ import { BotSelect } from "../components/bot-select.tsx";
 import { JobsTable } from "../components/jobs-table.tsx";
 import { Card, PageHeader } from "../components/layout.tsx";
 import {
+  RangedPage,
+  type ReadyRange,
   rangeLabel,
   SpanOfDataNote,
+  useChooseFilter,
   useChooseRange,
-  usePageRange,
 } from "../components/page-range.tsx";
 import { EmptyState, ErrorState, Loading } from "../components/page-states.tsx";
 import { RangePicker } from "../components/range-picker.tsx";
 import { StateCounts } from "../components/state-counts.tsx";
-import { apiRange, type DayRange } from "../date-range.ts";
+import { apiRange } from "../date-range.ts";
 import { formatCount } from "../display-format.ts";
 
 /** Rows per page; "Load older jobs" fetches the next page behind the last row. */
@@ -37,28 +39,10 @@ const asApiError = (error: unknown) =>
 
 export default function JobsPage() {
   const [search] = useSearchParams();
-  const botId = search.get("bot") ?? undefined;
-  const today = new Date();
-  const pageRange = usePageRange(botId, today);
-  if (pageRange.status === "ready") {
-    return (
-      <JobsInRange
-        range={pageRange.range}
-        spanOfData={pageRange.spanOfData}
-        noJobsAtAll={pageRange.noJobsAtAll}
-        today={today}
-      />
-    );
-  }
   return (
-    <>
-      <PageHeader title="Jobs" />
-      {pageRange.status === "failed" ? (
-        <ErrorState error={pageRange.error} />
-      ) : (
-        <Loading label="Loading jobs…" />
-      )}
-    </>
+    <RangedPage title="Jobs" botId={search.get("bot") ?? undefined} loadingLabel="Loading jobs…">
+      {(pageRange) => <JobsInRange pageRange={pageRange} />}
+    </RangedPage>
   );
 }
 
@@ -87,17 +71,8 @@ function useJobPages(base: string, wantedPages: number) {
   return listing;
 }
 
-function JobsInRange({
-  range,
-  spanOfData,
-  noJobsAtAll,
-  today,
-}: {
-  range: DayRange;
-  spanOfData: boolean;
-  noJobsAtAll: boolean;
-  today: Date;
-}) {
+function JobsInRange({ pageRange }: { pageRange: ReadyRange }) {
+  const { range, spanOfData, noJobsAtAll, today } = pageRange;
   const [search, setSearch] = useSearchParams();
   const chooseRange = useChooseRange();
   const botId = search.get("bot") ?? undefined;
@@ -110,13 +85,7 @@ function JobsInRange({
   const base = `/api/jobs${queryString({ ...filter, state: stateText ?? undefined, limit: String(JOBS_PAGE_SIZE) })}`;
   const listing = useJobPages(base, wantedPages);
 
-  const setFilter = (name: "bot" | "state", value: string | undefined) => {
-    const next = new URLSearchParams(search);
-    if (value === undefined || value === "") next.delete(name);
-    else next.set(name, value);
-    next.delete("pages");
-    setSearch(next);
-  };
+  const setFilter = useChooseFilter();
   const loadOlder = () => {
     const next = new URLSearchParams(search);
     next.set("pages", String((listing.data?.pages.length ?? 1) + 1));

@@ -5,68 +5,39 @@ import { StageDurationsChart } from "../charts/stage-durations-chart.tsx";
 import { BotSelect } from "../components/bot-select.tsx";
 import { Card, PageHeader } from "../components/layout.tsx";
 import {
+  RangedPage,
+  type ReadyRange,
   rangeLabel,
   SpanOfDataNote,
+  useChooseFilter,
   useChooseRange,
-  usePageRange,
 } from "../components/page-range.tsx";
 import { EmptyState, ErrorState, Loading } from "../components/page-states.tsx";
 import { RangePicker } from "../components/range-picker.tsx";
-import { apiRange, type DayRange } from "../date-range.ts";
+import { apiRange } from "../date-range.ts";
 import { formatCount, formatMilliseconds, formatPercent } from "../display-format.ts";
 
 export default function StagesPage() {
   const [search] = useSearchParams();
   const botId = search.get("bot") ?? undefined;
-  const today = new Date();
   // Percentiles are computed over a chosen range only (the API's cap): the last 30 days, or the
   // span of the data, unless the URL says otherwise.
-  const pageRange = usePageRange(botId, today);
-  if (pageRange.status === "ready") {
-    return (
-      <StagesInRange
-        range={pageRange.range}
-        spanOfData={pageRange.spanOfData}
-        botId={botId}
-        today={today}
-      />
-    );
-  }
   return (
-    <>
-      <PageHeader title="Stages" />
-      {pageRange.status === "failed" ? (
-        <ErrorState error={pageRange.error} />
-      ) : (
-        <Loading label="Loading stages…" />
-      )}
-    </>
+    <RangedPage title="Stages" botId={botId} loadingLabel="Loading stages…">
+      {(pageRange) => <StagesInRange pageRange={pageRange} botId={botId} />}
+    </RangedPage>
   );
 }
 
-function StagesInRange({
-  range,
-  spanOfData,
-  botId,
-  today,
-}: {
-  range: DayRange;
-  spanOfData: boolean;
-  botId: string | undefined;
-  today: Date;
-}) {
-  const [search, setSearch] = useSearchParams();
+function StagesInRange({ pageRange, botId }: { pageRange: ReadyRange; botId: string | undefined }) {
+  const { range, spanOfData, today } = pageRange;
+  const [search] = useSearchParams();
   const selected = search.get("name");
   const chooseRange = useChooseRange();
   const loaded = useApi<StagesResponse>(
     `/api/stages${queryString({ bot: botId, ...apiRange(range) })}`,
   );
-  const chooseBot = (value: string) => {
-    const next = new URLSearchParams(search);
-    if (value === "") next.delete("bot");
-    else next.set("bot", value);
-    setSearch(next);
-  };
+  const chooseFilter = useChooseFilter();
   const days = rangeLabel(range);
   const header = (
     <>
@@ -79,7 +50,7 @@ function StagesInRange({
         }
         actions={
           <div className="filters">
-            <BotSelect value={botId} onChange={chooseBot} />
+            <BotSelect value={botId} onChange={(value) => chooseFilter("bot", value)} />
             <RangePicker range={range} today={today} onChange={chooseRange} />
           </div>
         }

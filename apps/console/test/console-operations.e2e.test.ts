@@ -179,7 +179,7 @@ inChromium("console in Chromium, on the known data (all older than 30 days)", ()
     ["laptop", "light"],
     ["laptop", "dark"],
   ] as const)(
-    "shows every page on a %s in %s colours, nothing wider than a phone's 390 px",
+    "shows every page on a %s in %s colours, no element wider than its screen",
     async (device, scheme) => {
       const view = await (device === "phone" ? phone : laptop).context.newPage();
       try {
@@ -188,9 +188,8 @@ inChromium("console in Chromium, on the known data (all older than 30 days)", ()
         for (const [name, path, ready] of pages) {
           await view.goto(`${server.url}${path}`);
           await view.waitForSelector(ready);
-          if (device === "phone") {
-            expect(await elementsWiderThan(view, PHONE.viewport.width), path).toEqual([]);
-          }
+          const width = (device === "phone" ? PHONE : LAPTOP).viewport.width;
+          expect(await elementsWiderThan(view, width), path).toEqual([]);
           await screenshot(view, `${device}-${scheme}-${name}.png`);
         }
         const background = await view.evaluate(
@@ -424,17 +423,42 @@ describe.runIf(CHROMIUM.found && inject("auditTestDatabase").engine === "postgre
       expect(await page.textContent("[data-testid=stage-count]")).toContain("2 stages,");
     });
 
-    it("stops asking while live is off", async () => {
+    it("asks every interval while the tab is visible, never while hidden or live is off", async () => {
       await page.goto(`${server.url}/jobs`);
       await page.waitForSelector("[data-testid=recent-jobs]");
-      await page.uncheck("input[name=live]");
+      // The interval chosen above (2 s) is kept in the browser across pages.
+      expect(await page.inputValue("select[name=interval]")).toBe("2000");
       const asked: string[] = [];
       page.on("request", (request) => {
-        if (request.url().includes("/api/")) asked.push(request.url());
+        if (request.url().includes("/api/jobs?")) asked.push(request.url());
       });
+      await page.waitForTimeout(5_000);
+      expect(asked.length).toBeGreaterThanOrEqual(2);
+
+      // The tab hidden, as a browser says it (TanStack Query listens to visibilitychange).
+      const setVisibility = (state: "hidden" | "visible") =>
+        page.evaluate((visibility) => {
+          Object.defineProperty(document, "visibilityState", {
+            configurable: true,
+            get: () => visibility,
+          });
+          document.dispatchEvent(new Event("visibilitychange"));
+        }, state);
+      await setVisibility("hidden");
+      await page.waitForTimeout(500);
+      asked.length = 0;
+      await page.waitForTimeout(5_000);
+      expect(asked).toEqual([]);
+      await setVisibility("visible");
+      await page.waitForTimeout(3_000);
+      expect(asked.length).toBeGreaterThanOrEqual(1);
+
+      await page.uncheck("input[name=live]");
+      await page.waitForTimeout(500);
+      asked.length = 0;
       await page.waitForTimeout(5_000);
       expect(asked).toEqual([]);
       await page.check("input[name=live]");
-    });
+    }, 60_000);
   },
 );

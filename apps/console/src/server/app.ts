@@ -6,7 +6,9 @@ import type { DatabaseConnection } from "./database-connection.ts";
 import { toErrorResponse } from "./error-response.ts";
 import type { RequestParams } from "./request-params.ts";
 import { botRoutes } from "./routes/bots.ts";
+import { failureRoutes } from "./routes/failures.ts";
 import { jobRoutes } from "./routes/jobs.ts";
+import { searchRoutes } from "./routes/search.ts";
 import { stageRoutes } from "./routes/stages.ts";
 import { statusRoutes } from "./routes/status.ts";
 import { serveSite } from "./site.ts";
@@ -69,6 +71,8 @@ export function createConsoleApp(options: ConsoleAppOptions): Hono {
   app.route("/api/bots", botRoutes(connection, paramsOf));
   app.route("/api/jobs", jobRoutes(connection, paramsOf));
   app.route("/api/stages", stageRoutes(connection, paramsOf));
+  app.route("/api/failures", failureRoutes(connection, paramsOf));
+  app.route("/api/search", searchRoutes(connection, paramsOf));
   app.get("/api/*", (c) =>
     c.json({ error: { kind: "not_found", message: `no API route ${c.req.path}` } }, 404),
   );

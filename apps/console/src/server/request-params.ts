@@ -72,6 +72,14 @@ export function checkRange(from: Date | undefined, to: Date | undefined): void {
   if (!isOrderedRange({ from, to })) throw new ParameterError("to", RANGE_ORDER_PROBLEM);
 }
 
+/** Optional `from` and `to`, read by the contract's time rules and checked in order. */
+export function optionalRange(params: RequestParams): { from?: Date; to?: Date } {
+  const from = optionalInstant(params, "from");
+  const to = optionalInstant(params, "to");
+  checkRange(from, to);
+  return { from, to };
+}
+
 export const optionalState = (params: RequestParams, name: string): JobState | undefined =>
   parameter(params, name, parseJobState);
 

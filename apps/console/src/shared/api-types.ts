@@ -1,5 +1,9 @@
 import type {
+  countJobsByState,
+  findJobsByIdPrefix,
   getBotMetrics,
+  getFailureGroups,
+  getJobSpan,
   getJobTimeSeries,
   getJobWithStages,
   getRecentJobs,
@@ -64,3 +68,20 @@ export interface StagesResponse {
 }
 
 export type { ApiErrorBody };
+
+export interface JobStateCountsResponse {
+  counts: ResultOf<typeof countJobsByState>;
+}
+export type JobSpanResponse = ResultOf<typeof getJobSpan>;
+export type FailuresResponse = ResultOf<typeof getFailureGroups>;
+export type FailureGroupJson = FailuresResponse["groups"][number];
+export type JobIdCandidateJson = ResultOf<typeof findJobsByIdPrefix>[number];
+export interface SearchResponse {
+  query: string;
+  jobs: JobIdCandidateJson[];
+  moreJobs: boolean;
+  bots: string[];
+  moreBots: boolean;
+  /** Why the text is not read as a job id, when it is not. */
+  notAJobId: string | null;
+}

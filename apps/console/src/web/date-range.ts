@@ -40,15 +40,41 @@ export function dayCount(range: DayRange): number {
 const isDay = (text: string | null): text is string =>
   text !== null && DAY.test(text) && !Number.isNaN(instantOf(text).getTime());
 
-/** The range in the URL, or the default one when it is missing, malformed or too long. */
-export function rangeFromSearch(search: URLSearchParams, today: Date): DayRange {
+/** The range in the URL; undefined when it is missing, malformed or too long (the default's). */
+export function rangeInSearch(search: URLSearchParams): DayRange | undefined {
   const from = search.get("from");
   const to = search.get("to");
   if (isDay(from) && isDay(to) && from <= to) {
     const range = { from, to };
     if (dayCount(range) <= MAX_RANGE_DAYS) return range;
   }
-  return presetRange(DEFAULT_PRESET, today);
+  return undefined;
+}
+
+/** A page's range when the URL names none, and, when it is not the usual one, why. */
+export interface DefaultRange {
+  range: DayRange;
+  /** Set when the last 30 days hold no job and the range is the span of the data instead. */
+  spanOfData: boolean;
+}
+
+/**
+ * The last 30 days; but when the newest job is older than that, the days from the first job to
+ * the last (at most MAX_RANGE_DAYS, ending on the last), so that a database of old jobs opens on
+ * its jobs rather than on "nothing in this range". `span` is the first and last acceptance.
+ */
+export function defaultRange(
+  span: { first: string | null; last: string | null },
+  today: Date,
+): DefaultRange {
+  const usual = presetRange(DEFAULT_PRESET, today);
+  if (span.first === null || span.last === null) return { range: usual, spanOfData: false };
+  const last = dayOf(new Date(span.last));
+  if (last >= usual.from) return { range: usual, spanOfData: false };
+  const first = dayOf(new Date(span.first));
+  const earliest = addDays(last, 1 - MAX_RANGE_DAYS);
+  const from = [first, earliest].sort().at(-1) ?? first;
+  return { range: { from, to: last }, spanOfData: true };
 }
 
 /** Which preset a range is, if it is one ending today. */

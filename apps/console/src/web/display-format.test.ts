@@ -6,6 +6,7 @@ import {
   formatPercent,
   formatSeconds,
   formatTimestamp,
+  plural,
 } from "./display-format.ts";
 
 describe("figures as the page shows them", () => {
@@ -44,5 +45,14 @@ describe("figures as the page shows them", () => {
     expect(formatAxisMilliseconds(250)).toBe("250 ms");
     expect(formatAxisMilliseconds(15_000)).toBe("15 s");
     expect(formatAxisMilliseconds(7_500)).toBe("7.5 s");
+  });
+
+  it("puts the noun in the number its count asks for", () => {
+    expect(plural(1, "stage")).toBe("1 stage");
+    expect(plural(0, "stage")).toBe("0 stages");
+    expect(plural(2, "job")).toBe("2 jobs");
+    expect(plural(1204, "job")).toBe("1,204 jobs");
+    expect(plural(1, "match", "matches")).toBe("1 match");
+    expect(plural(3, "match", "matches")).toBe("3 matches");
   });
 });

@@ -67,3 +67,8 @@ export function formatDay(day: string): string {
 export function shortId(id: string): string {
   return id.slice(0, 8);
 }
+
+/** "1 stage", "2 stages", "1,204 jobs": the count with its noun in the right number. */
+export function plural(count: number, noun: string, nouns = `${noun}s`): string {
+  return `${formatCount(count)} ${count === 1 ? noun : nouns}`;
+}

@@ -85,6 +85,23 @@ describe("getRecentJobs", () => {
     expect(ids(await getRecentJobs(context.db, { state: "canceled" }))).toEqual([]);
   });
 
+  it("keeps to a range of acceptance, [from, to), across pages", async () => {
+    // at(1) is R2's acceptance, at(3) R4's and R5's: from is kept, to is not.
+    const range = { from: at(1), to: at(3) };
+    expect(ids(await getRecentJobs(context.db, range))).toEqual([R3, R2]);
+    expect(ids(await getRecentJobs(context.db, { from: at(3) }))).toEqual([M2, M1, R5, R4]);
+    const first = await getRecentJobs(context.db, { ...range, limit: 1 });
+    expect(ids(first)).toEqual([R3]);
+    const second = await getRecentJobs(context.db, {
+      ...range,
+      limit: 1,
+      before: first.nextCursor ?? "",
+    });
+    expect(ids(second)).toEqual([R2]);
+    expect(second.nextCursor).toBeNull();
+    await expect(getRecentJobs(context.db, { from: at(3), to: at(1) })).rejects.toThrow("to:");
+  });
+
   it("pages further back with the cursor, each job exactly once", async () => {
     const first = await getRecentJobs(context.db, { limit: 2 });
     expect(ids(first)).toEqual([M2, M1]);

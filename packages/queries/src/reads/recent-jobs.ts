@@ -3,10 +3,11 @@ import { jobDurationSeconds, jobStageCount } from "@forusbots/db/metric-sql";
 import { type Job, jobs } from "@forusbots/db/schema";
 import { and, desc, eq, getTableColumns, sql } from "drizzle-orm";
 import { z } from "zod";
-import { JOB_STATES, MAX_RECENT_JOBS } from "../contract/index.ts";
+import { isOrderedRange, JOB_STATES, MAX_RECENT_JOBS } from "../contract/index.ts";
 import { invalidField, withDatabaseErrors } from "../errors.ts";
-import { botIdSchema, jobIdSchema } from "../events/fields.ts";
+import { botIdSchema, jobIdSchema, timestampSchema } from "../events/fields.ts";
 import { parseWith } from "../events/parse.ts";
+import { RANGE_ORDER_ISSUE } from "./filters.ts";
 import { acceptedAtMicros, type JobKey, olderThan } from "./keyset.ts";
 import { nullableNumber } from "./sql-numbers.ts";
 
@@ -22,17 +23,22 @@ export interface RecentJobsPage {
   nextCursor: string | null;
 }
 
-const recentJobsOptionsSchema = z.strictObject({
-  botId: botIdSchema.optional(),
-  state: z.enum(JOB_STATES).optional(),
-  limit: z
-    .number()
-    .int("must be a whole number")
-    .min(1, "must be at least 1")
-    .max(MAX_RECENT_JOBS, `must be at most ${MAX_RECENT_JOBS}`)
-    .default(MAX_RECENT_JOBS),
-  before: z.string().optional(),
-});
+const recentJobsOptionsSchema = z
+  .strictObject({
+    botId: botIdSchema.optional(),
+    state: z.enum(JOB_STATES).optional(),
+    limit: z
+      .number()
+      .int("must be a whole number")
+      .min(1, "must be at least 1")
+      .max(MAX_RECENT_JOBS, `must be at most ${MAX_RECENT_JOBS}`)
+      .default(MAX_RECENT_JOBS),
+    before: z.string().optional(),
+    /** Jobs accepted in [from, to) only. */
+    from: timestampSchema.optional(),
+    to: timestampSchema.optional(),
+  })
+  .refine(isOrderedRange, RANGE_ORDER_ISSUE);
 
 export type RecentJobsOptions = z.input<typeof recentJobsOptionsSchema>;
 
@@ -54,6 +60,8 @@ interface PageShape {
   byBot: boolean;
   byState: boolean;
   afterCursor: boolean;
+  fromTime: boolean;
+  toTime: boolean;
 }
 
 /**
@@ -77,6 +85,8 @@ function prepareRecentJobsQuery(db: AuditDb, shape: PageShape, name: string) {
       and(
         shape.byBot ? eq(jobs.botId, sql.placeholder("botId")) : undefined,
         shape.byState ? eq(jobs.state, sql.placeholder("state")) : undefined,
+        shape.fromTime ? sql`${jobs.acceptedAt} >= ${sql.placeholder("from")}` : undefined,
+        shape.toTime ? sql`${jobs.acceptedAt} < ${sql.placeholder("to")}` : undefined,
         shape.afterCursor
           ? olderThan({
               acceptedAtMicros: sql.placeholder("afterMicros"),
@@ -96,7 +106,13 @@ type RecentJobsQuery = ReturnType<typeof prepareRecentJobsQuery>;
 const preparedQueries = new WeakMap<AuditDb, Map<string, RecentJobsQuery>>();
 
 function recentJobsQuery(db: AuditDb, shape: PageShape): RecentJobsQuery {
-  const filters = [shape.byBot && "bot", shape.byState && "state", shape.afterCursor && "after"];
+  const filters = [
+    shape.byBot && "bot",
+    shape.byState && "state",
+    shape.fromTime && "from",
+    shape.toTime && "to",
+    shape.afterCursor && "after",
+  ];
   const name = ["recent_jobs", ...filters.filter(Boolean)].join("_");
   let queries = preparedQueries.get(db);
   if (!queries) {
@@ -112,24 +128,28 @@ function recentJobsQuery(db: AuditDb, shape: PageShape): RecentJobsQuery {
 }
 
 /**
- * Jobs newest first (accepted_at, then job_id, descending: the view's order), filtered by bot and
- * state, a page at a time; keyset pagination goes back past the view's 100 rows.
+ * Jobs newest first (accepted_at, then job_id, descending: the view's order), filtered by bot,
+ * state and a range of acceptance, a page at a time; keyset pagination goes back past the view's 100 rows.
  */
 export async function getRecentJobs(
   db: AuditDb,
   options: RecentJobsOptions = {},
 ): Promise<RecentJobsPage> {
-  const { botId, state, limit, before } = parseWith(recentJobsOptionsSchema, options);
+  const { botId, state, limit, before, from, to } = parseWith(recentJobsOptionsSchema, options);
   const after = before === undefined ? undefined : decodeCursor(before);
   const query = recentJobsQuery(db, {
     byBot: botId !== undefined,
     byState: state !== undefined,
     afterCursor: after !== undefined,
+    fromTime: from !== undefined,
+    toTime: to !== undefined,
   });
   const rows = await withDatabaseErrors(() =>
     query.execute({
       botId,
       state,
+      from: from?.toISOString(),
+      to: to?.toISOString(),
       afterMicros: after?.acceptedAtMicros,
       afterJobId: after?.jobId,
       // One more than asked: whether it comes back says if there is a next page.

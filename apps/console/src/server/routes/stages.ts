@@ -2,12 +2,7 @@ import { getStageSummary } from "@forusbots/queries";
 import { percentileRangeProblem } from "@forusbots/queries/contract";
 import { Hono } from "hono";
 import type { DatabaseConnection } from "../database-connection.ts";
-import {
-  checkRange,
-  optionalInstant,
-  optionalText,
-  type RequestParams,
-} from "../request-params.ts";
+import { optionalRange, optionalText, type RequestParams } from "../request-params.ts";
 
 export function stageRoutes(
   connection: DatabaseConnection,
@@ -15,9 +10,7 @@ export function stageRoutes(
 ): Hono {
   return new Hono().get("/", async (c) => {
     const params = paramsOf((name) => c.req.query(name));
-    const from = optionalInstant(params, "from");
-    const to = optionalInstant(params, "to");
-    checkRange(from, to);
+    const { from, to } = optionalRange(params);
     const filter = {
       stageName: optionalText(params, "name"),
       botId: optionalText(params, "bot"),

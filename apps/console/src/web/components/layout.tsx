@@ -2,10 +2,12 @@ import type { ReactNode } from "react";
 import { Link, NavLink } from "react-router";
 import type { StatusResponse } from "../../shared/api-types.ts";
 import { useApi } from "../api/use-api.ts";
+import { LiveToggle, SearchBox } from "./top-bar-controls.tsx";
 
 const SECTIONS = [
   { to: "/", label: "Bots", end: true },
   { to: "/jobs", label: "Jobs", end: false },
+  { to: "/failures", label: "Failures", end: false },
   { to: "/stages", label: "Stages", end: false },
 ] as const;
 
@@ -28,6 +30,8 @@ export function Layout({ children }: { children: ReactNode }) {
               </NavLink>
             ))}
           </nav>
+          <SearchBox />
+          <LiveToggle />
           {status.status === "ready" && (
             <span
               className={status.data.reachable ? "database" : "database database-down"}

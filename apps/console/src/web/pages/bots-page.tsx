@@ -1,14 +1,21 @@
 import type { JobState } from "@forusbots/db/schema";
-import { Link, useSearchParams } from "react-router";
+import { Link } from "react-router";
 import type { BotsResponse, TimeSeriesResponse } from "../../shared/api-types.ts";
 import { queryString, useApi } from "../api/use-api.ts";
 import { type DayCounts, JobsPerDayChart } from "../charts/jobs-per-day-chart.tsx";
 import { SuccessRateChart } from "../charts/success-rate-chart.tsx";
 import { Card, PageHeader } from "../components/layout.tsx";
+import {
+  RangedPage,
+  type ReadyRange,
+  rangeLabel,
+  SpanOfDataNote,
+  useChooseRange,
+} from "../components/page-range.tsx";
 import { EmptyState, ErrorState, Loading } from "../components/page-states.tsx";
 import { RangePicker } from "../components/range-picker.tsx";
-import { apiRange, type DayRange, daysOf, rangeFromSearch } from "../date-range.ts";
-import { formatCount, formatDay, formatPercent, formatSeconds } from "../display-format.ts";
+import { apiRange, type DayRange, daysOf } from "../date-range.ts";
+import { formatCount, formatPercent, formatSeconds, plural } from "../display-format.ts";
 
 const zeroCounts = (day: string): DayCounts => ({
   day,
@@ -37,26 +44,30 @@ function countsByBot(series: TimeSeriesResponse, range: DayRange): Map<string, D
   return new Map([...byBot].map(([botId, botDays]) => [botId, [...botDays.values()]]));
 }
 
-export function BotsPage() {
-  const [search, setSearch] = useSearchParams();
-  const today = new Date();
-  const range = rangeFromSearch(search, today);
+export default function BotsPage() {
+  return (
+    <RangedPage title="Bots" botId={undefined} loadingLabel="Loading bot metrics…">
+      {(pageRange) => <BotsInRange pageRange={pageRange} />}
+    </RangedPage>
+  );
+}
+
+function BotsInRange({ pageRange }: { pageRange: ReadyRange }) {
+  const { range, spanOfData, today } = pageRange;
+  const chooseRange = useChooseRange();
   const params = queryString(apiRange(range));
   const metrics = useApi<BotsResponse>(`/api/bots${params}`);
   const series = useApi<TimeSeriesResponse>(`/api/bots/time-series${params}&bucket=day`);
 
   const header = (
-    <PageHeader
-      title="Bots"
-      subtitle={`Jobs accepted from ${formatDay(range.from)} to ${formatDay(range.to)} ${range.to.slice(0, 4)}`}
-      actions={
-        <RangePicker
-          range={range}
-          today={today}
-          onChange={(next) => setSearch({ from: next.from, to: next.to })}
-        />
-      }
-    />
+    <>
+      <PageHeader
+        title="Bots"
+        subtitle={`Jobs accepted from ${rangeLabel(range)}`}
+        actions={<RangePicker range={range} today={today} onChange={chooseRange} />}
+      />
+      {spanOfData && <SpanOfDataNote range={range} />}
+    </>
   );
   if (metrics.status === "failed")
     return (
@@ -96,8 +107,8 @@ export function BotsPage() {
   return (
     <>
       {header}
-      <Card title="Metrics" aside={<span className="muted">{bots.length} bots</span>}>
-        <div className="table-scroll">
+      <Card title="Metrics" aside={<span className="muted">{plural(bots.length, "bot")}</span>}>
+        <div className="table-scroll table-pinned">
           <table className="table" data-testid="bot-metrics">
             <thead>
               <tr>
@@ -142,7 +153,7 @@ export function BotsPage() {
           <Card
             key={bot.botId}
             title={bot.botId}
-            aside={<span className="muted">{formatCount(bot.totalJobs)} jobs</span>}
+            aside={<span className="muted">{plural(bot.totalJobs, "job")}</span>}
           >
             <JobsPerDayChart
               botId={bot.botId}

@@ -7,11 +7,14 @@ import { Card, PageHeader } from "../components/layout.tsx";
 import { ErrorState, Loading, NotFound } from "../components/page-states.tsx";
 import { StageStatusBadge, StateBadge } from "../components/state-badge.tsx";
 import { rangeEndingOn } from "../date-range.ts";
-import { formatMilliseconds, formatTimestamp } from "../display-format.ts";
+import { formatCount, formatMilliseconds, formatTimestamp, plural } from "../display-format.ts";
 
-export function JobPage() {
+export default function JobPage() {
   const { jobId = "" } = useParams();
-  const loaded = useApi<JobResponse>(`/api/jobs/${encodeURIComponent(jobId)}`);
+  // A running job's page shows its stages as they are recorded; a finished job no longer changes.
+  const loaded = useApi<JobResponse>(`/api/jobs/${encodeURIComponent(jobId)}`, {
+    changing: ({ job }) => job.state === "queued" || job.state === "running",
+  });
   if (loaded.status === "loading") return <Loading label="Loading job…" />;
   if (loaded.status === "failed") {
     if (loaded.error.kind === "not_found" || loaded.error.kind === "validation") {
@@ -50,7 +53,7 @@ export function JobPage() {
             <Field label="Started">{formatTimestamp(job.startedAt)}</Field>
             <Field label="Finished">{formatTimestamp(job.finishedAt)}</Field>
             <Field label="Duration">{formatMilliseconds(job.durationMs)}</Field>
-            <Field label="Stages">{job.stages.length}</Field>
+            <Field label="Stages">{formatCount(job.stages.length)}</Field>
           </dl>
         </Card>
         <Card title="Created by">
@@ -75,14 +78,21 @@ export function JobPage() {
           </div>
         </Card>
       </div>
-      <Card title="Stages" aside={<span className="muted">time from the job's start</span>}>
+      <Card
+        title="Stages"
+        aside={
+          <span className="muted" data-testid="stage-count">
+            {plural(job.stages.length, "stage")}, time from the job's start
+          </span>
+        }
+      >
         {job.stages.length === 0 ? (
           <p className="muted">This job recorded no stage.</p>
         ) : (
           <>
             <StageTimelineChart stages={job.stages} origin={origin} />
             <div className="table-scroll">
-              <table className="table" data-testid="job-stages">
+              <table className="table table-stages" data-testid="job-stages">
                 <thead>
                   <tr>
                     <th>Stage</th>
@@ -98,20 +108,20 @@ export function JobPage() {
                       key={stage.id}
                       className={stage.status === "fail" ? "row-failed" : undefined}
                     >
-                      <td>
+                      <td className="cell-stage">
                         <Link
                           to={`/stages${queryString({ name: stage.stageName, ...rangeEndingOn(new Date(job.acceptedAt)) })}`}
                         >
                           {stage.stageName}
                         </Link>
                       </td>
-                      <td>
+                      <td className="cell-status">
                         <StageStatusBadge status={stage.status} />
                       </td>
-                      <td className="num">
+                      <td className="num cell-starts">
                         +{formatMilliseconds(new Date(stage.startedAt).getTime() - origin)}
                       </td>
-                      <td className="num">{formatMilliseconds(stage.durationMs)}</td>
+                      <td className="num cell-duration">{formatMilliseconds(stage.durationMs)}</td>
                       <td className="stage-error">
                         {stage.error === null ? "" : <JsonView value={stage.error} emptyLabel="" />}
                       </td>

@@ -1,135 +1,153 @@
-import type { JobState } from "@forusbots/db/schema";
-import { useEffect, useState } from "react";
-import { Link, useNavigate, useSearchParams } from "react-router";
-import type { JobsResponse, RecentJobJson } from "../../shared/api-types.ts";
+import { parseJobState } from "@forusbots/queries/contract";
+import { useInfiniteQuery } from "@tanstack/react-query";
+import { useEffect } from "react";
+import { useSearchParams } from "react-router";
+import type { JobStateCountsResponse, JobsResponse } from "../../shared/api-types.ts";
 import { ApiError, fetchJson } from "../api/fetch-json.ts";
-import { queryString } from "../api/use-api.ts";
+import { useRefetchInterval } from "../api/live-refresh.tsx";
+import { queryString, useApi } from "../api/use-api.ts";
 import { BotSelect } from "../components/bot-select.tsx";
+import { JobsTable } from "../components/jobs-table.tsx";
 import { Card, PageHeader } from "../components/layout.tsx";
+import {
+  RangedPage,
+  type ReadyRange,
+  rangeLabel,
+  SpanOfDataNote,
+  useChooseFilter,
+  useChooseRange,
+} from "../components/page-range.tsx";
 import { EmptyState, ErrorState, Loading } from "../components/page-states.tsx";
-import { StateBadge } from "../components/state-badge.tsx";
-import { formatCount, formatSeconds, formatTimestamp, shortId } from "../display-format.ts";
-import { JOB_STATE_ORDER } from "../job-states.ts";
+import { RangePicker } from "../components/range-picker.tsx";
+import { StateCounts } from "../components/state-counts.tsx";
+import { apiRange } from "../date-range.ts";
+import { formatCount } from "../display-format.ts";
 
 /** Rows per page; "Load older jobs" fetches the next page behind the last row. */
 export const JOBS_PAGE_SIZE = 25;
+/** Most pages the URL's `pages` reloads: a link cannot make the page read thousands of jobs. */
+const MAX_PAGES = 20;
 
-type Listing =
-  | { status: "loading" }
-  | { status: "failed"; error: ApiError }
-  | { status: "ready"; jobs: RecentJobJson[]; nextCursor: string | null; loadingMore: boolean };
+/** How many pages the URL asks for: `pages=3` is the first three pages, as "Load older" left it. */
+function pagesInSearch(search: URLSearchParams): number {
+  const pages = Number(search.get("pages") ?? "1");
+  return Number.isInteger(pages) && pages >= 1 ? Math.min(pages, MAX_PAGES) : 1;
+}
 
 const asApiError = (error: unknown) =>
   error instanceof ApiError ? error : new ApiError("internal", String(error), 0);
 
-function useJobListing(botId: string | undefined, state: string | undefined) {
-  const [listing, setListing] = useState<Listing>({ status: "loading" });
-  const base = `/api/jobs${queryString({ bot: botId, state, limit: String(JOBS_PAGE_SIZE) })}`;
-  useEffect(() => {
-    const controller = new AbortController();
-    setListing({ status: "loading" });
-    fetchJson<JobsResponse>(base, controller.signal).then(
-      (page) => setListing({ status: "ready", ...page, loadingMore: false }),
-      (error: unknown) => {
-        if (!controller.signal.aborted) setListing({ status: "failed", error: asApiError(error) });
-      },
-    );
-    return () => controller.abort();
-  }, [base]);
-
-  const loadOlder = (cursor: string) => {
-    setListing((current) =>
-      current.status === "ready" ? { ...current, loadingMore: true } : current,
-    );
-    fetchJson<JobsResponse>(`${base}&before=${encodeURIComponent(cursor)}`).then(
-      (page) =>
-        setListing((current) =>
-          current.status === "ready"
-            ? {
-                status: "ready",
-                jobs: [...current.jobs, ...page.jobs],
-                nextCursor: page.nextCursor,
-                loadingMore: false,
-              }
-            : current,
-        ),
-      (error: unknown) => setListing({ status: "failed", error: asApiError(error) }),
-    );
-  };
-  return { listing, loadOlder };
+export default function JobsPage() {
+  const [search] = useSearchParams();
+  return (
+    <RangedPage title="Jobs" botId={search.get("bot") ?? undefined} loadingLabel="Loading jobs…">
+      {(pageRange) => <JobsInRange pageRange={pageRange} />}
+    </RangedPage>
+  );
 }
 
-export function JobsPage() {
-  const [search, setSearch] = useSearchParams();
-  const navigate = useNavigate();
-  const botId = search.get("bot") ?? undefined;
-  const state = search.get("state") ?? undefined;
-  const { listing, loadOlder } = useJobListing(botId, state);
+/** The listing's pages, as many as the URL asks for, refreshed together while live. */
+function useJobPages(base: string, wantedPages: number) {
+  const refetchInterval = useRefetchInterval();
+  const listing = useInfiniteQuery({
+    queryKey: [base],
+    queryFn: ({ pageParam, signal }) =>
+      fetchJson<JobsResponse>(
+        pageParam === null ? base : `${base}&before=${encodeURIComponent(pageParam)}`,
+        signal,
+      ),
+    initialPageParam: null as string | null,
+    getNextPageParam: (page) => page.nextCursor,
+    refetchInterval,
+  });
+  const { data, hasNextPage, isFetchingNextPage, fetchNextPage } = listing;
+  const loadedPages = data?.pages.length ?? 0;
+  // A reloaded or shared URL with pages=3 loads the pages "Load older" had loaded, one by one.
+  useEffect(() => {
+    if (loadedPages > 0 && loadedPages < wantedPages && hasNextPage && !isFetchingNextPage) {
+      void fetchNextPage();
+    }
+  }, [loadedPages, wantedPages, hasNextPage, isFetchingNextPage, fetchNextPage]);
+  return listing;
+}
 
-  const setFilter = (name: "bot" | "state", value: string) => {
+function JobsInRange({ pageRange }: { pageRange: ReadyRange }) {
+  const { range, spanOfData, noJobsAtAll, today } = pageRange;
+  const [search, setSearch] = useSearchParams();
+  const chooseRange = useChooseRange();
+  const botId = search.get("bot") ?? undefined;
+  const stateText = search.get("state");
+  const parsedState = stateText === null ? undefined : parseJobState(stateText);
+  const state = parsedState?.ok ? parsedState.value : undefined;
+  const wantedPages = pagesInSearch(search);
+  const filter = { bot: botId, ...apiRange(range) };
+  const counts = useApi<JobStateCountsResponse>(`/api/jobs/state-counts${queryString(filter)}`);
+  const base = `/api/jobs${queryString({ ...filter, state: stateText ?? undefined, limit: String(JOBS_PAGE_SIZE) })}`;
+  const listing = useJobPages(base, wantedPages);
+
+  const setFilter = useChooseFilter();
+  const loadOlder = () => {
     const next = new URLSearchParams(search);
-    if (value === "") next.delete(name);
-    else next.set(name, value);
-    setSearch(next);
+    next.set("pages", String((listing.data?.pages.length ?? 1) + 1));
+    setSearch(next, { replace: true });
+    void listing.fetchNextPage();
   };
 
-  const filters = (
-    <div className="filters">
-      <BotSelect value={botId} onChange={(value) => setFilter("bot", value)} />
-      <label className="select">
-        <span>State</span>
-        <select
-          name="state"
-          value={state ?? ""}
-          onChange={(event) => setFilter("state", event.target.value)}
-        >
-          <option value="">All states</option>
-          {JOB_STATE_ORDER.map((option: JobState) => (
-            <option key={option} value={option}>
-              {option}
-            </option>
-          ))}
-        </select>
-      </label>
-    </div>
-  );
   const header = (
-    <PageHeader title="Recent jobs" subtitle="Newest accepted first" actions={filters} />
+    <>
+      <PageHeader
+        title="Jobs"
+        subtitle={`Accepted from ${rangeLabel(range)}, newest first`}
+        actions={
+          <div className="filters">
+            <BotSelect value={botId} onChange={(value) => setFilter("bot", value)} />
+            <RangePicker range={range} today={today} onChange={chooseRange} />
+          </div>
+        }
+      />
+      {spanOfData && <SpanOfDataNote range={range} />}
+      {counts.status === "ready" && (
+        <StateCounts
+          counts={counts.data.counts}
+          selected={state}
+          onSelect={(next) => setFilter("state", next)}
+        />
+      )}
+    </>
   );
 
-  if (listing.status === "failed")
-    return (
-      <>
-        {header}
-        <ErrorState error={listing.error} />
-      </>
-    );
-  if (listing.status === "loading")
+  const errorPage = (error: ApiError) => (
+    <>
+      {header}
+      <ErrorState error={error} />
+    </>
+  );
+  if (listing.status === "error") return errorPage(asApiError(listing.error));
+  if (counts.status === "failed") return errorPage(counts.error);
+  if (listing.status === "pending") {
     return (
       <>
         {header}
         <Loading label="Loading jobs…" />
       </>
     );
-  if (listing.jobs.length === 0) {
+  }
+  const jobs = listing.data.pages.flatMap((page) => page.jobs);
+  if (jobs.length === 0) {
+    const filtered = botId !== undefined || state !== undefined;
     return (
       <>
         {header}
-        <EmptyState
-          title={
-            botId === undefined && state === undefined
-              ? "No jobs recorded yet"
-              : "No jobs match these filters"
-          }
-        >
-          {botId === undefined && state === undefined ? (
-            <>
-              The audit database holds no job. <code>pnpm cli seed</code> records sample ones.
-            </>
-          ) : (
-            <>Try another bot or state.</>
-          )}
-        </EmptyState>
+        {noJobsAtAll && !filtered ? (
+          <EmptyState title="No jobs recorded yet">
+            The audit database holds no job. <code>pnpm cli seed</code> records sample ones.
+          </EmptyState>
+        ) : (
+          <EmptyState title="No jobs match these filters">
+            No job of this bot and state was accepted in this range. Try a wider range, or another
+            bot or state.
+          </EmptyState>
+        )}
       </>
     );
   }
@@ -140,61 +158,24 @@ export function JobsPage() {
         title="Jobs"
         aside={
           <span className="muted" data-testid="shown-count">
-            {formatCount(listing.jobs.length)} shown
+            {formatCount(jobs.length)} shown
           </span>
         }
       >
         <div className="table-scroll">
-          <table className="table table-clickable table-jobs" data-testid="recent-jobs">
-            <thead>
-              <tr>
-                <th>Accepted</th>
-                <th>Bot</th>
-                <th>State</th>
-                <th className="num">Duration</th>
-                <th className="num">Stages</th>
-                <th>Job</th>
-              </tr>
-            </thead>
-            <tbody>
-              {listing.jobs.map((job) => (
-                <tr
-                  key={job.jobId}
-                  data-job={job.jobId}
-                  onClick={() => navigate(`/jobs/${job.jobId}`)}
-                >
-                  <td className="nowrap cell-accepted">{formatTimestamp(job.acceptedAt)}</td>
-                  <td className="cell-bot">{job.botId}</td>
-                  <td className="cell-state">
-                    <StateBadge state={job.state} />
-                  </td>
-                  <td className="num cell-duration">{formatSeconds(job.durationSeconds)}</td>
-                  <td className="num cell-stages">{job.stageCount}</td>
-                  <td className="cell-job">
-                    <Link
-                      className="mono"
-                      to={`/jobs/${job.jobId}`}
-                      onClick={(event) => event.stopPropagation()}
-                    >
-                      {shortId(job.jobId)}
-                    </Link>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <JobsTable jobs={jobs} />
         </div>
         <div className="card-footer">
-          {listing.nextCursor === null ? (
+          {!listing.hasNextPage ? (
             <span className="muted">No older jobs</span>
           ) : (
             <button
               type="button"
               className="button"
-              disabled={listing.loadingMore}
-              onClick={() => listing.nextCursor !== null && loadOlder(listing.nextCursor)}
+              disabled={listing.isFetchingNextPage}
+              onClick={loadOlder}
             >
-              {listing.loadingMore ? "Loading…" : "Load older jobs"}
+              {listing.isFetchingNextPage ? "Loading…" : "Load older jobs"}
             </button>
           )}
         </div>

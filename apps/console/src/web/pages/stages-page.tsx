@@ -4,50 +4,59 @@ import { queryString, useApi } from "../api/use-api.ts";
 import { StageDurationsChart } from "../charts/stage-durations-chart.tsx";
 import { BotSelect } from "../components/bot-select.tsx";
 import { Card, PageHeader } from "../components/layout.tsx";
+import {
+  RangedPage,
+  type ReadyRange,
+  rangeLabel,
+  SpanOfDataNote,
+  useChooseFilter,
+  useChooseRange,
+} from "../components/page-range.tsx";
 import { EmptyState, ErrorState, Loading } from "../components/page-states.tsx";
 import { RangePicker } from "../components/range-picker.tsx";
-import { apiRange, rangeFromSearch } from "../date-range.ts";
-import { formatCount, formatDay, formatMilliseconds, formatPercent } from "../display-format.ts";
+import { apiRange } from "../date-range.ts";
+import { formatCount, formatMilliseconds, formatPercent } from "../display-format.ts";
 
-export function StagesPage() {
-  const [search, setSearch] = useSearchParams();
-  const selected = search.get("name");
+export default function StagesPage() {
+  const [search] = useSearchParams();
   const botId = search.get("bot") ?? undefined;
-  const today = new Date();
-  // Percentiles are computed over a chosen range only (the API's cap): the last 30 days unless
-  // the URL says otherwise.
-  const range = rangeFromSearch(search, today);
+  // Percentiles are computed over a chosen range only (the API's cap): the last 30 days, or the
+  // span of the data, unless the URL says otherwise.
+  return (
+    <RangedPage title="Stages" botId={botId} loadingLabel="Loading stages…">
+      {(pageRange) => <StagesInRange pageRange={pageRange} botId={botId} />}
+    </RangedPage>
+  );
+}
+
+function StagesInRange({ pageRange, botId }: { pageRange: ReadyRange; botId: string | undefined }) {
+  const { range, spanOfData, today } = pageRange;
+  const [search] = useSearchParams();
+  const selected = search.get("name");
+  const chooseRange = useChooseRange();
   const loaded = useApi<StagesResponse>(
     `/api/stages${queryString({ bot: botId, ...apiRange(range) })}`,
   );
-  const chooseBot = (value: string) => {
-    const next = new URLSearchParams(search);
-    if (value === "") next.delete("bot");
-    else next.set("bot", value);
-    setSearch(next);
-  };
-  const chooseRange = (next: { from: string; to: string }) => {
-    const params = new URLSearchParams(search);
-    params.set("from", next.from);
-    params.set("to", next.to);
-    setSearch(params);
-  };
-  const days = `${formatDay(range.from)} to ${formatDay(range.to)} ${range.to.slice(0, 4)}`;
+  const chooseFilter = useChooseFilter();
+  const days = rangeLabel(range);
   const header = (
-    <PageHeader
-      title="Stages"
-      subtitle={
-        botId === undefined
-          ? `Runs of each stage name started from ${days}, all bots`
-          : `Runs of each stage name in ${botId}'s jobs, started from ${days}`
-      }
-      actions={
-        <div className="filters">
-          <BotSelect value={botId} onChange={chooseBot} />
-          <RangePicker range={range} today={today} onChange={chooseRange} />
-        </div>
-      }
-    />
+    <>
+      <PageHeader
+        title="Stages"
+        subtitle={
+          botId === undefined
+            ? `Runs of each stage name started from ${days}, all bots`
+            : `Runs of each stage name in ${botId}'s jobs, started from ${days}`
+        }
+        actions={
+          <div className="filters">
+            <BotSelect value={botId} onChange={(value) => chooseFilter("bot", value)} />
+            <RangePicker range={range} today={today} onChange={chooseRange} />
+          </div>
+        }
+      />
+      {spanOfData && <SpanOfDataNote range={range} />}
+    </>
   );
   if (loaded.status === "loading")
     return (
@@ -91,7 +100,7 @@ export function StagesPage() {
           )
         }
       >
-        <div className="table-scroll">
+        <div className="table-scroll table-pinned">
           <table className="table" data-testid="stage-summary">
             <thead>
               <tr>

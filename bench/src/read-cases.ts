@@ -10,10 +10,19 @@ import {
 import { sql } from "drizzle-orm";
 import { QueryBuilder } from "drizzle-orm/pg-core";
 import { DATASET_END } from "./generate-jobs.ts";
+import { percentileReadCases } from "./percentile-read-cases.ts";
 
 /** One read of the queries package and the plain SQL it is measured against. */
 export interface ReadCase {
-  key: "metrics" | "recent" | "stageSummary" | "jobDetail" | "timeSeriesDay" | "timeSeriesHour";
+  key:
+    | "metrics"
+    | "recent"
+    | "stageSummary"
+    | "jobDetail"
+    | "timeSeriesDay"
+    | "timeSeriesHour"
+    | "metricsPercentiles"
+    | "stageSummaryPercentiles";
   label: string;
   read: (run: number) => Promise<unknown>;
   baselineLabel: string;
@@ -102,5 +111,6 @@ export function readCases(handle: DatabaseHandle, days: number, jobIds: string[]
           WHERE accepted_at >= ${lastDay.toISOString()} AND accepted_at < ${DATASET_END.toISOString()}
           GROUP BY 1, 2, 3`),
     },
+    ...percentileReadCases(handle),
   ];
 }

@@ -59,11 +59,11 @@ beforeAll(async () => {
     VALUES ${sql.join(stageRows, sql`, `)}`);
 });
 
-interface Expected {
+type Expected = {
   key: string;
   p50: number | null;
   p95: number | null;
-}
+};
 
 /** percentile_cont over the base table, grouped by `key`, as PostgreSQL itself computes it. */
 const percentilesOverBaseTable = (statement: SQL) =>

@@ -10,7 +10,6 @@ import {
 import { sql } from "drizzle-orm";
 import { QueryBuilder } from "drizzle-orm/pg-core";
 import { DATASET_END } from "./generate-jobs.ts";
-import { percentileReadCases } from "./percentile-read-cases.ts";
 
 /** One read of the queries package and the plain SQL it is measured against. */
 export interface ReadCase {
@@ -111,6 +110,5 @@ export function readCases(handle: DatabaseHandle, days: number, jobIds: string[]
           WHERE accepted_at >= ${lastDay.toISOString()} AND accepted_at < ${DATASET_END.toISOString()}
           GROUP BY 1, 2, 3`),
     },
-    ...percentileReadCases(handle),
   ];
 }

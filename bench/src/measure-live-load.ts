@@ -4,6 +4,7 @@ import { createAuditRecorder, type WriteOutcome } from "@forusbots/queries";
 import { sql } from "drizzle-orm";
 import { ingestThroughBatches } from "./batch-ingest.ts";
 import type { DatasetShape } from "./generate-jobs.ts";
+import { recordTimedJob } from "./timed-job.ts";
 import { percentile } from "./timing.ts";
 
 /** Bots the live writers record for: a handful, so that writers share rollup rows. */
@@ -54,29 +55,12 @@ async function recordUntil(
   const audit = createAuditRecorder(handle.db, { enabled: true });
   const botId = `live-bot-${writer % LIVE_BOTS}`;
   for (let n = 0; performance.now() < deadline; n++) {
-    const jobId = crypto.randomUUID();
-    const base = Date.now();
-    const at = (seconds: number) => new Date(base + seconds * 1000);
-    const calls: (() => Promise<WriteOutcome>)[] = [
-      () => audit.acceptJob({ jobId, botId, at: at(0), meta: { writer, n } }),
-      () => audit.startJob({ jobId, at: at(1) }),
-      ...["fetch", "transform", "deliver"].map(
-        (stageName, index) => () =>
-          audit.recordStage({
-            jobId,
-            stageName,
-            startedAt: at(2 + index),
-            endedAt: at(3 + index),
-            status: "succeed" as const,
-          }),
-      ),
-      () => audit.finishJob({ jobId, state: "succeeded", at: at(9) }),
-    ];
-    for (const call of calls) {
-      const started = performance.now();
-      outcomes.push(await call());
-      latencies.push(performance.now() - started);
-    }
+    await recordTimedJob(
+      audit,
+      { botId, base: Date.now(), meta: { writer, n } },
+      latencies,
+      outcomes,
+    );
   }
 }
 

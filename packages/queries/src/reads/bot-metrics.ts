@@ -1,15 +1,15 @@
 import type { AuditDb } from "@forusbots/db";
-import {
-  hourlyBotMetricColumns,
-  percentileOf,
-  plainBotMetricColumns,
-} from "@forusbots/db/metric-sql";
+import { hourlyBotMetricColumns, plainBotMetricColumns } from "@forusbots/db/metric-sql";
 import { botJobHourly, jobMetricsByBot, jobs } from "@forusbots/db/schema";
 import { and, eq, sql } from "drizzle-orm";
 import { withDatabaseErrors } from "../errors.ts";
 import { parseWith } from "../events/parse.ts";
+import {
+  type DurationPercentiles,
+  readBotPercentilesAllTime,
+  sortedPercentileColumns,
+} from "./duration-percentiles.ts";
 import { byteOrder, type RangeFilter, rangeConditions, rangeFilterSchema } from "./filters.ts";
-import { type DurationPercentiles, readBotPercentilesAllTime } from "./indexed-percentiles.ts";
 import { isOnWholeHours, type ReadOptions } from "./read-options.ts";
 import { nullableNumber } from "./sql-numbers.ts";
 
@@ -47,7 +47,7 @@ const inSeconds = (milliseconds: number | null | undefined): number | null =>
  * view for all time, `bot_job_hourly` for a range on whole hours; the base table only for a range
  * that cuts an hour. All three use the same arithmetic, so the figures are equal to the last bit
  * whichever answers. Percentiles over all time walk the `(bot_id, duration_ms)` index to the
- * rows they need, counted by the rollup (indexed-percentiles.ts); over a range they sort the
+ * rows they need, counted by the rollup (duration-percentiles.ts); over a range they sort the
  * range's durations. Pass `{ percentiles: false }` when they are not shown.
  */
 export async function getBotMetrics(
@@ -143,8 +143,7 @@ async function readPercentiles(
   const rows = await db
     .select({
       botId: jobs.botId,
-      p50: nullableNumber(percentileOf(0.5, jobs.durationMs)),
-      p95: nullableNumber(percentileOf(0.95, jobs.durationMs)),
+      ...sortedPercentileColumns(jobs.durationMs),
     })
     .from(jobs)
     .where(and(jobConditions(botId, range), sql`${jobs.durationMs} IS NOT NULL`))

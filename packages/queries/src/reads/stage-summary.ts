@@ -1,5 +1,5 @@
 import type { AuditDb } from "@forusbots/db";
-import { percentileOf, plainStageSummaryColumns } from "@forusbots/db/metric-sql";
+import { plainStageSummaryColumns } from "@forusbots/db/metric-sql";
 import { jobStageSummary, jobStages, jobs } from "@forusbots/db/schema";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
@@ -7,8 +7,12 @@ import { isOrderedRange } from "../contract/index.ts";
 import { withDatabaseErrors } from "../errors.ts";
 import { stageNameSchema } from "../events/fields.ts";
 import { parseWith } from "../events/parse.ts";
+import {
+  type DurationPercentiles,
+  readStagePercentilesAllTime,
+  sortedPercentileColumns,
+} from "./duration-percentiles.ts";
 import { byteOrder, RANGE_ORDER_ISSUE, rangeConditions, rangeShape } from "./filters.ts";
-import { type DurationPercentiles, readStagePercentilesAllTime } from "./indexed-percentiles.ts";
 import type { ReadOptions } from "./read-options.ts";
 import { nullableNumber } from "./sql-numbers.ts";
 
@@ -38,7 +42,7 @@ export type StageSummaryFilter = z.input<typeof stageSummaryFilterSchema>;
  * `job_stage_summary` view (the `stage_totals` rollup) when no bot or range narrows them, and from
  * `job_stages` otherwise, with the same arithmetic. Percentiles interpolate (percentile_cont) over
  * duration_ms: over all stages' whole history they walk the `(stage_name, duration_ms)` index to
- * the rows they need, counted by `stage_totals` (indexed-percentiles.ts); narrowed, they sort the
+ * the rows they need, counted by `stage_totals` (duration-percentiles.ts); narrowed, they sort the
  * matching durations. Pass `{ percentiles: false }` when they are not shown.
  */
 export async function getStageSummary(
@@ -74,8 +78,7 @@ async function readPercentiles(
   const rows = await db
     .select({
       stageName: jobStages.stageName,
-      p50: nullableNumber(percentileOf(0.5, jobStages.durationMs)),
-      p95: nullableNumber(percentileOf(0.95, jobStages.durationMs)),
+      ...sortedPercentileColumns(jobStages.durationMs),
     })
     .from(jobStages)
     .where(and(stageConditions(db, filter), sql`${jobStages.durationMs} IS NOT NULL`))

@@ -1,8 +1,10 @@
 import type { AuditDb } from "@forusbots/db";
+import { percentileOf } from "@forusbots/db/metric-sql";
 import { botJobTotals, jobStages, jobs, stageTotals } from "@forusbots/db/schema";
 import { type SQL, sql } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import { queryRows } from "../query-rows.ts";
+import { nullableNumber } from "./sql-numbers.ts";
 
 /** p50 and p95 of one group's durations, in milliseconds; null when the group has none. */
 export interface DurationPercentiles {
@@ -11,6 +13,15 @@ export interface DurationPercentiles {
 }
 
 const FRACTIONS = { p50: 0.5, p95: 0.95 } as const;
+
+/**
+ * p50 and p95 of `value` over a group, sorting the group's values (percentile_cont): for reads
+ * narrowed by a range or a bot, whose rows the index walk below cannot pick out.
+ */
+export const sortedPercentileColumns = (value: PgColumn) => ({
+  p50: nullableNumber(percentileOf(FRACTIONS.p50, value)),
+  p95: nullableNumber(percentileOf(FRACTIONS.p95, value)),
+});
 type Fraction = keyof typeof FRACTIONS;
 
 /**

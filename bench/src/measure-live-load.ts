@@ -4,6 +4,7 @@ import { createAuditRecorder, type WriteOutcome } from "@forusbots/queries";
 import { sql } from "drizzle-orm";
 import { ingestThroughBatches } from "./batch-ingest.ts";
 import type { DatasetShape } from "./generate-jobs.ts";
+import type { LivePathRun } from "./measure-recorder.ts";
 import { recordTimedJob } from "./timed-job.ts";
 import { percentile } from "./timing.ts";
 
@@ -18,11 +19,7 @@ export interface LiveLoadOptions {
   batchSize: number;
 }
 
-export interface LiveLoadRun {
-  events: number;
-  eventsPerSec: number;
-  p50Ms: number;
-  p99Ms: number;
+export interface LiveLoadRun extends LivePathRun {
   /** Calls that did not answer "stored": 0 when every event of every job was written. */
   notStored: number;
 }
@@ -80,6 +77,7 @@ async function runWriters(target: DatabaseTarget, options: LiveLoadOptions): Pro
     const milliseconds = performance.now() - started;
     return {
       events: latencies.length,
+      milliseconds,
       eventsPerSec: Math.round(latencies.length / (milliseconds / 1000)),
       p50Ms: percentile(latencies, 0.5),
       p99Ms: percentile(latencies, 0.99),

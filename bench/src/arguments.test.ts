@@ -14,6 +14,8 @@ describe("bench arguments", () => {
         pgliteJobs: 100_000,
         batchSize: 5_000,
         spawnRuns: 5,
+        liveWriters: 16,
+        liveSeconds: 20,
         seed: 20_261_125,
         databaseUrl: undefined,
       },

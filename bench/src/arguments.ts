@@ -7,8 +7,8 @@ export const BENCH_USAGE = `Usage: pnpm bench [options]
 
 Creates its own PostgreSQL databases (forusbots_bench_*) on the server of --database-url, or of
 DATABASE_URL, or on postgres://postgres@127.0.0.1:5432/postgres; loads a generated data set;
-measures ingest, reads, migrations, CLI start-up and PGlite, each against a baseline; drops the
-databases. Prints a table, then one JSON line.
+measures ingest, reads, migrations, CLI start-up, live load and PGlite, each against a baseline;
+drops the databases. Prints a table, then one JSON line.
 
 Options:
   --jobs N            jobs in the data set (default 1000000)
@@ -20,6 +20,9 @@ Options:
                       or --jobs when that is smaller)
   --batch-size N      events per writeEventBatches batch (default ${INGEST_BATCH_SIZE}, as forus-audit ingest)
   --spawn-runs N      measured runs of each spawned command (default 5)
+  --live-writers N    recorders writing at once in the live-load phase, each on its own
+                      connection (default 16)
+  --live-seconds N    how long each live-load run lasts (default 20)
   --seed N            seed of the data generator (default 20261125)
   --database-url URL  PostgreSQL server to create the bench databases on
   --help              show this text`;
@@ -32,6 +35,8 @@ export interface BenchOptions {
   pgliteJobs: number;
   batchSize: number;
   spawnRuns: number;
+  liveWriters: number;
+  liveSeconds: number;
   seed: number;
   databaseUrl: string | undefined;
 }
@@ -46,6 +51,8 @@ const COUNTS = {
   "pglite-jobs": 100_000,
   "batch-size": INGEST_BATCH_SIZE,
   "spawn-runs": 5,
+  "live-writers": 16,
+  "live-seconds": 20,
   seed: 20_261_125,
 } as const;
 
@@ -89,6 +96,8 @@ export function parseBenchArguments(args: readonly string[]): BenchCommand {
           : count("pglite-jobs", values["pglite-jobs"]),
       batchSize: count("batch-size", values["batch-size"]),
       spawnRuns: count("spawn-runs", values["spawn-runs"]),
+      liveWriters: count("live-writers", values["live-writers"]),
+      liveSeconds: count("live-seconds", values["live-seconds"]),
       seed: count("seed", values.seed),
       databaseUrl: values["database-url"],
     },
@@ -108,6 +117,8 @@ const parse = (args: readonly string[]) =>
       "pglite-jobs": { type: "string" },
       "batch-size": { type: "string" },
       "spawn-runs": { type: "string" },
+      "live-writers": { type: "string" },
+      "live-seconds": { type: "string" },
       seed: { type: "string" },
       "database-url": { type: "string" },
       help: { type: "boolean" },

@@ -62,6 +62,10 @@ describeWithServer("pnpm bench, small mode (on the harness's PostgreSQL server)"
       "500",
       "--spawn-runs",
       "1",
+      "--live-writers",
+      "4",
+      "--live-seconds",
+      "2",
       "--database-url",
       serverUrl,
     ]);
@@ -120,6 +124,23 @@ describeWithServer("pnpm bench, small mode (on the harness's PostgreSQL server)"
     expect(summary.metricsExact).toBe(true);
     expect(summary.metricsViewExact).toBe(true);
     expect(summary.pgliteMetricsExact).toBe(true);
+  });
+
+  it("times the live load with and without the rollups and beside an ingest, every event stored", () => {
+    for (const key of [
+      "metricsPercentilesP50Ms",
+      "stageSummaryPercentilesP50Ms",
+      "liveEventsPerSec",
+      "liveNoRollupsEventsPerSec",
+      "liveP99Ms",
+      "liveBesideIngestP99Ms",
+    ]) {
+      expect(typeof summary[key], key).toBe("number");
+      expect(summary[key] as number, key).toBeGreaterThan(0);
+    }
+    expect(summary.liveWriters).toBe(4);
+    expect(summary.liveBesideIngestIngestedEvents as number).toBeGreaterThan(0);
+    expect(summary.liveNotStored).toBe(0);
   });
 
   it("times the recorder's live path direct and durable, and the healthy database spools nothing", () => {

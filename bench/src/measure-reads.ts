@@ -1,5 +1,6 @@
 import type { DatabaseHandle } from "@forusbots/db";
 import { sql } from "drizzle-orm";
+import { percentileReadCases } from "./percentile-read-cases.ts";
 import { readCases } from "./read-cases.ts";
 import { type Timing, timeRuns } from "./timing.ts";
 
@@ -25,11 +26,14 @@ export async function measureReads(
     sql`SELECT job_id FROM jobs ORDER BY job_id LIMIT ${SAMPLE_JOBS}`,
   );
   const figures: ReadFigures[] = [];
-  for (const read of readCases(
-    handle,
-    days,
-    ids.map((row) => row.job_id),
-  )) {
+  for (const read of [
+    ...readCases(
+      handle,
+      days,
+      ids.map((row) => row.job_id),
+    ),
+    ...percentileReadCases(handle),
+  ]) {
     figures.push({
       key: read.key,
       label: read.label,

@@ -8,6 +8,7 @@ import {
   openAuditRecorder,
   type WriteOutcome,
 } from "@forusbots/queries";
+import { recordTimedJob } from "./timed-job.ts";
 import { percentile } from "./timing.ts";
 
 /** Bots writing at once through one recorder, each job after job, each call awaited. */
@@ -46,29 +47,8 @@ async function writeJobs(
   outcomes: WriteOutcome[],
 ): Promise<void> {
   for (let n = 0; n < JOBS_PER_WRITER; n++) {
-    const jobId = crypto.randomUUID();
-    const base = Date.UTC(2026, 0, 1) + n * 60_000;
-    const at = (seconds: number) => new Date(base + seconds * 1000);
-    const calls: (() => Promise<WriteOutcome>)[] = [
-      () => audit.acceptJob({ jobId, botId, at: at(0), meta: { n } }),
-      () => audit.startJob({ jobId, at: at(1) }),
-      ...["fetch", "transform", "deliver"].map(
-        (stageName, index) => () =>
-          audit.recordStage({
-            jobId,
-            stageName,
-            startedAt: at(2 + index),
-            endedAt: at(3 + index),
-            status: "succeed" as const,
-          }),
-      ),
-      () => audit.finishJob({ jobId, state: "succeeded", at: at(9) }),
-    ];
-    for (const call of calls) {
-      const started = performance.now();
-      outcomes.push(await call());
-      latencies.push(performance.now() - started);
-    }
+    const job = { botId, base: Date.UTC(2026, 0, 1) + n * 60_000, meta: { n } };
+    await recordTimedJob(audit, job, latencies, outcomes);
   }
 }
 

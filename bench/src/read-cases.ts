@@ -13,7 +13,15 @@ import { DATASET_END } from "./generate-jobs.ts";
 
 /** One read of the queries package and the plain SQL it is measured against. */
 export interface ReadCase {
-  key: "metrics" | "recent" | "stageSummary" | "jobDetail" | "timeSeriesDay" | "timeSeriesHour";
+  key:
+    | "metrics"
+    | "recent"
+    | "stageSummary"
+    | "jobDetail"
+    | "timeSeriesDay"
+    | "timeSeriesHour"
+    | "metricsPercentiles"
+    | "stageSummaryPercentiles";
   label: string;
   read: (run: number) => Promise<unknown>;
   baselineLabel: string;

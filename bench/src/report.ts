@@ -1,3 +1,4 @@
+import { formatLiveLoad, liveLoadJson } from "./live-load-report.ts";
 import type { BenchResult } from "./run-benchmark.ts";
 import type { Timing } from "./timing.ts";
 
@@ -36,6 +37,11 @@ export function summaryJson(result: BenchResult): Record<string, unknown> {
     drizzleKitMigrateNoopMs: p50(result.drizzleKitMigrateNoop),
     cliStatusMs: p50(result.cli.status),
     cliMetricsJsonMs: p50(result.cli.metricsJson),
+    metricsPercentilesP50Ms: p50(read("metricsPercentiles")?.timing),
+    metricsPercentilesPlainP50Ms: p50(read("metricsPercentiles")?.baseline),
+    stageSummaryPercentilesP50Ms: p50(read("stageSummaryPercentiles")?.timing),
+    stageSummaryPercentilesPlainP50Ms: p50(read("stageSummaryPercentiles")?.baseline),
+    ...liveLoadJson(result.liveLoad),
     cliMigrateNoopMs: p50(result.cli.migrateNoop),
     ingestToCopyRatio: round(ingestRowsPerSec / copyRowsPerSec, 3),
     ingestEventsPerSec: rowsPerSecond(batch.events, batch.milliseconds),
@@ -54,6 +60,7 @@ export function summaryJson(result: BenchResult): Record<string, unknown> {
     jobDetailPlainP50Ms: p50(read("jobDetail")?.baseline),
     timeSeriesDayP50Ms: p50(read("timeSeriesDay")?.timing),
     timeSeriesHourP50Ms: p50(read("timeSeriesHour")?.timing),
+    timeSeriesHourPlainP50Ms: p50(read("timeSeriesHour")?.baseline),
     migrateEmptyChainMs: Math.round(migrations.emptyChainMs),
     migrate0003DataMs: step("0003"),
     migrate0004DataMs: step("0004"),
@@ -75,6 +82,9 @@ export function summaryJson(result: BenchResult): Record<string, unknown> {
     pgliteRecentP50Ms: p50(readP50(pglite.reads, "recent")?.timing),
     pgliteStageSummaryP50Ms: p50(readP50(pglite.reads, "stageSummary")?.timing),
     pgliteJobDetailP50Ms: p50(readP50(pglite.reads, "jobDetail")?.timing),
+    pgliteRecentPlainP50Ms: p50(readP50(pglite.reads, "recent")?.baseline),
+    pgliteTimeSeriesHourP50Ms: p50(readP50(pglite.reads, "timeSeriesHour")?.timing),
+    pgliteTimeSeriesHourPlainP50Ms: p50(readP50(pglite.reads, "timeSeriesHour")?.baseline),
     load1Start: round(result.machine.load1),
     load1End: round(result.loadAtEnd),
     phaseLoads: result.phaseLoads.map(({ phase, load1 }) => ({ phase, load1: round(load1) })),
@@ -199,6 +209,8 @@ export function formatReport(result: BenchResult): string {
       ].map(([label, run]) => [label, String(run.eventsPerSec), ms(run.p50Ms), ms(run.p99Ms)]),
     ),
     `  durable vs direct: ${round(100 - result.recorder.lossPercent, 1)} % of its events/s, a loss of ${result.recorder.lossPercent} % (median of ${result.recorder.rounds} alternating rounds of ${result.recorder.eventsPerRun} events${result.recorder.lossPercent < 0 ? "; negative: the durable path was the faster" : ""}); spooled on a healthy database: ${result.recorder.spooled}`,
+    "",
+    formatLiveLoad(result.liveLoad),
     "",
     `PGlite in memory, ${result.options.pgliteJobs} jobs, loaded through writeEventBatches at ${rowsPerSecond(result.pglite.ingest.jobRows + result.pglite.ingest.stageRows, result.pglite.ingest.milliseconds)} rows/s (${result.pglite.ingest.rejected} rejected)`,
     table(readHeader, readRows(result.pglite.reads)),

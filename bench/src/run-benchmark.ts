@@ -10,6 +10,7 @@ import { type DatasetShape, generateJobs } from "./generate-jobs.ts";
 import { generatedJobEvents } from "./generated-job-events.ts";
 import { currentLoad, describeMachine, type MachineFigures } from "./machine.ts";
 import { type CliFigures, measureCli } from "./measure-cli.ts";
+import { type LiveLoadFigures, measureLiveLoad } from "./measure-live-load.ts";
 import { type MigrationFigures, measureMigrations } from "./measure-migrations.ts";
 import { timeDrizzleKitMigrateNoop, timeOurMigrateNoop } from "./measure-noop-migrate.ts";
 import { measurePglite, type PgliteFigures } from "./measure-pglite.ts";
@@ -52,6 +53,8 @@ export interface BenchResult {
   cli: CliFigures;
   /** A bot's recorder on a healthy database, with and without the spool. */
   recorder: RecorderFigures;
+  /** W recorders at once, with and without the rollup triggers, and beside an ingest. */
+  liveLoad: LiveLoadFigures;
   pglite: PgliteFigures;
 }
 
@@ -175,6 +178,20 @@ export async function runBenchmark(
     const recorder = await measureRecorder(recorderDb.target);
     await databases.dropAll();
 
+    progress(
+      `live load: ${options.liveWriters} recorders for ${options.liveSeconds} s, with and without the rollups, then beside an ingest`,
+    );
+    const withRollups = await databases.create("live_rollups");
+    const withoutRollups = await databases.create("live_plain");
+    await runMigrations(withRollups.target);
+    await runMigrations(withoutRollups.target);
+    const liveLoad = await measureLiveLoad(
+      { withRollups: withRollups.target, withoutRollups: withoutRollups.target },
+      shape,
+      { writers: options.liveWriters, seconds: options.liveSeconds, batchSize: options.batchSize },
+    );
+    await databases.dropAll();
+
     progress("migrations on an empty database and on the data set");
     const migrations = await measureMigrations(databases, shape);
     await databases.dropAll();
@@ -203,6 +220,7 @@ export async function runBenchmark(
       drizzleKitMigrateNoop,
       cli,
       recorder,
+      liveLoad,
       pglite,
     };
   } finally {

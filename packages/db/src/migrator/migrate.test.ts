@@ -24,6 +24,7 @@ describe("migrations on an empty database", () => {
       "0006_bot_job_hourly_hour_index",
       "0007_least_privilege_roles",
       "0008_name_length_limits",
+      "0009_static_rollup_triggers",
     ]);
     const first = await runMigrations(database.target);
     expect(first.applied).toEqual(tags);

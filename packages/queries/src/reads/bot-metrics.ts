@@ -1,14 +1,14 @@
 import type { AuditDb } from "@forusbots/db";
-import {
-  hourlyBotMetricColumns,
-  percentileOf,
-  plainBotMetricColumns,
-  secondsBetween,
-} from "@forusbots/db/metric-sql";
+import { hourlyBotMetricColumns, plainBotMetricColumns } from "@forusbots/db/metric-sql";
 import { botJobHourly, jobMetricsByBot, jobs } from "@forusbots/db/schema";
 import { and, eq, sql } from "drizzle-orm";
 import { withDatabaseErrors } from "../errors.ts";
 import { parseWith } from "../events/parse.ts";
+import {
+  type DurationPercentiles,
+  readBotPercentilesAllTime,
+  sortedPercentileColumns,
+} from "./duration-percentiles.ts";
 import { byteOrder, type RangeFilter, rangeConditions, rangeFilterSchema } from "./filters.ts";
 import { isOnWholeHours, type ReadOptions } from "./read-options.ts";
 import { nullableNumber } from "./sql-numbers.ts";
@@ -23,7 +23,10 @@ export interface BotMetrics {
   avgDurationSeconds: number | null;
   /** 100 × succeeded / (succeeded + failed); null when neither (canceled jobs are not failures). */
   successRate: number | null;
-  /** Null when none has a duration, or when percentiles were not asked for. */
+  /**
+   * Percentiles (percentile_cont) of `duration_ms`, the whole milliseconds the table stores and
+   * indexes, in seconds; null when none has a duration, or when percentiles were not asked for.
+   */
   p50DurationSeconds: number | null;
   p95DurationSeconds: number | null;
 }
@@ -32,13 +35,9 @@ export type BotMetricsFilter = RangeFilter;
 
 type BotCounts = Omit<BotMetrics, "p50DurationSeconds" | "p95DurationSeconds">;
 
-const durationPercentiles = () => {
-  const durationSeconds = secondsBetween(jobs.startedAt, jobs.finishedAt);
-  return {
-    p50: nullableNumber(percentileOf(0.5, durationSeconds)),
-    p95: nullableNumber(percentileOf(0.95, durationSeconds)),
-  };
-};
+/** Milliseconds as seconds: the division percentile_cont(…) / 1000.0 performs in SQL. */
+const inSeconds = (milliseconds: number | null | undefined): number | null =>
+  milliseconds === null || milliseconds === undefined ? null : milliseconds / 1000;
 
 /**
  * Per-bot metrics, ordered by bot id, for the jobs accepted in [from, to) (all jobs when the
@@ -47,8 +46,9 @@ const durationPercentiles = () => {
  * Counts, average and success rate come from the rollups when they can: the `job_metrics_by_bot`
  * view for all time, `bot_job_hourly` for a range on whole hours; the base table only for a range
  * that cuts an hour. All three use the same arithmetic, so the figures are equal to the last bit
- * whichever answers. Percentiles need every duration, so they always read `jobs`; pass
- * `{ percentiles: false }` when they are not shown.
+ * whichever answers. Percentiles over all time walk the `(bot_id, duration_ms)` index to the
+ * rows they need, counted by the rollup (duration-percentiles.ts); over a range they sort the
+ * range's durations. Pass `{ percentiles: false }` when they are not shown.
  */
 export async function getBotMetrics(
   db: AuditDb,
@@ -61,11 +61,14 @@ export async function getBotMetrics(
     if (options.percentiles === false || counts.length === 0) {
       return counts.map((row) => ({ ...row, p50DurationSeconds: null, p95DurationSeconds: null }));
     }
-    const percentiles = await readPercentiles(db, botId, range);
+    const percentiles =
+      range.from === undefined && range.to === undefined
+        ? await readBotPercentilesAllTime(db, botId)
+        : await readPercentiles(db, botId, range);
     return counts.map((row) => ({
       ...row,
-      p50DurationSeconds: percentiles.get(row.botId)?.p50 ?? null,
-      p95DurationSeconds: percentiles.get(row.botId)?.p95 ?? null,
+      p50DurationSeconds: inSeconds(percentiles.get(row.botId)?.p50),
+      p95DurationSeconds: inSeconds(percentiles.get(row.botId)?.p95),
     }));
   });
 }
@@ -131,13 +134,17 @@ function readCounts(
     .orderBy(byteOrder(jobs.botId));
 }
 
+/** Over a range: the range's durations, sorted (the index walk cannot skip the jobs outside it). */
 async function readPercentiles(
   db: AuditDb,
   botId: string | undefined,
   range: { from?: Date; to?: Date },
-): Promise<Map<string, { p50: number | null; p95: number | null }>> {
+): Promise<Map<string, DurationPercentiles>> {
   const rows = await db
-    .select({ botId: jobs.botId, ...durationPercentiles() })
+    .select({
+      botId: jobs.botId,
+      ...sortedPercentileColumns(jobs.durationMs),
+    })
     .from(jobs)
     .where(and(jobConditions(botId, range), sql`${jobs.durationMs} IS NOT NULL`))
     .groupBy(jobs.botId);

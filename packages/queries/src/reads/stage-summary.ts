@@ -1,5 +1,5 @@
 import type { AuditDb } from "@forusbots/db";
-import { percentileOf, plainStageSummaryColumns } from "@forusbots/db/metric-sql";
+import { plainStageSummaryColumns } from "@forusbots/db/metric-sql";
 import { jobStageSummary, jobStages, jobs } from "@forusbots/db/schema";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
@@ -7,6 +7,11 @@ import { isOrderedRange } from "../contract/index.ts";
 import { withDatabaseErrors } from "../errors.ts";
 import { stageNameSchema } from "../events/fields.ts";
 import { parseWith } from "../events/parse.ts";
+import {
+  type DurationPercentiles,
+  readStagePercentilesAllTime,
+  sortedPercentileColumns,
+} from "./duration-percentiles.ts";
 import { byteOrder, RANGE_ORDER_ISSUE, rangeConditions, rangeShape } from "./filters.ts";
 import type { ReadOptions } from "./read-options.ts";
 import { nullableNumber } from "./sql-numbers.ts";
@@ -36,7 +41,9 @@ export type StageSummaryFilter = z.input<typeof stageSummaryFilterSchema>;
  * Per stage name, ordered by name. Runs, failures and the average come from the
  * `job_stage_summary` view (the `stage_totals` rollup) when no bot or range narrows them, and from
  * `job_stages` otherwise, with the same arithmetic. Percentiles interpolate (percentile_cont) over
- * duration_ms and always read `job_stages`; pass `{ percentiles: false }` when they are not shown.
+ * duration_ms: over all stages' whole history they walk the `(stage_name, duration_ms)` index to
+ * the rows they need, counted by `stage_totals` (duration-percentiles.ts); narrowed, they sort the
+ * matching durations. Pass `{ percentiles: false }` when they are not shown.
  */
 export async function getStageSummary(
   db: AuditDb,
@@ -49,19 +56,10 @@ export async function getStageSummary(
     if (options.percentiles === false || counts.length === 0) {
       return counts.map((row) => ({ ...row, p50DurationMs: null, p95DurationMs: null }));
     }
-    const percentiles = new Map(
-      (
-        await db
-          .select({
-            stageName: jobStages.stageName,
-            p50: nullableNumber(percentileOf(0.5, jobStages.durationMs)),
-            p95: nullableNumber(percentileOf(0.95, jobStages.durationMs)),
-          })
-          .from(jobStages)
-          .where(and(stageConditions(db, parsed), sql`${jobStages.durationMs} IS NOT NULL`))
-          .groupBy(jobStages.stageName)
-      ).map((row) => [row.stageName, row]),
-    );
+    const percentiles =
+      parsed.botId === undefined && parsed.from === undefined && parsed.to === undefined
+        ? await readStagePercentilesAllTime(db, parsed.stageName)
+        : await readPercentiles(db, parsed);
     return counts.map((row) => ({
       ...row,
       p50DurationMs: percentiles.get(row.stageName)?.p50 ?? null,
@@ -71,6 +69,22 @@ export async function getStageSummary(
 }
 
 type ParsedFilter = z.output<typeof stageSummaryFilterSchema>;
+
+/** Narrowed by bot or range: the matching durations, sorted (the index walk cannot skip the rest). */
+async function readPercentiles(
+  db: AuditDb,
+  filter: ParsedFilter,
+): Promise<Map<string, DurationPercentiles>> {
+  const rows = await db
+    .select({
+      stageName: jobStages.stageName,
+      ...sortedPercentileColumns(jobStages.durationMs),
+    })
+    .from(jobStages)
+    .where(and(stageConditions(db, filter), sql`${jobStages.durationMs} IS NOT NULL`))
+    .groupBy(jobStages.stageName);
+  return new Map(rows.map((row) => [row.stageName, row]));
+}
 type StageCounts = Omit<StageSummary, "p50DurationMs" | "p95DurationMs">;
 
 function readCounts(db: AuditDb, filter: ParsedFilter): Promise<StageCounts[]> {

@@ -1,0 +1,161 @@
+import { type DatabaseHandle, type DatabaseTarget, openDatabase } from "@forusbots/db";
+import { ROLLUP_TRIGGER_FUNCTIONS } from "@forusbots/db/schema";
+import { createAuditRecorder, type WriteOutcome } from "@forusbots/queries";
+import { sql } from "drizzle-orm";
+import { ingestThroughBatches } from "./batch-ingest.ts";
+import type { DatasetShape } from "./generate-jobs.ts";
+import type { LivePathRun } from "./measure-recorder.ts";
+import { recordTimedJob } from "./timed-job.ts";
+import { percentile } from "./timing.ts";
+
+/** Bots the live writers record for: a handful, so that writers share rollup rows. */
+const LIVE_BOTS = 5;
+/** Batches an ingest sends between two looks at whether the live run is over. */
+const INGEST_BATCHES_PER_ROUND = 20;
+
+export interface LiveLoadOptions {
+  writers: number;
+  seconds: number;
+  batchSize: number;
+}
+
+export interface LiveLoadRun extends LivePathRun {
+  /** Calls that did not answer "stored": 0 when every event of every job was written. */
+  notStored: number;
+}
+
+export interface LiveLoadFigures {
+  writers: number;
+  seconds: number;
+  bots: number;
+  /** The rollup triggers in place, as migrated. */
+  withRollups: LiveLoadRun;
+  /** The same on a database whose rollup trigger functions (and so triggers) were dropped. */
+  withoutRollups: LiveLoadRun;
+  /** With the rollups, while `writeEventBatches` ingests into the same database. */
+  besideIngest: LiveLoadRun & { ingestEvents: number };
+  /** withRollups ÷ withoutRollups, in %: what the rollup triggers leave of the live path. */
+  rollupsKeepPercent: number;
+}
+
+/**
+ * One writer: its own connection and recorder, as a bot process has, recording whole jobs
+ * (accept, start, three stages, finish; every call timed and awaited) until `deadline`.
+ */
+async function recordUntil(
+  handle: DatabaseHandle,
+  writer: number,
+  deadline: number,
+  latencies: number[],
+  outcomes: WriteOutcome[],
+): Promise<void> {
+  const audit = createAuditRecorder(handle.db, { enabled: true });
+  const botId = `live-bot-${writer % LIVE_BOTS}`;
+  for (let n = 0; performance.now() < deadline; n++) {
+    await recordTimedJob(
+      audit,
+      { botId, base: Date.now(), meta: { writer, n } },
+      latencies,
+      outcomes,
+    );
+  }
+}
+
+/** W writers on W connections for `seconds`; events/s and per-call latency over all of them. */
+async function runWriters(target: DatabaseTarget, options: LiveLoadOptions): Promise<LiveLoadRun> {
+  const handles = await Promise.all(
+    Array.from({ length: options.writers }, () => openDatabase(target, { maxConnections: 1 })),
+  );
+  try {
+    const latencies: number[] = [];
+    const outcomes: WriteOutcome[] = [];
+    const started = performance.now();
+    const deadline = started + options.seconds * 1000;
+    await Promise.all(
+      handles.map((handle, writer) => recordUntil(handle, writer, deadline, latencies, outcomes)),
+    );
+    const milliseconds = performance.now() - started;
+    return {
+      events: latencies.length,
+      milliseconds,
+      eventsPerSec: Math.round(latencies.length / (milliseconds / 1000)),
+      p50Ms: percentile(latencies, 0.5),
+      p99Ms: percentile(latencies, 0.99),
+      notStored: outcomes.filter((outcome) => outcome !== "stored").length,
+    };
+  } finally {
+    await Promise.all(handles.map((handle) => handle.close()));
+  }
+}
+
+/** Drops the rollup trigger functions, and with them (CASCADE) the triggers that call them. */
+async function dropRollupTriggers(target: DatabaseTarget): Promise<void> {
+  const handle = await openDatabase(target);
+  try {
+    for (const name of ROLLUP_TRIGGER_FUNCTIONS) {
+      await handle.query(sql`DROP FUNCTION ${sql.identifier(name)}() CASCADE`);
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * An ingest (`writeEventBatches`, as `forus-audit ingest` sends a file) into the same database,
+ * round after round of new jobs until `running()` says the live run is over.
+ */
+async function ingestWhile(
+  target: DatabaseTarget,
+  shape: DatasetShape,
+  batchSize: number,
+  running: () => boolean,
+): Promise<number> {
+  const handle = await openDatabase(target);
+  let events = 0;
+  try {
+    for (let round = 0; running(); round++) {
+      const result = await ingestThroughBatches(
+        handle.db,
+        { ...shape, seed: shape.seed + round + 1 },
+        batchSize,
+        INGEST_BATCHES_PER_ROUND,
+      );
+      events += result.events;
+    }
+    return events;
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * The live write path under load: W recorders for a fixed time on a database with the rollup
+ * triggers, on one without them (same run, separate databases, the same writers), and again with
+ * them beside a running ingest. `withRollups` and `withoutRollups` are migrated databases of the
+ * caller's; the ingest goes into `withRollups` after its own run.
+ */
+export async function measureLiveLoad(
+  databases: { withRollups: DatabaseTarget; withoutRollups: DatabaseTarget },
+  shape: DatasetShape,
+  options: LiveLoadOptions,
+): Promise<LiveLoadFigures> {
+  await dropRollupTriggers(databases.withoutRollups);
+  const withoutRollups = await runWriters(databases.withoutRollups, options);
+  const withRollups = await runWriters(databases.withRollups, options);
+  let live = true;
+  const ingest = ingestWhile(databases.withRollups, shape, options.batchSize, () => live);
+  const besideIngest = await runWriters(databases.withRollups, options).finally(() => {
+    live = false;
+  });
+  const ingestEvents = await ingest;
+  return {
+    writers: options.writers,
+    seconds: options.seconds,
+    bots: LIVE_BOTS,
+    withRollups,
+    withoutRollups,
+    besideIngest: { ...besideIngest, ingestEvents },
+    rollupsKeepPercent:
+      Math.round((1000 * withRollups.eventsPerSec) / withoutRollups.eventsPerSec) / 10,
+  };
+}

@@ -1,0 +1,116 @@
+import { sql } from "drizzle-orm";
+import { describe, expect, inject, it } from "vitest";
+import type { DatabaseHandle } from "../client/handle.ts";
+import { useTestDatabase } from "../testing/index.ts";
+
+const onPostgres = inject("auditTestDatabase").engine === "postgres";
+
+/**
+ * Every rollup row (zero rows left by updates and deletes aside) that differs from the same figures
+ * aggregated over the base tables, in either direction, with every counter and sum compared.
+ */
+const rollupMismatches = sql`
+  WITH plain_totals AS (
+    SELECT bot_id, count(*) FILTER (WHERE state = 'queued')::int AS queued, count(*) FILTER (WHERE state = 'running')::int AS running,
+           count(*) FILTER (WHERE state = 'succeeded')::int AS succeeded, count(*) FILTER (WHERE state = 'failed')::int AS failed,
+           count(*) FILTER (WHERE state = 'canceled')::int AS canceled, count(finished_at - started_at)::int AS timed,
+           coalesce(sum(EXTRACT(EPOCH FROM (finished_at - started_at))), 0) AS seconds
+    FROM jobs GROUP BY bot_id),
+  rolled_totals AS (
+    SELECT bot_id, queued_jobs, running_jobs, succeeded_jobs, failed_jobs, canceled_jobs, timed_jobs, duration_seconds_sum
+    FROM bot_job_totals WHERE queued_jobs + running_jobs + succeeded_jobs + failed_jobs + canceled_jobs > 0),
+  plain_hourly AS (
+    SELECT bot_id, date_trunc('hour', accepted_at, 'UTC') AS hour,
+           count(*) FILTER (WHERE state = 'queued')::int AS queued, count(*) FILTER (WHERE state = 'running')::int AS running,
+           count(*) FILTER (WHERE state = 'succeeded')::int AS succeeded, count(*) FILTER (WHERE state = 'failed')::int AS failed,
+           count(*) FILTER (WHERE state = 'canceled')::int AS canceled, count(finished_at - started_at)::int AS timed,
+           coalesce(sum(EXTRACT(EPOCH FROM (finished_at - started_at))), 0) AS seconds
+    FROM jobs GROUP BY 1, 2),
+  rolled_hourly AS (
+    SELECT bot_id, hour, queued_jobs, running_jobs, succeeded_jobs, failed_jobs, canceled_jobs, timed_jobs, duration_seconds_sum
+    FROM bot_job_hourly WHERE queued_jobs + running_jobs + succeeded_jobs + failed_jobs + canceled_jobs > 0),
+  plain_stages AS (
+    SELECT stage_name, count(*)::int AS runs, count(*) FILTER (WHERE status = 'fail')::int AS failed,
+           count(duration_ms)::int AS timed, coalesce(sum(duration_ms), 0)::bigint AS ms
+    FROM job_stages GROUP BY stage_name),
+  rolled_stages AS (
+    SELECT stage_name, total_runs, failed_runs, timed_runs, duration_ms_sum FROM stage_totals WHERE total_runs > 0)
+  SELECT (SELECT count(*) FROM ((TABLE plain_totals EXCEPT TABLE rolled_totals) UNION ALL (TABLE rolled_totals EXCEPT TABLE plain_totals)) d)::int AS totals,
+         (SELECT count(*) FROM ((TABLE plain_hourly EXCEPT TABLE rolled_hourly) UNION ALL (TABLE rolled_hourly EXCEPT TABLE plain_hourly)) d)::int AS hourly,
+         (SELECT count(*) FROM ((TABLE plain_stages EXCEPT TABLE rolled_stages) UNION ALL (TABLE rolled_stages EXCEPT TABLE plain_stages)) d)::int AS stages`;
+
+const WRITERS = 8;
+const JOBS_PER_WRITER = 40;
+/** Few bots and hours (and three stage names), so that every writer hits the same rollup rows. */
+const BOTS = 3;
+
+/**
+ * One writer on its own connection: whole jobs as the recorder writes them (accept, start, stages,
+ * finish, each its own transaction), some moved to another bot or hour, some deleted afterwards.
+ */
+async function writeJobs(handle: DatabaseHandle, writer: number): Promise<void> {
+  for (let n = 0; n < JOBS_PER_WRITER; n++) {
+    const jobId = `00000000-0000-4000-8000-${String(writer * 1000 + n).padStart(12, "0")}`;
+    const bot = `bot-${(writer + n) % BOTS}`;
+    // Two hours, with sub-millisecond times so the exact sums are tested beyond whole seconds.
+    const accepted = new Date(Date.UTC(2026, 0, 1, n % 2, 59, 58) + writer).toISOString();
+    await handle.query(
+      sql`INSERT INTO jobs (job_id, bot_id, accepted_at) VALUES (${jobId}, ${bot}, ${accepted})`,
+    );
+    await handle.query(sql`UPDATE jobs SET state = 'running', started_at = accepted_at + interval '0.000250 s'
+      WHERE job_id = ${jobId}`);
+    await handle.query(sql`
+      INSERT INTO job_stages (job_id, stage_name, started_at, ended_at, status)
+      SELECT ${jobId}, name, now(), now() + (ord * interval '7 ms'), CASE WHEN ord = 3 AND ${n % 4} = 0 THEN 'fail' ELSE 'succeed' END
+      FROM (VALUES ('fetch', 1), ('parse', 2), ('deliver', 3)) AS s(name, ord)`);
+    const state = n % 4 === 0 ? "failed" : "succeeded";
+    await handle.query(sql`UPDATE jobs SET state = ${state},
+      finished_at = started_at + ((${n} * 1013) * interval '1 ms') + interval '0.000007 s'
+      WHERE job_id = ${jobId}`);
+    if (n % 5 === 0) {
+      await handle.query(sql`UPDATE jobs SET bot_id = ${`bot-${(writer + n + 1) % BOTS}`},
+        accepted_at = accepted_at + interval '1 hour', started_at = started_at + interval '1 hour',
+        finished_at = finished_at + interval '1 hour' WHERE job_id = ${jobId}`);
+    }
+    if (n % 7 === 0) await handle.query(sql`DELETE FROM jobs WHERE job_id = ${jobId}`);
+    if (n % 6 === 0) {
+      await handle.query(
+        sql`DELETE FROM job_stages WHERE job_id = ${jobId} AND stage_name = 'parse'`,
+      );
+    }
+  }
+}
+
+describe.skipIf(!onPostgres)("rollups under concurrent writers (PostgreSQL)", () => {
+  const context = useTestDatabase();
+
+  it("stay exactly equal to the plain aggregates when writers on separate connections touch the same rows", async () => {
+    const handles = await Promise.all(
+      Array.from({ length: WRITERS }, () => context.database.open({ maxConnections: 1 })),
+    );
+    try {
+      // The writers really overlap: each is a separate session, all started before any finishes.
+      const sessions = await Promise.all(
+        handles.map((handle) => handle.query<{ pid: number }>(sql`SELECT pg_backend_pid() AS pid`)),
+      );
+      expect(new Set(sessions.map(([row]) => row?.pid)).size).toBe(WRITERS);
+      await Promise.all(handles.map((handle, writer) => writeJobs(handle, writer)));
+    } finally {
+      await Promise.all(handles.map((handle) => handle.close()));
+    }
+    const [counts] = await context.handle.query<{ jobs: number; stages: number }>(
+      sql`SELECT (SELECT count(*) FROM jobs)::int AS jobs, (SELECT count(*) FROM job_stages)::int AS stages`,
+    );
+    // 40 jobs a writer, those with n % 7 = 0 (n = 0, 7, …, 35: 6) deleted: 34 left, 3 stages each,
+    // less 'parse' of the jobs with n % 6 = 0 that are left (6, 12, 18, 24, 30, 36: 6).
+    expect(counts).toEqual({ jobs: WRITERS * 34, stages: WRITERS * (34 * 3 - 6) });
+    expect(await context.handle.query(rollupMismatches)).toEqual([
+      { totals: 0, hourly: 0, stages: 0 },
+    ]);
+    // A nonempty comparison: the rollups hold what was written, not two empty sides.
+    const [rolled] = await context.handle.query<{ jobs: number }>(
+      sql`SELECT sum(succeeded_jobs + failed_jobs)::int AS jobs FROM bot_job_totals`,
+    );
+    expect(rolled?.jobs).toBe(WRITERS * 34);
+  });
+});

@@ -1,0 +1,150 @@
+import { type SQL, sql } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createRandom } from "../seeded-random.ts";
+import { useAuditDatabase } from "../testing/audit-database.ts";
+import { getBotMetrics } from "./bot-metrics.ts";
+import { getStageSummary } from "./stage-summary.ts";
+
+const context = useAuditDatabase();
+
+const START = Date.UTC(2026, 2, 1);
+const HOUR_MS = 3_600_000;
+const STAGE_NAMES = ["fetch", "parse", "deliver", "notify"];
+
+/**
+ * Random jobs over 48 hours: bots of very different sizes (one timed job, two, a few hundred),
+ * durations with many ties (whole seconds) and sub-millisecond parts, jobs without a duration;
+ * stages with the same variety, one stage name never ended.
+ */
+beforeAll(async () => {
+  const random = createRandom(20261202);
+  const jobRows: SQL[] = [];
+  const stageRows: SQL[] = [];
+  const bots = [
+    { botId: "one", jobs: 1 },
+    { botId: "two", jobs: 2 },
+    { botId: "many", jobs: 400 },
+    { botId: "ties", jobs: 150 },
+    { botId: "untimed", jobs: 5 },
+  ];
+  for (const { botId, jobs } of bots) {
+    for (let n = 0; n < jobs; n++) {
+      const jobId = random.uuid();
+      const accepted = START + random.int(0, 48 * HOUR_MS - 1);
+      const timed = botId !== "untimed" && (jobs <= 2 || random.chance(0.85));
+      const duration =
+        botId === "ties" ? random.int(1, 5) * 1000 : random.int(0, 90_000) + random.next();
+      const iso = (ms: number) => new Date(ms).toISOString();
+      // Microseconds beyond the millisecond: written as a fraction of a second in SQL.
+      const finished = timed
+        ? sql`${iso(accepted)}::timestamptz + ${duration / 1000} * interval '1 second'`
+        : sql`NULL`;
+      jobRows.push(
+        sql`(${jobId}::uuid, ${botId}, ${timed ? "succeeded" : "running"}, ${iso(accepted)}::timestamptz, ${iso(accepted)}::timestamptz, ${finished})`,
+      );
+      for (const stageName of STAGE_NAMES.slice(0, random.int(1, 4))) {
+        const ended = stageName !== "notify" && random.chance(0.9);
+        const ms = stageName === "parse" ? random.int(0, 3) : random.int(0, 20_000);
+        stageRows.push(
+          sql`(${jobId}::uuid, ${stageName}, ${iso(accepted)}::timestamptz, ${ended ? sql`${iso(accepted + ms)}::timestamptz` : sql`NULL`}, 'succeed')`,
+        );
+      }
+    }
+  }
+  await context.handle.query(sql`
+    INSERT INTO jobs (job_id, bot_id, state, accepted_at, started_at, finished_at)
+    VALUES ${sql.join(jobRows, sql`, `)}`);
+  await context.handle.query(sql`
+    INSERT INTO job_stages (job_id, stage_name, started_at, ended_at, status)
+    VALUES ${sql.join(stageRows, sql`, `)}`);
+});
+
+type Expected = {
+  key: string;
+  p50: number | null;
+  p95: number | null;
+};
+
+/** percentile_cont over the base table, grouped by `key`, as PostgreSQL itself computes it. */
+const percentilesOverBaseTable = (statement: SQL) =>
+  context.handle.query<Expected>(sql`SELECT * FROM (${statement}) AS r ORDER BY key COLLATE "C"`);
+
+const botReference = (where: SQL) =>
+  percentilesOverBaseTable(sql`
+    SELECT bot_id AS key,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY duration_ms) / 1000.0 AS p50,
+           percentile_cont(0.95) WITHIN GROUP (ORDER BY duration_ms) / 1000.0 AS p95
+    FROM jobs WHERE ${where} GROUP BY bot_id`);
+
+const stageReference = (where: SQL) =>
+  percentilesOverBaseTable(sql`
+    SELECT stage_name AS key,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY duration_ms) AS p50,
+           percentile_cont(0.95) WITHIN GROUP (ORDER BY duration_ms) AS p95
+    FROM job_stages WHERE ${where} GROUP BY stage_name`);
+
+const botFigures = async (filter: Parameters<typeof getBotMetrics>[1]) =>
+  (await getBotMetrics(context.db, filter)).map((row) => ({
+    key: row.botId,
+    p50: row.p50DurationSeconds,
+    p95: row.p95DurationSeconds,
+  }));
+
+const stageFigures = async (filter: Parameters<typeof getStageSummary>[1]) =>
+  (await getStageSummary(context.db, filter)).map((row) => ({
+    key: row.stageName,
+    p50: row.p50DurationMs,
+    p95: row.p95DurationMs,
+  }));
+
+const untimed = (key: string) => ({ key, p50: null, p95: null });
+
+describe("percentiles equal percentile_cont over the base table, on random data", () => {
+  it("per bot, all time (the index walk), including bots of one and two timed jobs", async () => {
+    const expected = await botReference(sql`duration_ms IS NOT NULL`);
+    expect(expected.map((row) => row.key)).toEqual(["many", "one", "ties", "two"]);
+    expect(await botFigures({})).toEqual([...expected, untimed("untimed")]);
+    expect(await botFigures({ botId: "ties" })).toEqual(
+      expected.filter((row) => row.key === "ties"),
+    );
+  });
+
+  it("per stage, all time (the index walk), a stage never ended having none", async () => {
+    const expected = await stageReference(sql`duration_ms IS NOT NULL`);
+    expect(await stageFigures({})).toEqual(
+      [...expected, untimed("notify")].sort((a, b) => (a.key < b.key ? -1 : 1)),
+    );
+    expect(await stageFigures({ stageName: "parse" })).toEqual(
+      expected.filter((row) => row.key === "parse"),
+    );
+  });
+
+  it("over a range on whole hours and over a range that cuts hours", async () => {
+    for (const [from, to] of [
+      [START + 5 * HOUR_MS, START + 29 * HOUR_MS],
+      [START + 5 * HOUR_MS + 1234, START + 29 * HOUR_MS - 98_765],
+    ] as const) {
+      const range = { from: new Date(from), to: new Date(to) };
+      const inRange = (column: SQL) =>
+        sql`${column} >= ${range.from.toISOString()} AND ${column} < ${range.to.toISOString()}`;
+      const bots = await botReference(
+        sql`duration_ms IS NOT NULL AND ${inRange(sql`accepted_at`)}`,
+      );
+      const botRows = await botFigures(range);
+      expect(botRows.filter((row) => row.p50 !== null)).toEqual(bots);
+      const stages = await stageReference(
+        sql`duration_ms IS NOT NULL AND ${inRange(sql`started_at`)}`,
+      );
+      const stageRows = await stageFigures(range);
+      expect(stageRows.filter((row) => row.p50 !== null)).toEqual(stages);
+    }
+  });
+
+  it("of one bot's stages", async () => {
+    const expected = await stageReference(
+      sql`duration_ms IS NOT NULL AND job_id IN (SELECT job_id FROM jobs WHERE bot_id = 'many')`,
+    );
+    const rows = await stageFigures({ botId: "many" });
+    expect(rows.filter((row) => row.p50 !== null)).toEqual(expected);
+  });
+});

@@ -7,8 +7,8 @@ import { getMigrationStatus } from "../migrator/plan.ts";
 import { trackingTableExists } from "../migrator/tracking.ts";
 import { openDatabaseForTest } from "../testing/index.ts";
 import { runLegacyScript } from "../testing/legacy-variants.ts";
-import { checkDrift } from "./check-drift.ts";
 import { adoptLegacyDatabase } from "./adopt.ts";
+import { checkDrift } from "./check-drift.ts";
 
 const LEGACY_SCRIPTS = [
   "001_init.sql",
@@ -17,7 +17,6 @@ const LEGACY_SCRIPTS = [
   "005_ms_durations.sql",
   "006_job_stages_dedupe.sql",
 ];
-
 
 const JOB_A = "00000000-0000-4000-8000-00000000000a";
 const JOB_B = "00000000-0000-4000-8000-00000000000b";

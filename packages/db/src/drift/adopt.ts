@@ -39,7 +39,7 @@ export interface AdoptOptions extends LockOptions {
 }
 
 const describeViolation = (violation: RowViolation): string =>
-  `${violation.count} row(s) of ${violation.table} break ${violation.rule}: ${violation.table === "jobs" ? "job_id" : "id"} ${violation.keys.join(", ")}${violation.count > violation.keys.length ? ", …" : ""}`;
+  `${violation.count} row(s) of ${violation.table} break ${violation.rule}: ${violation.keyLabel} ${violation.keys.join(", ")}${violation.count > violation.keys.length ? ", …" : ""}`;
 
 /** The tracking rows of the baseline and the kept objects: one statement, run last. */
 function recordAdoption(files: MigrationFile[], kept: KeptObject[]): SQL {

@@ -97,7 +97,6 @@ describe("adopting a database built to the seed's wording (VARCHAR, PostgreSQL's
         expect(statements).toContain(expected);
       }
       for (const statement of dryRun.statements) expect(statement.why).not.toBe("");
-      console.log(dryRun.statements.map((s) => `-- ${s.why}\n${s.sql};`).join("\n"), dryRun.kept);
 
       const adopted = await adoptLegacyDatabase(handle);
       expect(adopted.recorded).toEqual(tags.slice(0, 5));
@@ -108,6 +107,186 @@ describe("adopting a database built to the seed's wording (VARCHAR, PostgreSQL's
       expect(await readJobs(handle)).toEqual(jobs);
       expect(await readStages(handle)).toEqual(stages);
       await migrateCheckAndRoundTrip(handle, "0004_job_stages_dedupe");
+      expect(await readJobs(handle)).toEqual(jobs);
+      expect(await readStages(handle)).toEqual(stages);
+    },
+    TIMEOUT_MS,
+  );
+});
+
+describe("adopting a database stopped after 003, with duplicate stages", () => {
+  it(
+    "records 0000-0002, names the duplicates 0004 will remove, and migrate keeps the earliest of each",
+    async () => {
+      const handle = await legacyDatabase("stopped-after-003");
+      await handle.query(sql`
+        INSERT INTO jobs (job_id, bot_id, state, accepted_at, started_at, finished_at)
+        VALUES (${JOB_A}, 'invoice-bot', 'succeeded', '2026-01-01T10:00:00Z', '2026-01-01T10:00:01Z', '2026-01-01T10:00:04Z'),
+               (${JOB_B}, 'invoice-bot', 'failed', '2026-01-01T11:00:00Z', '2026-01-01T11:00:01Z', '2026-01-01T11:00:02Z')`);
+      // Ids 1-5 in this order: 2 repeats 1, and 4 repeats 3 (same job, stage and start).
+      await handle.query(sql`
+        INSERT INTO job_stages (job_id, stage_name, started_at, ended_at, status)
+        VALUES (${JOB_A}, 'login', '2026-01-01T10:00:01Z', '2026-01-01T10:00:02Z', 'succeed'),
+               (${JOB_A}, 'login', '2026-01-01T10:00:01Z', '2026-01-01T10:00:02Z', 'succeed'),
+               (${JOB_A}, 'submit', '2026-01-01T10:00:02Z', '2026-01-01T10:00:04Z', 'succeed'),
+               (${JOB_A}, 'submit', '2026-01-01T10:00:02Z', '2026-01-01T10:00:03Z', 'succeed'),
+               (${JOB_B}, 'login', '2026-01-01T11:00:01Z', '2026-01-01T11:00:02Z', 'fail')`);
+      const jobs = await readJobs(handle);
+      const stages = await readStages(handle);
+
+      const adopted = await adoptLegacyDatabase(handle);
+      expect(adopted.baseline).toBe("0002_alias_views");
+      expect(adopted.recorded).toEqual(tags.slice(0, 3));
+      expect(adopted.notices).toEqual([
+        "2 stage row(s) repeat an earlier row's (job_id, stage_name, started_at): migrate's 0004_job_stages_dedupe (the seed's 006) deletes them, keeping the earliest of each; ids 2, 4",
+      ]);
+      expect(adopted.statements.map((statement) => statement.sql)).toContain(
+        'ALTER TABLE public."jobs" RENAME CONSTRAINT "pk_jobs" TO "jobs_pkey"',
+      );
+      expect(adopted.rowCounts.after).toEqual({ jobs: 2, job_stages: 5 });
+      expect(await readJobs(handle)).toEqual(jobs);
+      expect(await readStages(handle)).toEqual(stages);
+
+      await migrateCheckAndRoundTrip(handle, "0002_alias_views");
+      expect(await readJobs(handle)).toEqual(jobs);
+      // 0004 removed ids 2 and 4 and nothing else.
+      expect(await readStages(handle)).toEqual(
+        stages.filter((stage) => stage.id !== 2 && stage.id !== 4),
+      );
+    },
+    TIMEOUT_MS,
+  );
+});
+
+describe("adopting a database an operator added indexes, views and a table to", () => {
+  const insertRows = async (handle: DatabaseHandle) => {
+    await handle.query(sql`
+      INSERT INTO jobs (job_id, bot_id, state, accepted_at, started_at, finished_at, error_message)
+      VALUES (${JOB_A}, 'invoice-bot', 'failed', '2026-01-01T10:00:00Z', '2026-01-01T10:00:01Z', '2026-01-01T10:00:04Z', 'submit refused')`);
+    await handle.query(sql`
+      INSERT INTO job_stages (job_id, stage_name, started_at, ended_at, status)
+      VALUES (${JOB_A}, 'login', '2026-01-01T10:00:01Z', '2026-01-01T10:00:02Z', 'succeed'),
+             (${JOB_A}, 'submit', '2026-01-01T10:00:02Z', '2026-01-01T10:00:04Z', 'fail')`);
+  };
+
+  it(
+    "keeps and lists every operator object, takes over the unique index as our stage key, and check finds no drift",
+    async () => {
+      const handle = await legacyDatabase("operator-additions");
+      await insertRows(handle);
+      const jobs = await readJobs(handle);
+      const stages = await readStages(handle);
+
+      const adopted = await adoptLegacyDatabase(handle);
+      expect(adopted.baseline).toBe("0004_job_stages_dedupe");
+      expect(adopted.kept.map((object) => `${object.kind} ${object.name}`).sort()).toEqual([
+        "index idx_job_stages_failed",
+        "index idx_jobs_finished_at",
+        "sequence migrations_log_id_seq",
+        "table migrations_log",
+        // 003's aliases under their own names, and the 002 views they read (which are not ours:
+        // other columns), moved aside so the aliases read what they read.
+        "view bots_summary",
+        "view failed_jobs_last_day",
+        "view job_metrics_by_bot_legacy",
+        "view job_stage_summary_legacy",
+        "view jobs_last_100",
+        "view recent_jobs_legacy",
+        "view stages_summary",
+      ]);
+      const statements = adopted.statements.map((statement) => statement.sql);
+      expect(statements).toContain(
+        'ALTER TABLE public."job_stages" ADD CONSTRAINT "uq_job_stages_job_id_stage_name_started_at" UNIQUE USING INDEX "idx_job_stages_job_id_stage_name_started_at"',
+      );
+      expect(statements).toContain(
+        'ALTER INDEX public."jobs_bot_id_state_accepted_at_idx" RENAME TO "idx_jobs_bot_id_state_accepted_at"',
+      );
+      expect(statements.filter((statement) => /^DROP INDEX/.test(statement))).toEqual([]);
+      expect(await readJobs(handle)).toEqual(jobs);
+      expect(await readStages(handle)).toEqual(stages);
+      // The operator's view still answers, from the rows as they were.
+      expect(await handle.query(sql`SELECT job_id, bot_id FROM jobs_last_100`)).toEqual([
+        { job_id: JOB_A, bot_id: "invoice-bot" },
+      ]);
+      expect(await handle.query(sql`SELECT count(*)::int AS n FROM migrations_log`)).toEqual([
+        { n: 5 },
+      ]);
+
+      await migrateCheckAndRoundTrip(handle, "0004_job_stages_dedupe");
+      expect(await readJobs(handle)).toEqual(jobs);
+      expect(await readStages(handle)).toEqual(stages);
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    "with --drop-operator-objects drops the indexes and views that are none of ours, never the table",
+    async () => {
+      const handle = await legacyDatabase("operator-additions");
+      await insertRows(handle);
+      const adopted = await adoptLegacyDatabase(handle, { dropOperatorObjects: true });
+      expect(adopted.kept.map((object) => `${object.kind} ${object.name}`).sort()).toEqual([
+        "sequence migrations_log_id_seq",
+        "table migrations_log",
+      ]);
+      const views = await handle.query<{ name: string }>(sql`
+        SELECT table_name AS name FROM information_schema.views WHERE table_schema = 'public' ORDER BY 1`);
+      expect(views.map((view) => view.name)).toEqual([
+        "bot_metrics",
+        "job_metrics_by_bot",
+        "job_stage_summary",
+        "latest_jobs",
+        "recent_jobs",
+        "stage_metrics",
+      ]);
+      const indexes = await handle.query<{ name: string }>(sql`
+        SELECT indexname AS name FROM pg_indexes WHERE schemaname = 'public' AND indexname IN ('idx_jobs_finished_at', 'idx_job_stages_failed')`);
+      expect(indexes).toEqual([]);
+      await migrateCheckAndRoundTrip(handle, "0004_job_stages_dedupe");
+    },
+    TIMEOUT_MS,
+  );
+});
+
+describe("adopting a database whose rows break rules our migrations add", () => {
+  it(
+    "names each broken rule with its rows and how many, and changes nothing",
+    async () => {
+      const handle = await legacyDatabase("rule-violations");
+      const JOB_D = "00000000-0000-4000-8000-00000000000d";
+      // A is valid; B is 'paused' (not a state of ours, and running without a finish time);
+      // C has no bot; D is 'done'. Stage 2 says 'success' where ours says 'succeed'.
+      await handle.query(sql`
+        INSERT INTO jobs (job_id, bot_id, state, accepted_at, started_at, finished_at)
+        VALUES (${JOB_A}, 'invoice-bot', 'succeeded', '2026-01-01T10:00:00Z', '2026-01-01T10:00:01Z', '2026-01-01T10:00:04Z'),
+               (${JOB_B}, 'invoice-bot', 'paused', '2026-01-01T11:00:00Z', '2026-01-01T11:00:01Z', NULL),
+               (${JOB_C}, NULL, 'queued', '2026-01-01T12:00:00Z', NULL, NULL),
+               (${JOB_D}, 'upload-bot', 'done', '2026-01-01T13:00:00Z', '2026-01-01T13:00:01Z', '2026-01-01T13:00:02Z')`);
+      await handle.query(sql`
+        INSERT INTO job_stages (job_id, stage_name, started_at, ended_at, status)
+        VALUES (${JOB_A}, 'login', '2026-01-01T10:00:01Z', '2026-01-01T10:00:02Z', 'succeed'),
+               (${JOB_A}, 'submit', '2026-01-01T10:00:02Z', '2026-01-01T10:00:04Z', 'success'),
+               (${JOB_D}, 'upload', '2026-01-01T13:00:01Z', '2026-01-01T13:00:02Z', 'fail')`);
+      const jobs = await readJobs(handle);
+      const stages = await readStages(handle);
+      const catalog = await dumpCatalog(handle);
+
+      for (const dryRun of [true, false]) {
+        const refusal = adoptLegacyDatabase(handle, { dryRun });
+        await expect(refusal).rejects.toThrow(/nothing was changed/);
+        const message = await refusal.catch((error: Error) => error.message);
+        expect(message).toContain(`1 row(s) of jobs break jobs.bot_id NOT NULL: job_id ${JOB_C}`);
+        expect(message).toContain(`2 row(s) of jobs break check ck_jobs_state`);
+        expect(message).toContain(`job_id ${JOB_B}, ${JOB_D}`);
+        expect(message).toContain(`1 row(s) of jobs break check ck_jobs_state_timestamps`);
+        expect(message).toMatch(
+          /1 row\(s\) of job_stages break check ck_job_stages_status .*: id 2(;|$)/,
+        );
+        // Nothing else: the other rules of ours hold on these rows.
+        expect(message.match(/row\(s\) of/g)).toHaveLength(4);
+      }
+      expect(await trackingTableExists(handle)).toBe(false);
+      expect(await dumpCatalog(handle)).toEqual(catalog);
       expect(await readJobs(handle)).toEqual(jobs);
       expect(await readStages(handle)).toEqual(stages);
     },

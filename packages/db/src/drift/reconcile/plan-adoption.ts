@@ -18,7 +18,7 @@ import {
   type RowViolation,
 } from "./plan-types.ts";
 import { type RecognisedStep, recogniseLegacyStep } from "./recognise-step.ts";
-import { findViolatingRows, rowKeyExpression } from "./row-violations.ts";
+import { findViolatingRows, type RowKey, rowKeyOf } from "./row-violations.ts";
 
 export interface AdoptionPlan {
   step: RecognisedStep;
@@ -73,16 +73,13 @@ function countStatements(): { before: PlannedStatement; after: PlannedStatement 
 }
 
 /** Duplicate stages where 006 never ran: 0004_job_stages_dedupe will delete them when migrate runs. */
-async function describePendingDedupe(
-  handle: DatabaseHandle,
-  keyExpression: string,
-): Promise<string | null> {
+async function describePendingDedupe(handle: DatabaseHandle, key: RowKey): Promise<string | null> {
   const later = await findViolatingRows(
     handle,
     "duplicate stages",
     "job_stages",
     `EXISTS (SELECT 1 FROM public.job_stages AS earlier WHERE earlier.job_id = job_stages.job_id AND earlier.stage_name = job_stages.stage_name AND earlier.started_at = job_stages.started_at AND earlier.id < job_stages.id)`,
-    keyExpression,
+    key,
   );
   if (!later) return null;
   return `${later.count} stage row(s) repeat an earlier row's (job_id, stage_name, started_at): migrate's 0004_job_stages_dedupe (the seed's 006) deletes them, keeping the earliest of each; ids ${later.keys.join(", ")}${later.count > later.keys.length ? ", …" : ""}`;
@@ -230,12 +227,12 @@ export async function planAdoption(
       changes.obstacles.push({ what: `table ${want.name} is missing` });
       continue;
     }
-    const keyExpression = rowKeyExpression(want.name, liveDetails.constraints);
+    const key = rowKeyOf(want.name, liveDetails.constraints);
     const constraintsOf = (details: LiveDetails) =>
       details.constraints.filter((constraint) => constraint.table === want.name);
     const indexesOf = (details: LiveDetails) =>
       details.indexes.filter((index) => index.table === want.name);
-    retyped = (await planColumns(handle, want, have, keyExpression, changes)).retyped || retyped;
+    retyped = (await planColumns(handle, want, have, key, changes)).retyped || retyped;
     const lateBefore = changes.late.length;
     await planConstraints(
       handle,
@@ -244,7 +241,7 @@ export async function planAdoption(
         want: constraintsOf(expected.details),
         have: constraintsOf(liveDetails),
         haveIndexes: indexesOf(liveDetails),
-        keyExpression,
+        key,
         dropOperatorObjects: options.dropOperatorObjects,
       },
       changes,
@@ -279,7 +276,7 @@ export async function planAdoption(
   if (!hasStageKey) {
     const dedupe = await describePendingDedupe(
       handle,
-      rowKeyExpression("job_stages", liveDetails.constraints),
+      rowKeyOf("job_stages", liveDetails.constraints),
     );
     if (dedupe) notices.push(dedupe);
   }

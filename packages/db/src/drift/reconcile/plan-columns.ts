@@ -1,7 +1,7 @@
 import type { CatalogColumn, CatalogTable } from "../../catalog/dump.ts";
 import type { DatabaseHandle } from "../../client/handle.ts";
 import { qualified, quoteIdentifier, type StepChanges } from "./plan-types.ts";
-import { findViolatingRows } from "./row-violations.ts";
+import { findViolatingRows, type RowKey } from "./row-violations.ts";
 
 /** `VARCHAR`/`VARCHAR(n)`: the seed's wording for its names and states. */
 const VARCHAR = /^character varying(\(\d+\))?$/;
@@ -25,7 +25,7 @@ export async function planColumns(
   handle: DatabaseHandle,
   want: CatalogTable,
   have: CatalogTable,
-  keyExpression: string,
+  key: RowKey,
   changes: StepChanges,
 ): Promise<{ retyped: boolean }> {
   const table = qualified(want.name);
@@ -96,7 +96,7 @@ export async function planColumns(
         `${label} NOT NULL`,
         want.name,
         `${column} IS NULL`,
-        keyExpression,
+        key,
       );
       if (nulls) changes.violations.push(nulls);
       else {

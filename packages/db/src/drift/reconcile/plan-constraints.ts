@@ -2,7 +2,7 @@ import type { DatabaseHandle } from "../../client/handle.ts";
 import { ruleShape } from "./equivalent-rules.ts";
 import type { LiveConstraint, LiveIndex } from "./live-details.ts";
 import { qualified, quoteIdentifier, type StepChanges } from "./plan-types.ts";
-import { findViolatingRows } from "./row-violations.ts";
+import { findViolatingRows, type RowKey } from "./row-violations.ts";
 
 export interface ConstraintInputs {
   table: string;
@@ -10,7 +10,7 @@ export interface ConstraintInputs {
   have: LiveConstraint[];
   /** The live table's indexes: a unique index can become our unique constraint. */
   haveIndexes: LiveIndex[];
-  keyExpression: string;
+  key: RowKey;
   dropOperatorObjects: boolean;
 }
 
@@ -126,7 +126,7 @@ export async function planConstraints(
         `${word} ${wanted.name} ${wanted.definition}`,
         table,
         `(${wanted.columns.map(quoteIdentifier).join(", ")}) IN (SELECT ${wanted.columns.map(quoteIdentifier).join(", ")} FROM ${tableName} GROUP BY ${wanted.columns.map(quoteIdentifier).join(", ")} HAVING count(*) > 1)`,
-        inputs.keyExpression,
+        inputs.key,
       );
       if (duplicates) {
         changes.violations.push(duplicates);
@@ -153,7 +153,7 @@ export async function planConstraints(
       `${word} ${wanted.name} ${wanted.definition}`,
       table,
       breakingCondition(wanted),
-      inputs.keyExpression,
+      inputs.key,
     );
     if (broken) {
       changes.violations.push(broken);

@@ -33,6 +33,8 @@ export interface RowViolation {
   rule: string;
   table: string;
   count: number;
+  /** What the keys are: the primary key's column(s), e.g. `job_id`. */
+  keyLabel: string;
   /** Primary keys of the first of them (at most `VIOLATION_SAMPLE`). */
   keys: string[];
 }

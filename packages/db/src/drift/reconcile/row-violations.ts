@@ -3,15 +3,22 @@ import type { DatabaseHandle } from "../../client/handle.ts";
 import type { LiveConstraint } from "./live-details.ts";
 import { qualified, quoteIdentifier, type RowViolation, VIOLATION_SAMPLE } from "./plan-types.ts";
 
-/** How a row of `table` is named in a report: its primary key, or its physical place without one. */
-export function rowKeyExpression(table: string, constraints: LiveConstraint[]): string {
+/** How a row of a table is named in a report: SQL for the value, and what the value is. */
+export interface RowKey {
+  expression: string;
+  label: string;
+}
+
+/** A row's primary key, or its physical place when the table has none. */
+export function rowKeyOf(table: string, constraints: LiveConstraint[]): RowKey {
   const primaryKey = constraints.find(
     (constraint) => constraint.table === table && constraint.kind === "p",
   );
-  if (!primaryKey) return "ctid::text";
-  return primaryKey.columns.length === 1
-    ? `${quoteIdentifier(primaryKey.columns[0] ?? "")}::text`
-    : `concat_ws(',', ${primaryKey.columns.map(quoteIdentifier).join(", ")})`;
+  if (!primaryKey) return { expression: "ctid::text", label: "ctid" };
+  return {
+    expression: `concat_ws(',', ${primaryKey.columns.map(quoteIdentifier).join(", ")})`,
+    label: primaryKey.columns.join(","),
+  };
 }
 
 /**
@@ -23,14 +30,16 @@ export async function findViolatingRows(
   rule: string,
   table: string,
   breaks: string,
-  keyExpression: string,
+  key: RowKey,
 ): Promise<RowViolation | null> {
   const rows = await handle.query<{ key: string; total: number }>(sql`
-    SELECT ${sql.raw(keyExpression)} AS key, count(*) OVER ()::int AS total
+    SELECT ${sql.raw(key.expression)} AS key, count(*) OVER ()::int AS total
     FROM ${sql.raw(qualified(table))}
     WHERE ${sql.raw(breaks)}
     ORDER BY 1
     LIMIT ${VIOLATION_SAMPLE}`);
   const total = rows[0]?.total ?? 0;
-  return total === 0 ? null : { rule, table, count: total, keys: rows.map((row) => row.key) };
+  return total === 0
+    ? null
+    : { rule, table, count: total, keyLabel: key.label, keys: rows.map((row) => row.key) };
 }

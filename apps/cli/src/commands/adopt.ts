@@ -38,7 +38,8 @@ export function registerAdopt(program: Command, cli: CliContext): void {
     );
     for (const statement of result.statements) {
       cli.print(`-- ${text(statement.why)}`);
-      cli.print(`${text(statement.sql)};`);
+      // Line by line, so a multi-line view or check reads as SQL (each line still escaped).
+      for (const line of `${statement.sql};`.split("\n")) cli.print(text(line));
     }
     if (result.kept.length > 0) {
       cli.print(

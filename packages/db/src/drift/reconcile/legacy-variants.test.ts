@@ -98,7 +98,16 @@ describe("adopting a database built to the seed's wording (VARCHAR, PostgreSQL's
       }
       for (const statement of dryRun.statements) expect(statement.why).not.toBe("");
 
+      // The files behind the tables and the indexes on retyped columns: the same files after the
+      // adoption means VARCHAR → text rewrote nothing.
+      const storage = () =>
+        handle.query(sql`
+          SELECT relname, relfilenode::text FROM pg_class
+          WHERE relname IN ('jobs', 'job_stages', 'idx_jobs_bot_id', 'idx_jobs_state', 'idx_job_stages_stage_name')
+          ORDER BY relname`);
+      const storageBefore = await storage();
       const adopted = await adoptLegacyDatabase(handle);
+      expect(await storage()).toEqual(storageBefore);
       expect(adopted.recorded).toEqual(tags.slice(0, 5));
       expect(adopted.rowCounts).toEqual({
         before: { jobs: 3, job_stages: 3 },

@@ -1,7 +1,8 @@
 -- Legacy variant: every script ran (001-003, 005, 006), then an operator tuned the database by
 -- hand. Written from the seed's README alone: its index list, its naming convention
 -- (idx_<table>_<column>, fk_<table>_<column>), TIMESTAMP WITH TIME ZONE and TEXT as its "Best
--- Practices" say; 003's aliases under names of their own; 006's unique key as a unique index.
+-- Practices" say; 003's aliases under names of their own; 005's stage duration computed its own
+-- way; 006's unique key as a unique index.
 -- Then the operator's own: two indexes, a view for the on-call, and the migrations_log table
 -- the README's "Automated (Future)" section suggests.
 
@@ -71,7 +72,7 @@ BEGIN;
 ALTER TABLE public.jobs ADD COLUMN IF NOT EXISTS duration_ms INTEGER
   GENERATED ALWAYS AS ((round(EXTRACT(EPOCH FROM (finished_at - started_at)) * 1000))::integer) STORED;
 ALTER TABLE public.job_stages ADD COLUMN IF NOT EXISTS duration_ms INTEGER
-  GENERATED ALWAYS AS ((round(EXTRACT(EPOCH FROM (ended_at - started_at)) * 1000))::integer) STORED;
+  GENERATED ALWAYS AS ((EXTRACT(EPOCH FROM (ended_at - started_at)) * 1000)::INTEGER) STORED;
 CREATE INDEX IF NOT EXISTS idx_jobs_bot_id_duration_ms ON public.jobs (bot_id, duration_ms);
 CREATE INDEX IF NOT EXISTS idx_job_stages_stage_name_duration_ms ON public.job_stages (stage_name, duration_ms);
 COMMIT;
@@ -88,6 +89,7 @@ COMMIT;
 BEGIN;
 CREATE INDEX IF NOT EXISTS idx_jobs_finished_at ON public.jobs (finished_at);
 CREATE INDEX IF NOT EXISTS idx_job_stages_failed ON public.job_stages (job_id) WHERE status = 'fail';
+CREATE INDEX IF NOT EXISTS idx_job_stages_slow ON public.job_stages (stage_name) WHERE duration_ms > 60000;
 CREATE OR REPLACE VIEW public.failed_jobs_last_day AS
 SELECT job_id, bot_id, error_message, finished_at FROM public.jobs
 WHERE state = 'failed' AND finished_at > now() - interval '1 day';

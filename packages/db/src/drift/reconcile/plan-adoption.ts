@@ -232,7 +232,8 @@ export async function planAdoption(
       details.constraints.filter((constraint) => constraint.table === want.name);
     const indexesOf = (details: LiveDetails) =>
       details.indexes.filter((index) => index.table === want.name);
-    retyped = (await planColumns(handle, want, have, key, changes)).retyped || retyped;
+    const columns = await planColumns(handle, want, have, key, changes);
+    retyped = columns.retyped || retyped;
     const lateBefore = changes.late.length;
     await planConstraints(
       handle,
@@ -255,6 +256,7 @@ export async function planAdoption(
       indexesOf(expected.details),
       indexesOf(liveDetails),
       claimedIndexes,
+      columns.replaced,
       options.dropOperatorObjects,
       changes,
     );

@@ -19,7 +19,8 @@ const columnDefinition = (column: CatalogColumn): string =>
 /**
  * Turns the live table's columns into the expected ones without touching a stored value: types
  * only where PostgreSQL relabels without a rewrite (VARCHAR → text), defaults, NOT NULL once no
- * row is NULL. Columns the step does not have are kept; anything else is an obstacle.
+ * row is NULL; a generated column computed another way is computed our way (it stores nothing
+ * else). Columns the step does not have are kept; anything else is an obstacle.
  */
 export async function planColumns(
   handle: DatabaseHandle,
@@ -27,10 +28,12 @@ export async function planColumns(
   have: CatalogTable,
   key: RowKey,
   changes: StepChanges,
-): Promise<{ retyped: boolean }> {
+): Promise<{ retyped: boolean; replaced: string[] }> {
   const table = qualified(want.name);
   const haveByName = new Map(have.columns.map((column) => [column.name, column]));
   let retyped = false;
+  /** Generated columns dropped and added again: their indexes go with them. */
+  const replaced: string[] = [];
   for (const wanted of want.columns) {
     const live = haveByName.get(wanted.name);
     const column = quoteIdentifier(wanted.name);
@@ -54,6 +57,29 @@ export async function planColumns(
       changes.columns.push({
         sql: `ALTER TABLE ${table} ADD COLUMN ${column} ${columnDefinition(wanted)}`,
         why: `${label} is missing; ${wanted.generated !== null ? "it is computed from the row's own columns" : "existing rows take its default or NULL"}, so no value is invented`,
+      });
+      continue;
+    }
+    if (
+      live.generated !== null &&
+      wanted.generated !== null &&
+      live.generated !== wanted.generated
+    ) {
+      const later = have.columns.slice(have.columns.indexOf(live) + 1);
+      if (later.length > 0) {
+        changes.obstacles.push({
+          what: `column ${label} is generated as ${live.generated}, ours as ${wanted.generated}, and columns follow it: recomputing it means adding it again, last, which only a table rewrite puts back in its place, so it is left to you`,
+        });
+        continue;
+      }
+      replaced.push(wanted.name);
+      changes.early.push({
+        sql: `ALTER TABLE ${table} DROP COLUMN ${column}`,
+        why: `${label} is generated as ${live.generated}, ours as ${wanted.generated}; PostgreSQL 15 cannot change a generation expression, and the column holds nothing but what it computes from the row's own columns (its indexes are built again below)`,
+      });
+      changes.columns.push({
+        sql: `ALTER TABLE ${table} ADD COLUMN ${column} ${columnDefinition(wanted)}`,
+        why: `${label} as ours computes it, for every stored row (this rewrites ${want.name} under the lock; no other column changes)`,
       });
       continue;
     }
@@ -132,5 +158,5 @@ export async function planColumns(
       what: `the columns of ${want.name} are in the order ${shared(have.columns)}, ours ${shared(want.columns)}: only rewriting the table changes that, so it is left to you`,
     });
   }
-  return { retyped };
+  return { retyped: retyped || replaced.length > 0, replaced };
 }

@@ -13,13 +13,29 @@ export function planIndexes(
   want: LiveIndex[],
   have: LiveIndex[],
   claimedByConstraints: Set<string>,
+  replacedColumns: string[],
   dropOperatorObjects: boolean,
   changes: StepChanges,
 ): void {
   const wanted = want.filter((index) => index.constraint === null);
-  const live = have.filter(
+  const candidates = have.filter(
     (index) => index.constraint === null && !claimedByConstraints.has(index.name),
   );
+  // An index on a column dropped and added again goes with the column: ours are built again as
+  // missing ones, the others exactly as they were.
+  const readsReplaced = (index: LiveIndex) =>
+    replacedColumns.some((column) => new RegExp(`\\b${column}\\b`).test(index.definition));
+  const live = candidates.filter((index) => !readsReplaced(index));
+  for (const index of candidates.filter(readsReplaced)) {
+    if (dropOperatorObjects) continue;
+    if (wanted.some((ours) => indexShape(ours.definition) === indexShape(index.definition)))
+      continue;
+    changes.late.push({
+      sql: index.definition,
+      why: `${index.name} is none of ours and went with the column it indexes: built again as it was`,
+    });
+    changes.kept.push({ kind: "index", table, name: index.name, definition: index.definition });
+  }
   const claimed = new Set<string>();
   for (const index of live) {
     const ours = wanted.find((candidate) => candidate.name === index.name);

@@ -4,7 +4,6 @@ import type { DatabaseHandle } from "../client/handle.ts";
 import { readMigrationFiles } from "../migrator/journal.ts";
 import { migrate } from "../migrator/migrate.ts";
 import { getMigrationStatus } from "../migrator/plan.ts";
-import { trackingTableExists } from "../migrator/tracking.ts";
 import { openDatabaseForTest } from "../testing/index.ts";
 import { runLegacyScript } from "../testing/legacy-variants.ts";
 import { adoptLegacyDatabase } from "./adopt.ts";

@@ -15,7 +15,7 @@ import { checkDrift } from "../check-drift.ts";
 const tags = readMigrationFiles().map((file) => file.tag);
 
 /** Building the variant, a shadow PGlite per adoption and check, and the migrations: slow when loaded. */
-const TIMEOUT_MS = 240_000;
+const TIMEOUT_MS = 480_000;
 
 const JOB_A = "00000000-0000-4000-8000-00000000000a";
 const JOB_B = "00000000-0000-4000-8000-00000000000b";

@@ -23,9 +23,13 @@ const KIND_WORD: Record<string, string> = {
 
 const sameColumns = (a: LiveConstraint, b: LiveConstraint) => a.columns.join() === b.columns.join();
 
-/** The condition under which a row breaks a constraint, from its definition in our catalog. */
+/** The condition under which a row breaks a constraint (for a key: shares it with another row). */
 function breakingCondition(constraint: LiveConstraint): string {
   if (constraint.kind === "c") return `NOT (${constraint.definition.replace(/^CHECK /, "")})`;
+  if (constraint.kind === "u" || constraint.kind === "p") {
+    const columns = constraint.columns.map(quoteIdentifier).join(", ");
+    return `(${columns}) IN (SELECT ${columns} FROM ${qualified(constraint.table)} GROUP BY ${columns} HAVING count(*) > 1)`;
+  }
   // Our only foreign key: a stage whose job is not stored.
   const reference = /^FOREIGN KEY \((.+)\) REFERENCES (\w+)\((.+)\)/.exec(constraint.definition);
   if (!reference) throw new Error(`unexpected foreign key ${constraint.definition}`);
@@ -113,6 +117,17 @@ export async function planConstraints(
       }
       continue;
     }
+    const broken = await findViolatingRows(
+      handle,
+      `${word} ${wanted.name} ${wanted.definition}`,
+      table,
+      breakingCondition(wanted),
+      inputs.key,
+    );
+    if (broken) {
+      changes.violations.push(broken);
+      continue;
+    }
     if (wanted.kind === "u" || wanted.kind === "p") {
       const index = inputs.haveIndexes.find(
         (live) =>
@@ -121,17 +136,6 @@ export async function planConstraints(
           live.definition.endsWith(`(${wanted.columns.join(", ")})`) &&
           wanted.definition.endsWith(`(${wanted.columns.join(", ")})`),
       );
-      const duplicates = await findViolatingRows(
-        handle,
-        `${word} ${wanted.name} ${wanted.definition}`,
-        table,
-        `(${wanted.columns.map(quoteIdentifier).join(", ")}) IN (SELECT ${wanted.columns.map(quoteIdentifier).join(", ")} FROM ${tableName} GROUP BY ${wanted.columns.map(quoteIdentifier).join(", ")} HAVING count(*) > 1)`,
-        inputs.key,
-      );
-      if (duplicates) {
-        changes.violations.push(duplicates);
-        continue;
-      }
       if (index) {
         claimed.add(index.name);
         changes.late.push({
@@ -148,17 +152,6 @@ export async function planConstraints(
     }
     const sameColumnsKey =
       wanted.kind === "f" ? unclaimed("f").find((live) => sameColumns(live, wanted)) : undefined;
-    const broken = await findViolatingRows(
-      handle,
-      `${word} ${wanted.name} ${wanted.definition}`,
-      table,
-      breakingCondition(wanted),
-      inputs.key,
-    );
-    if (broken) {
-      changes.violations.push(broken);
-      continue;
-    }
     if (sameColumnsKey) {
       claimed.add(sameColumnsKey.name);
       changes.early.push({

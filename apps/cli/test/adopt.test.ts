@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { runCli } from "./cli-process.ts";
 
 /** Building the variant, a shadow PGlite per command: slow on a loaded machine. */
-const TIMEOUT_MS = 240_000;
+const TIMEOUT_MS = 480_000;
 
 const JOB_A = "00000000-0000-4000-8000-00000000000a";
 const JOB_B = "00000000-0000-4000-8000-00000000000b";

@@ -1,13 +1,13 @@
-import { readFileSync } from "node:fs";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../client/handle.ts";
 import { readMigrationFiles } from "../migrator/journal.ts";
 import { migrate } from "../migrator/migrate.ts";
 import { getMigrationStatus } from "../migrator/plan.ts";
-import { trackingTableExists } from "../migrator/tracking.ts";
 import { openDatabaseForTest } from "../testing/index.ts";
+import { runLegacyScript } from "../testing/legacy-variants.ts";
 import { adoptLegacyDatabase } from "./adopt.ts";
+import { checkDrift } from "./check-drift.ts";
 
 const LEGACY_SCRIPTS = [
   "001_init.sql",
@@ -16,13 +16,6 @@ const LEGACY_SCRIPTS = [
   "005_ms_durations.sql",
   "006_job_stages_dedupe.sql",
 ];
-
-/** Runs a psql-style script (BEGIN/COMMIT inside) the way `psql < file` does: one simple query. */
-async function runLegacyScript(handle: DatabaseHandle, name: string): Promise<void> {
-  const text = readFileSync(new URL(`../../legacy/${name}`, import.meta.url), "utf8");
-  if (handle.driver.engine === "postgres") await handle.driver.sql.unsafe(text).simple();
-  else await handle.driver.client.exec(text);
-}
 
 const JOB_A = "00000000-0000-4000-8000-00000000000a";
 const JOB_B = "00000000-0000-4000-8000-00000000000b";
@@ -66,10 +59,16 @@ describe("adopting a database built by the old psql scripts", () => {
       const handle = await legacyDatabase(3);
 
       const adopted = await adoptLegacyDatabase(handle);
-      expect(adopted).toEqual({
-        baseline: "0002_alias_views",
-        recorded: ["0000_init", "0001_views", "0002_alias_views"],
-      });
+      expect(adopted.baseline).toBe("0002_alias_views");
+      expect(adopted.recorded).toEqual(["0000_init", "0001_views", "0002_alias_views"]);
+      // The scripts built exactly our schema: nothing to change, nothing kept.
+      expect(adopted.kept).toEqual([]);
+      expect(adopted.statements.map((statement) => statement.sql.split(" ")[0])).toEqual([
+        "LOCK",
+        "CREATE",
+        "CREATE",
+        "DO",
+      ]);
       const status = await getMigrationStatus(handle);
       expect(status.applied.map((applied) => applied.tag)).toEqual(tags.slice(0, 3));
 
@@ -100,15 +99,21 @@ describe("adopting a database built by the old psql scripts", () => {
 
 describe("adopting a database built by every legacy script", () => {
   it(
-    "refuses a schema that matches no migration, lists the differences and records nothing",
+    "builds a missing index of ours, keeps an operator's column, and check then finds no drift",
     async () => {
       const handle = await legacyDatabase(LEGACY_SCRIPTS.length);
       await handle.query(sql`DROP INDEX idx_jobs_state`);
       await handle.query(sql`ALTER TABLE jobs ADD COLUMN priority integer`);
-      await expect(adoptLegacyDatabase(handle)).rejects.toThrow(
-        /matches no migration.*closest is 0004_job_stages_dedupe with 2 difference\(s\): extra column jobs\.priority \(integer nullable\); missing index idx_jobs_state on jobs/,
+      const adopted = await adoptLegacyDatabase(handle);
+      expect(adopted.baseline).toBe("0004_job_stages_dedupe");
+      expect(adopted.statements.map((statement) => statement.sql)).toContain(
+        "CREATE INDEX idx_jobs_state ON public.jobs USING btree (state)",
       );
-      expect(await trackingTableExists(handle)).toBe(false);
+      expect(adopted.kept).toEqual([
+        { kind: "column", table: "jobs", name: "priority", definition: "integer" },
+      ]);
+      await migrate(handle);
+      expect((await checkDrift(handle, { skipSchemaCheck: true })).differences).toEqual([]);
     },
     ADOPTION_TIMEOUT_MS,
   );

@@ -3,6 +3,7 @@ import { dumpCatalog } from "../catalog/dump.ts";
 import type { DatabaseHandle } from "../client/handle.ts";
 import { MIGRATIONS_FOLDER, readMigrationFiles } from "../migrator/journal.ts";
 import { getMigrationStatus } from "../migrator/plan.ts";
+import { readKeptObjects, withoutKeptObjects } from "./reconcile/kept-objects.ts";
 import { buildExpectedCatalogs, EMPTY_CATALOG } from "./shadow-catalogs.ts";
 import { findUncapturedSchemaChanges } from "./uncaptured-changes.ts";
 
@@ -39,7 +40,9 @@ export async function checkDrift(
     status.applied.length === 0
       ? EMPTY_CATALOG
       : ((await buildExpectedCatalogs(files, status.applied.length)).at(-1) ?? EMPTY_CATALOG);
-  const differences = compareCatalogs(expected, await dumpCatalog(handle));
+  // What adopt kept of an operator's (or of the seed's, under names of its own) is not drift.
+  const live = withoutKeptObjects(await dumpCatalog(handle), await readKeptObjects(handle));
+  const differences = compareCatalogs(expected, live);
   const uncapturedSchemaChanges = options.skipSchemaCheck
     ? []
     : await findUncapturedSchemaChanges(folder);

@@ -10,6 +10,7 @@ export {
 export { createDatabaseForTest, openDatabaseForTest } from "./database-for-test.ts";
 export { chooseTestEngine, type TestEngineChoice } from "./engine.ts";
 export type { ProvidedTestDatabase } from "./global-setup.ts";
+export { runLegacyScript } from "./legacy-variants.ts";
 export { createLoginRole, type TestLoginRole } from "./login-roles.ts";
 export { PrivateCluster } from "./private-cluster.ts";
 export { closedLoopbackPort, harnessServerUrl } from "./server-urls.ts";

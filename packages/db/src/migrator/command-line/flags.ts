@@ -36,7 +36,7 @@ function wholeNumber(flag: string, unit: string): (text: string) => number {
   };
 }
 
-const LOCK_FLAGS: FlagRule[] = [
+export const LOCK_FLAGS: FlagRule[] = [
   {
     name: "lock-timeout",
     value: "MS",
@@ -57,7 +57,10 @@ const LOCK_FLAGS: FlagRule[] = [
   },
 ];
 
-const JSON_FLAG: FlagRule = { name: "json", description: "print the result as one JSON document" };
+export const JSON_FLAG: FlagRule = {
+  name: "json",
+  description: "print the result as one JSON document",
+};
 
 export const MIGRATE_FLAGS: readonly FlagRule[] = [
   { name: "dry-run", description: "print the SQL that would run; change nothing" },
@@ -86,7 +89,7 @@ export const ROLLBACK_FLAGS: readonly FlagRule[] = [
   JSON_FLAG,
 ];
 
-interface LockFlagValues {
+export interface LockFlagValues {
   lockTimeout?: number;
   statementTimeout?: number;
   retries?: number;
@@ -108,7 +111,7 @@ export interface RollbackFlagValues extends LockFlagValues {
 export const flagKey = (name: string): string =>
   name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
 
-function lockOptionsOf(values: LockFlagValues): LockOptions {
+export function lockOptionsOf(values: LockFlagValues): LockOptions {
   return {
     ...(values.lockTimeout === undefined ? {} : { lockTimeoutMs: values.lockTimeout }),
     ...(values.statementTimeout === undefined

@@ -3,6 +3,8 @@
  * flags, the lines printed for each event and the commands that tie them together. Light to
  * import: the migrator itself loads only when a command runs.
  */
+
+export { ADOPT_FLAGS, type AdoptFlagValues, adoptOptionsOf } from "./adopt-flags.ts";
 export { type CommandOutput, migrateCommand, rollbackCommand } from "./commands.ts";
 export {
   describeFlags,

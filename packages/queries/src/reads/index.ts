@@ -1,5 +1,5 @@
 export { type BotMetrics, type BotMetricsFilter, getBotMetrics } from "./bot-metrics.ts";
-export { type ExportFilter, exportEvents, jobToEvents } from "./export-events.ts";
+export { type ExportFilter, exportEvents, exportLine, jobToEvents } from "./export-events.ts";
 export { getJobWithStages, type JobDetail } from "./job-detail.ts";
 export {
   getJobTimeSeries,

@@ -38,7 +38,40 @@ export interface RecorderFigures {
   spooled: number;
 }
 
-/** One bot: whole jobs (accept, start, three stages, finish), every call timed. */
+/** One whole job of a bot (accept, start, three stages, finish), every call timed. */
+export async function writeTimedJob(
+  audit: AuditRecorder,
+  botId: string,
+  n: number,
+  latencies: number[],
+  outcomes: WriteOutcome[],
+): Promise<void> {
+  const jobId = crypto.randomUUID();
+  const base = Date.UTC(2026, 0, 1) + n * 60_000;
+  const at = (seconds: number) => new Date(base + seconds * 1000);
+  const calls: (() => Promise<WriteOutcome>)[] = [
+    () => audit.acceptJob({ jobId, botId, at: at(0), meta: { n } }),
+    () => audit.startJob({ jobId, at: at(1) }),
+    ...["fetch", "transform", "deliver"].map(
+      (stageName, index) => () =>
+        audit.recordStage({
+          jobId,
+          stageName,
+          startedAt: at(2 + index),
+          endedAt: at(3 + index),
+          status: "succeed" as const,
+        }),
+    ),
+    () => audit.finishJob({ jobId, state: "succeeded", at: at(9) }),
+  ];
+  for (const call of calls) {
+    const started = performance.now();
+    outcomes.push(await call());
+    latencies.push(performance.now() - started);
+  }
+}
+
+/** One bot: JOBS_PER_WRITER whole jobs, one after the other. */
 async function writeJobs(
   audit: AuditRecorder,
   botId: string,
@@ -46,29 +79,7 @@ async function writeJobs(
   outcomes: WriteOutcome[],
 ): Promise<void> {
   for (let n = 0; n < JOBS_PER_WRITER; n++) {
-    const jobId = crypto.randomUUID();
-    const base = Date.UTC(2026, 0, 1) + n * 60_000;
-    const at = (seconds: number) => new Date(base + seconds * 1000);
-    const calls: (() => Promise<WriteOutcome>)[] = [
-      () => audit.acceptJob({ jobId, botId, at: at(0), meta: { n } }),
-      () => audit.startJob({ jobId, at: at(1) }),
-      ...["fetch", "transform", "deliver"].map(
-        (stageName, index) => () =>
-          audit.recordStage({
-            jobId,
-            stageName,
-            startedAt: at(2 + index),
-            endedAt: at(3 + index),
-            status: "succeed" as const,
-          }),
-      ),
-      () => audit.finishJob({ jobId, state: "succeeded", at: at(9) }),
-    ];
-    for (const call of calls) {
-      const started = performance.now();
-      outcomes.push(await call());
-      latencies.push(performance.now() - started);
-    }
+    await writeTimedJob(audit, botId, n, latencies, outcomes);
   }
 }
 

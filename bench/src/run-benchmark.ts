@@ -15,6 +15,7 @@ import { timeDrizzleKitMigrateNoop, timeOurMigrateNoop } from "./measure-noop-mi
 import { measurePglite, type PgliteFigures } from "./measure-pglite.ts";
 import { measureReads, type ReadFigures } from "./measure-reads.ts";
 import { measureRecorder, type RecorderFigures } from "./measure-recorder.ts";
+import { measureRetention, type RetentionFigures } from "./measure-retention.ts";
 import { checkMetricsExactness, type ExactnessResult } from "./metrics-exactness.ts";
 import type { ScratchDatabases } from "./scratch-databases.ts";
 import type { ChildEnv } from "./spawn-timing.ts";
@@ -52,6 +53,8 @@ export interface BenchResult {
   cli: CliFigures;
   /** A bot's recorder on a healthy database, with and without the spool. */
   recorder: RecorderFigures;
+  /** Pruning the oldest month, and the partitioned prototype beside it. */
+  retention: RetentionFigures;
   pglite: PgliteFigures;
 }
 
@@ -167,6 +170,15 @@ export async function runBenchmark(
       copyDb.target.url,
       childEnv(env),
     );
+    // Last on the loaded database: the prune removes a third of it.
+    progress("retention: pruning the oldest month beside live bots");
+    const retention = await measureRetention(
+      databases,
+      copyDb.target,
+      shape,
+      options.runs,
+      progress,
+    );
     await databases.dropAll();
 
     progress("recorder live path, direct and durable");
@@ -203,6 +215,7 @@ export async function runBenchmark(
       drizzleKitMigrateNoop,
       cli,
       recorder,
+      retention,
       pglite,
     };
   } finally {

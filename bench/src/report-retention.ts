@@ -10,12 +10,14 @@ const p50Of = (reads: readonly ReadFigures[], key: string) =>
   reads.find((read) => read.key === key)?.timing.p50;
 
 /** The retention keys of the summary line: the issue's two first, then the comparison. */
-export function retentionSummaryJson(
-  { prune, partitioning }: RetentionFigures,
-  copyRowsPerSec: number,
-): Record<string, unknown> {
-  const { drop, copy, reads } = partitioning;
-  const partitionedCopyRowsPerSec = perSecond(copy.jobRows + copy.stageRows, copy.milliseconds);
+export function retentionSummaryJson({
+  prune,
+  partitioning,
+}: RetentionFigures): Record<string, unknown> {
+  const { drop, ingest, reads } = partitioning;
+  const rate = (copy: typeof ingest.plain) =>
+    perSecond(copy.jobRows + copy.stageRows, copy.milliseconds);
+  const partitionedCopyRowsPerSec = rate(ingest.partitioned);
   return {
     pruneMonthMs: Math.round(prune.milliseconds),
     pruneLiveP99Ms: round(prune.live.p99Ms),
@@ -25,7 +27,8 @@ export function retentionSummaryJson(
     pruneLiveMaxMs: round(prune.live.maxMs),
     pruneMetricsExact: prune.exactness.getBotMetrics && prune.exactness.view,
     partitionedCopyRowsPerSec,
-    partitionedCopyToPlainRatio: round(partitionedCopyRowsPerSec / copyRowsPerSec, 3),
+    partitionedCopyPlainRowsPerSec: rate(ingest.plain),
+    partitionedCopyToPlainRatio: round(partitionedCopyRowsPerSec / rate(ingest.plain), 3),
     partitionedMetricsP50Ms: round(p50Of(reads, "metrics") ?? Number.NaN),
     partitionedRecentP50Ms: round(p50Of(reads, "recent") ?? Number.NaN),
     partitionedJobDetailP50Ms: round(p50Of(reads, "jobDetail") ?? Number.NaN),
@@ -41,10 +44,10 @@ export function retentionSummaryJson(
 export function formatRetentionReport(
   { prune, partitioning }: RetentionFigures,
   plainReads: readonly ReadFigures[],
-  plainCopy: { rows: number; milliseconds: number },
 ): string[] {
-  const { drop, copy } = partitioning;
-  const copyRows = copy.jobRows + copy.stageRows;
+  const { drop, ingest } = partitioning;
+  const rate = (copy: typeof ingest.plain) =>
+    perSecond(copy.jobRows + copy.stageRows, copy.milliseconds);
   return [
     table(
       ["retention", "jobs", "stages", "wall", "rows/s", "live p50", "live p99", "live max"],
@@ -87,9 +90,9 @@ export function formatRetentionReport(
       [`partitioned by month (${partitioning.partitions} partitions)`, "partitioned", "plain"],
       [
         [
-          "COPY jobs, job_stages, rows/s",
-          String(perSecond(copyRows, copy.milliseconds)),
-          String(perSecond(plainCopy.rows, plainCopy.milliseconds)),
+          `COPY of ${ingest.jobs} jobs with their stages, rows/s`,
+          String(rate(ingest.partitioned)),
+          String(rate(ingest.plain)),
         ],
         ...partitioning.reads.map((read) => [
           `${read.label}, p50`,

@@ -67,7 +67,7 @@ export function summaryJson(result: BenchResult): Record<string, unknown> {
     recorderDurableP99Ms: round(result.recorder.durable.p99Ms),
     recorderLossPercent: result.recorder.lossPercent,
     recorderSpooledHealthy: result.recorder.spooled,
-    ...retentionSummaryJson(result.retention, copyRowsPerSec),
+    ...retentionSummaryJson(result.retention),
     pgliteJobs: result.options.pgliteJobs,
     pgliteIngestRowsPerSec: rowsPerSecond(
       pglite.ingest.jobRows + pglite.ingest.stageRows,
@@ -190,10 +190,7 @@ export function formatReport(result: BenchResult): string {
     ),
     `  durable vs direct: ${round(100 - result.recorder.lossPercent, 1)} % of its events/s, a loss of ${result.recorder.lossPercent} % (median of ${result.recorder.rounds} alternating rounds of ${result.recorder.eventsPerRun} events${result.recorder.lossPercent < 0 ? "; negative: the durable path was the faster" : ""}); spooled on a healthy database: ${result.recorder.spooled}`,
     "",
-    ...formatRetentionReport(result.retention, result.reads, {
-      rows: copyRows,
-      milliseconds: copy.milliseconds,
-    }),
+    ...formatRetentionReport(result.retention, result.reads),
     "",
     `PGlite in memory, ${result.options.pgliteJobs} jobs, loaded through writeEventBatches at ${rowsPerSecond(result.pglite.ingest.jobRows + result.pglite.ingest.stageRows, result.pglite.ingest.milliseconds)} rows/s (${result.pglite.ingest.rejected} rejected)`,
     table(readHeader, readRows(result.pglite.reads)),

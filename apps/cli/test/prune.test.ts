@@ -1,4 +1,3 @@
-import type { ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -65,6 +64,17 @@ async function seeded(jobs: number): Promise<TestDatabase> {
   expect(run.status).toBe(0);
   return database;
 }
+
+describe("prune --help", () => {
+  it("is listed by forus-audit --help, and says how times are read and how to schedule it", async () => {
+    const all = await runCli(["--help"]);
+    expect(all.stdout).toMatch(/^ {2}prune\b/m);
+    const help = await runCli(["prune", "--help"]);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain("a time ago (30m, 24h, 7d, 2w)");
+    expect(help.stdout).toContain("AUDIT_RETENTION_DAYS and --retention, from cron or pg_cron");
+  });
+});
 
 describe("prune names its target and the counts, and needs --yes", () => {
   let database: TestDatabase;
@@ -148,7 +158,7 @@ describe("prune names its target and the counts, and needs --yes", () => {
 });
 
 /** Resolves when the child exits, with the signal that ended it (null when it exited itself). */
-const exited = (child: ChildProcess) =>
+const exited = (child: ReturnType<typeof startProcess>) =>
   new Promise<NodeJS.Signals | null>((resolve) =>
     child.on("close", (_, signal) => resolve(signal)),
   );

@@ -46,6 +46,7 @@ Interrupted (Ctrl-C, kill -9, a lost connection), a prune keeps every batch it c
 nothing of the one in flight: run the same command again to finish it.
 Under NODE_ENV=production a prune runs only with --archive, so what it removes stays restorable.
 Exit status 8 when refused (no --yes, or production without --archive).
+A scheduled run: AUDIT_RETENTION_DAYS and --retention, from cron or pg_cron (README, Retention).
 ${TIMES_HELP}`,
     )
     .action(async (options: PruneCommandOptions) => {

@@ -3,8 +3,8 @@ import { botJobHourly, botJobTotals, jobs } from "@forusbots/db/schema";
 import { and, asc, eq, lt, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import { translateDatabaseError, withDatabaseErrors } from "../errors.ts";
-import { parseWith } from "../events/parse.ts";
 import { botIdSchema, timestampSchema } from "../events/fields.ts";
+import { parseWith } from "../events/parse.ts";
 import { queryRows } from "../query-rows.ts";
 import { exportLine, jobToEvents, stagesOfJobs } from "../reads/export-events.ts";
 import type { PruneArchive } from "./prune-archive.ts";
@@ -23,8 +23,8 @@ export interface PruneCounts {
 
 /**
  * Jobs per transaction. Each batch holds the rollup rows of its bots until it commits, and a live
- * write of the same bot waits for them: 500 jobs (about 2,000 rows with their stages) keep that
- * wait to a few milliseconds (measured in the bench: pruneLiveP99Ms).
+ * write of the same bot waits for them: 500 jobs (about 2,000 rows with their stages) bound that
+ * wait to one batch's deletes and commit (the bench measures it beside live bots: pruneLiveP99Ms).
  */
 export const PRUNE_BATCH_SIZE = 500;
 export const MAX_PRUNE_BATCH_SIZE = 10_000;

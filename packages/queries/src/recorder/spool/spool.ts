@@ -1,8 +1,8 @@
 import { type FileHandle, mkdir, open, readdir, rename, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { SpoolFullError, SpoolWriteError } from "../../errors.ts";
-import { syncDirectory } from "../../files/sync-directory.ts";
 import type { AuditEvent } from "../../events/schemas.ts";
+import { syncDirectory } from "../../files/sync-directory.ts";
 import { ownerRuns, THIS_PROCESS } from "./owner.ts";
 import { encodeRecord, readSegmentChunk, type SegmentChunk, scanSegment } from "./segment-file.ts";
 import {

@@ -99,8 +99,10 @@ async function ingestComparison(
 }
 
 /**
- * The whole data set into the prototype for its reads: COPY with the rollup triggers off (so it
- * is buffered), then the rollups computed from the loaded tables, as the triggers would have.
+ * The whole data set into the prototype for its reads: COPY with the rollup triggers off, then
+ * the rollups computed from the loaded tables, as the triggers would have. Disabled triggers
+ * still keep COPY row at a time (1M jobs took 18 min at load 20), so this is the longest step
+ * of `pnpm bench`; it is outside every timing.
  * Outside every timing.
  */
 async function loadWholeDataset(handle: DatabaseHandle, shape: DatasetShape): Promise<void> {

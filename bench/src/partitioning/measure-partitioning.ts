@@ -103,7 +103,6 @@ async function ingestComparison(
  * the rollups computed from the loaded tables, as the triggers would have. Disabled triggers
  * still keep COPY row at a time (1M jobs took 18 min at load 20), so this is the longest step
  * of `pnpm bench`; it is outside every timing.
- * Outside every timing.
  */
 async function loadWholeDataset(handle: DatabaseHandle, shape: DatasetShape): Promise<void> {
   if (handle.driver.engine !== "postgres") throw new Error("COPY needs PostgreSQL");

@@ -31,12 +31,14 @@ function* chunks(shape: DatasetShape, encode: (job: GeneratedJob) => string): Ge
  * `COPY … FROM STDIN` of the dataset into `jobs`, then `job_stages` (their foreign key needs the
  * jobs), each one statement. `repeatStageEvery` > 0 sends every n-th job's stages twice, the
  * duplicates the 0004 de-dup migration exists to remove (only possible before its constraint).
- * The time includes generating the rows in Node, as the batch path's does.
+ * The time includes generating the rows in Node, as the batch path's does. `stagesCarryAcceptedAt`
+ * adds each stage's job's `accepted_at`, the partition key of the partitioning prototype.
  */
 export async function copyDataset(
   sql: Sql,
   shape: DatasetShape,
   repeatStageEvery = 0,
+  stagesCarryAcceptedAt = false,
 ): Promise<CopyResult> {
   const started = performance.now();
   let stageRows = 0;
@@ -46,14 +48,18 @@ export async function copyDataset(
     .writable();
   await pipeline(Readable.from(chunks(shape, jobCopyLine)), jobsCopy);
   const stagesCopy = await sql
-    .unsafe(`COPY job_stages (${STAGE_COPY_COLUMNS.join(", ")}) FROM STDIN`)
+    .unsafe(
+      `COPY job_stages (${[...STAGE_COPY_COLUMNS, ...(stagesCarryAcceptedAt ? ["accepted_at"] : [])].join(", ")}) FROM STDIN`,
+    )
     .writable();
   await pipeline(
     Readable.from(
       chunks(shape, (job) => {
         const repeat = repeatStageEvery > 0 && index++ % repeatStageEvery === 0 ? 2 : 1;
         stageRows += job.stages.length * repeat;
-        const lines = stageCopyLines(job);
+        const lines = stagesCarryAcceptedAt
+          ? stageCopyLines(job).replaceAll("\n", `\t${job.acceptedAt.toISOString()}\n`)
+          : stageCopyLines(job);
         return repeat === 2 ? lines + lines : lines;
       }),
     ),

@@ -39,7 +39,7 @@ export interface RecorderFigures {
   spooled: number;
 }
 
-/** One bot: whole jobs (accept, start, three stages, finish), every call timed. */
+/** One bot: JOBS_PER_WRITER whole jobs, one after the other. */
 async function writeJobs(
   audit: AuditRecorder,
   botId: string,

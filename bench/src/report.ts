@@ -1,5 +1,7 @@
 import { formatLiveLoad, liveLoadJson } from "./live-load-report.ts";
+import { formatRetentionReport, retentionSummaryJson } from "./report-retention.ts";
 import type { BenchResult } from "./run-benchmark.ts";
+import { table } from "./text-table.ts";
 import type { Timing } from "./timing.ts";
 
 const rowsPerSecond = (rows: number, milliseconds: number) =>
@@ -72,6 +74,7 @@ export function summaryJson(result: BenchResult): Record<string, unknown> {
     recorderDurableP99Ms: round(result.recorder.durable.p99Ms),
     recorderLossPercent: result.recorder.lossPercent,
     recorderSpooledHealthy: result.recorder.spooled,
+    ...retentionSummaryJson(result.retention),
     pgliteJobs: result.options.pgliteJobs,
     pgliteIngestRowsPerSec: rowsPerSecond(
       pglite.ingest.jobRows + pglite.ingest.stageRows,
@@ -89,19 +92,6 @@ export function summaryJson(result: BenchResult): Record<string, unknown> {
     load1End: round(result.loadAtEnd),
     phaseLoads: result.phaseLoads.map(({ phase, load1 }) => ({ phase, load1: round(load1) })),
   };
-}
-
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)),
-  );
-  const format = (cells: string[]) =>
-    `| ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(" | ")} |`;
-  return [
-    format(header),
-    `|${widths.map((width) => "-".repeat(width + 2)).join("|")}|`,
-    ...rows.map(format),
-  ].join("\n");
 }
 
 const ratio = (baseline: number, measured: number) => `${round(baseline / measured, 1)}×`;
@@ -211,6 +201,7 @@ export function formatReport(result: BenchResult): string {
     `  durable vs direct: ${round(100 - result.recorder.lossPercent, 1)} % of its events/s, a loss of ${result.recorder.lossPercent} % (median of ${result.recorder.rounds} alternating rounds of ${result.recorder.eventsPerRun} events${result.recorder.lossPercent < 0 ? "; negative: the durable path was the faster" : ""}); spooled on a healthy database: ${result.recorder.spooled}`,
     "",
     formatLiveLoad(result.liveLoad),
+    ...formatRetentionReport(result.retention, result.reads),
     "",
     `PGlite in memory, ${result.options.pgliteJobs} jobs, loaded through writeEventBatches at ${rowsPerSecond(result.pglite.ingest.jobRows + result.pglite.ingest.stageRows, result.pglite.ingest.milliseconds)} rows/s (${result.pglite.ingest.rejected} rejected)`,
     table(readHeader, readRows(result.pglite.reads)),

@@ -16,6 +16,7 @@ import { timeDrizzleKitMigrateNoop, timeOurMigrateNoop } from "./measure-noop-mi
 import { measurePglite, type PgliteFigures } from "./measure-pglite.ts";
 import { measureReads, type ReadFigures } from "./measure-reads.ts";
 import { measureRecorder, type RecorderFigures } from "./measure-recorder.ts";
+import { measureRetention, type RetentionFigures } from "./measure-retention.ts";
 import { checkMetricsExactness, type ExactnessResult } from "./metrics-exactness.ts";
 import type { ScratchDatabases } from "./scratch-databases.ts";
 import type { ChildEnv } from "./spawn-timing.ts";
@@ -55,6 +56,8 @@ export interface BenchResult {
   recorder: RecorderFigures;
   /** W recorders at once, with and without the rollup triggers, and beside an ingest. */
   liveLoad: LiveLoadFigures;
+  /** Pruning the oldest month, and the partitioned prototype beside it. */
+  retention: RetentionFigures;
   pglite: PgliteFigures;
 }
 
@@ -170,6 +173,15 @@ export async function runBenchmark(
       copyDb.target.url,
       childEnv(env),
     );
+    // Last on the loaded database: the prune removes a third of it.
+    progress("retention: pruning the oldest month beside live bots");
+    const retention = await measureRetention(
+      databases,
+      copyDb.target,
+      shape,
+      options.runs,
+      progress,
+    );
     await databases.dropAll();
 
     progress("recorder live path, direct and durable");
@@ -221,6 +233,7 @@ export async function runBenchmark(
       cli,
       recorder,
       liveLoad,
+      retention,
       pglite,
     };
   } finally {

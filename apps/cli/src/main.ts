@@ -13,6 +13,7 @@ import { registerIngest } from "./commands/ingest.ts";
 import { registerJob } from "./commands/job.ts";
 import { registerMetrics } from "./commands/metrics.ts";
 import { registerMigrate } from "./commands/migrate.ts";
+import { registerPrune } from "./commands/prune.ts";
 import { registerRecent } from "./commands/recent.ts";
 import { registerReset } from "./commands/reset.ts";
 import { registerRollback } from "./commands/rollback.ts";
@@ -37,6 +38,7 @@ const COMMANDS = [
   registerSeed,
   registerIngest,
   registerExport,
+  registerPrune,
   registerSpool,
   registerMetrics,
   registerRecent,

@@ -22,6 +22,11 @@ export interface AuditConfig {
   production: boolean;
   /** How the recorder bounds its calls and where it spools what the database did not take. */
   recorder: RecorderSettings;
+  /**
+   * `AUDIT_RETENTION_DAYS`: how long jobs are kept, what `prune --retention` removes beyond;
+   * null when unset (nothing is ever pruned by policy).
+   */
+  retentionDays: number | null;
 }
 
 /** The durable recorder's settings (`AUDIT_SPOOL_DIR`, `AUDIT_*_TIMEOUT_MS`, `AUDIT_SPOOL_MAX_BYTES`). */
@@ -201,6 +206,9 @@ export function loadConfig(env: Env = process.env, explicitUrl?: string): AuditC
     auditEnabled: auditDb === "1",
     production: isProduction(env.NODE_ENV),
     recorder: resolveRecorderSettings(env),
+    retentionDays: env.AUDIT_RETENTION_DAYS?.trim()
+      ? positiveInteger(env, "AUDIT_RETENTION_DAYS", 0)
+      : null,
   };
 }
 

@@ -1,7 +1,7 @@
 /**
  * A process of its own that locks the embedded directory named by its argument, prints `locked`
  * (or the error's message), and releases the lock when a line arrives on its standard input.
- * Run by embedded-lock.test.ts, with `node --import tsx`.
+ * Run by embedded-lock.test.ts, with `node --conditions=@forusbots/source --import tsx`.
  */
 import { createInterface } from "node:readline";
 import { lockEmbeddedDirectory } from "../src/client/embedded-lock.ts";

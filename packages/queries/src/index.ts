@@ -17,4 +17,5 @@ export * from "./events/index.ts";
 export * from "./ingest/index.ts";
 export * from "./reads/index.ts";
 export * from "./recorder/index.ts";
+export * from "./retention/index.ts";
 export { FINISH_FROM, START_FROM } from "./write-engine/index.ts";

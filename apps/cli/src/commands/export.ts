@@ -26,7 +26,7 @@ export function registerExport(program: Command, cli: CliContext): void {
       const file =
         options.output === undefined ? undefined : await openOutputFile(cli, options.output);
       await cli.withDatabase(async (handle) => {
-        const { exportEvents } = await import("@forusbots/queries");
+        const { exportEvents, exportLine } = await import("@forusbots/queries");
         const events = exportEvents(handle.db, {
           ...(options.bot === undefined ? {} : { botId: options.bot }),
           ...(options.from === undefined ? {} : { from: options.from }),
@@ -36,7 +36,7 @@ export function registerExport(program: Command, cli: CliContext): void {
           options.format === "csv"
             ? eventsAsCsv(events)
             : (async function* () {
-                for await (const event of events) yield `${JSON.stringify(event)}\n`;
+                for await (const event of events) yield exportLine(event);
               })();
         await writeLines(file ?? cli.terminal.stdout, lines);
       });

@@ -61,6 +61,33 @@ export function jobToEvents(job: Job & { stages: readonly JobStage[] }): AuditEv
   return events;
 }
 
+/**
+ * The stages of these jobs, each job's in the order its events list them (start time, then the
+ * order stored). `db` may be a transaction, so that prune archives exactly the rows it deletes.
+ */
+export async function stagesOfJobs(
+  db: AuditDb,
+  jobIds: readonly string[],
+): Promise<Map<string, JobStage[]>> {
+  const stages = await withDatabaseErrors(() =>
+    db
+      .select()
+      .from(jobStages)
+      .where(inArray(jobStages.jobId, [...jobIds]))
+      .orderBy(asc(jobStages.startedAt), asc(jobStages.id)),
+  );
+  const stagesByJob = new Map<string, JobStage[]>();
+  for (const stage of stages) {
+    const ofJob = stagesByJob.get(stage.jobId);
+    if (ofJob) ofJob.push(stage);
+    else stagesByJob.set(stage.jobId, [stage]);
+  }
+  return stagesByJob;
+}
+
+/** One event as a line of the export format (JSON Lines), what `ingest` reads back. */
+export const exportLine = (event: AuditEvent): string => `${JSON.stringify(event)}\n`;
+
 async function* exportPages(
   db: AuditDb,
   botId: string | undefined,
@@ -84,24 +111,10 @@ async function* exportPages(
     );
     const last = page.at(-1);
     if (!last) return;
-    const stages = await withDatabaseErrors(() =>
-      db
-        .select()
-        .from(jobStages)
-        .where(
-          inArray(
-            jobStages.jobId,
-            page.map((job) => job.jobId),
-          ),
-        )
-        .orderBy(asc(jobStages.startedAt), asc(jobStages.id)),
+    const stagesByJob = await stagesOfJobs(
+      db,
+      page.map((job) => job.jobId),
     );
-    const stagesByJob = new Map<string, JobStage[]>();
-    for (const stage of stages) {
-      const ofJob = stagesByJob.get(stage.jobId);
-      if (ofJob) ofJob.push(stage);
-      else stagesByJob.set(stage.jobId, [stage]);
-    }
     for (const { acceptedAtMicros: _, ...job } of page) {
       yield* jobToEvents({ ...job, stages: stagesByJob.get(job.jobId) ?? [] });
     }

@@ -1,6 +1,6 @@
 export { findBotIdsByPrefix } from "./bot-ids.ts";
 export { type BotMetrics, type BotMetricsFilter, getBotMetrics } from "./bot-metrics.ts";
-export { type ExportFilter, exportEvents, jobToEvents } from "./export-events.ts";
+export { type ExportFilter, exportEvents, exportLine, jobToEvents } from "./export-events.ts";
 export {
   type FailureGroup,
   type FailureGroups,

@@ -3,7 +3,7 @@
  * does (`openAuditRecorder(loadConfig())`, from the environment), records `argv[2]` whole jobs
  * as `argv[3]`, prints one JSON line (what it finished, every call's outcome) and then keeps
  * running, its recorder open, until it is killed.
- * Run: node --import tsx spooling-bot-process.ts <jobs> <botId>
+ * Run: node --conditions=@forusbots/source --import tsx spooling-bot-process.ts <jobs> <botId>
  */
 import { loadConfig } from "@forusbots/db";
 import { openAuditRecorder } from "../recorder/recorder.ts";

@@ -2,6 +2,7 @@ import { type FileHandle, mkdir, open, readdir, rename, unlink } from "node:fs/p
 import { join } from "node:path";
 import { SpoolFullError, SpoolWriteError } from "../../errors.ts";
 import type { AuditEvent } from "../../events/schemas.ts";
+import { syncDirectory } from "../../files/sync-directory.ts";
 import { ownerRuns, THIS_PROCESS } from "./owner.ts";
 import { encodeRecord, readSegmentChunk, type SegmentChunk, scanSegment } from "./segment-file.ts";
 import {
@@ -269,18 +270,5 @@ export class Spool {
       HELD_HERE.delete(segmentFileName(segment.name));
     }
     return left;
-  }
-}
-
-/** Makes a new file's name durable: without it a crash may lose the entry with its synced data. */
-async function syncDirectory(dir: string): Promise<void> {
-  let handle: FileHandle | undefined;
-  try {
-    handle = await open(dir, "r");
-    await handle.sync();
-  } catch {
-    // Not every platform syncs a directory (Windows refuses to open one); the data is synced.
-  } finally {
-    await handle?.close();
   }
 }

@@ -132,8 +132,11 @@ describe(`recordStage racing, ${how}`, () => {
       // The stage's foreign key check takes a share lock on the job, which this holds off.
       hold: lockJob(jobId),
       release: "commit",
-      write: (db, racer) =>
-        recordStage(db, { jobId, stageName: "login", startedAt: at(2), ...reports[racer] }),
+      write: (db, racer) => {
+        const report = reports[racer];
+        if (report === undefined) throw new Error(`no report for racer ${racer}`);
+        return recordStage(db, { jobId, stageName: "login", startedAt: at(2), ...report });
+      },
     });
     const winner = onlyWinner(results, "conflict");
     const stages = await setup.db.select().from(jobStages).where(eq(jobStages.jobId, jobId));

@@ -1,5 +1,5 @@
 // @ts-check
-import { mutationTestingConfig } from "../../stryker.base.mjs";
+import { mutationTestingConfig } from "./src/testing/mutation-testing.mjs";
 
 /**
  * Mutation testing of the migrator's runner. Its command-line front end is left out: its tests

@@ -1,5 +1,5 @@
 // @ts-check
-import { mutationTestingConfig } from "../../stryker.base.mjs";
+import { mutationTestingConfig } from "@forusbots/db/testing/mutation-testing";
 
 /**
  * Mutation testing of the job state machine (`write-engine/transitions.ts`) and the batch write

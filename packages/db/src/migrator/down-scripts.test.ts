@@ -27,11 +27,11 @@ describe("readDownScript", () => {
   it("reads a down script's statements, CRLF read as LF, in a transaction unless marked", () => {
     const file = downScript(
       "0001_a",
-      "DROP VIEW a;\r\n--> statement-breakpoint\r\nDROP TABLE b;\r\n",
+      "DROP VIEW a;\r\n--> statement-breakpoint\r\nDROP TABLE\r\n  b;\r\n",
     );
     expect(readDownScript(folder, file)).toEqual({
       label: "down script 0001_a.down.sql",
-      statements: ["DROP VIEW a;", "DROP TABLE b;"],
+      statements: ["DROP VIEW a;", "DROP TABLE\n  b;"],
       transactional: true,
     });
     const marked = downScript(
@@ -58,7 +58,9 @@ describe("readDownScript", () => {
     expect(() => readDownScript(folder, file)).toThrow(
       new MigrationError(`down script ${join(folder, "0004_empty.down.sql")} has no statements`),
     );
-    const blank = downScript("0005_blank", "\n\n");
+    const indented = downScript("0005_indented", "-- first\n  -- indented second\n");
+    expect(() => readDownScript(folder, indented)).toThrow(MigrationError);
+    const blank = downScript("0006_blank", "\n\n");
     expect(() => readDownScript(folder, blank)).toThrow(MigrationError);
   });
 });
@@ -72,13 +74,18 @@ describe("tablesDroppedBy", () => {
           "DROP VIEW job_metrics_by_bot;",
           'drop table "public"."job_stages", public.JOBS restrict',
           'DROP TABLE "Odd ""Name""";',
+          "DROP TABLE\n  runs , steps",
           "ALTER TABLE jobs DROP COLUMN meta;",
         ],
       }),
-    ).toEqual(["bot_job_totals", "job_stages", "jobs", 'Odd "Name"']);
+    ).toEqual(["bot_job_totals", "job_stages", "jobs", 'Odd "Name"', "runs", "steps"]);
   });
 
   it("skips a DROP TABLE that is commented out", () => {
-    expect(tablesDroppedBy({ statements: ["-- DROP TABLE jobs;\nSELECT 1;"] })).toEqual([]);
+    expect(
+      tablesDroppedBy({
+        statements: ["-- DROP TABLE jobs;\n  -- DROP TABLE job_stages;\nSELECT 1;"],
+      }),
+    ).toEqual([]);
   });
 });

@@ -3,15 +3,16 @@ import { DatabaseBusyError } from "@forusbots/db";
 import { openDatabaseForTest } from "@forusbots/db/testing";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { ValidationError } from "../errors.ts";
 import type { AuditEvent } from "../events/schemas.ts";
 import { at } from "../testing/audit-database.ts";
 import { planWrites } from "./plan-writes.ts";
 import { writeInTransaction } from "./write-in-transaction.ts";
 
-const acceptance = (jobId: string): AuditEvent => ({
+const acceptance = (jobId: string, botId = "bot-tx"): AuditEvent => ({
   type: "job.accepted",
   jobId,
-  botId: "bot-tx",
+  botId,
   at: at(0),
 });
 const positioned = (...events: AuditEvent[]) => events.map((event, index) => ({ index, event }));
@@ -80,5 +81,54 @@ describe("writeInTransaction", () => {
         [waiting, "on"],
       ]),
     );
+  });
+
+  it("splits a refused batch in lifecycle order, so a stage never lands in a half before its job", async () => {
+    const setup = await openDatabaseForTest();
+    // A rule only the database knows: a job of the bot "poison" is refused.
+    await setup.handle.query(sql`
+      CREATE FUNCTION test_refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.bot_id = 'poison' THEN RAISE EXCEPTION 'the row is refused'; END IF;
+        RETURN NEW;
+      END $$`);
+    await setup.handle.query(sql`
+      CREATE TRIGGER test_refuse_poison BEFORE INSERT ON jobs
+      FOR EACH ROW EXECUTE FUNCTION test_refuse_poison()`);
+    const jobId = randomUUID();
+    // In the caller's order the first half would be [stage, poison] and the stage's job would
+    // only come in the second half.
+    const outcomes = await writeInTransaction(
+      setup.db,
+      planWrites(
+        positioned(
+          {
+            type: "stage",
+            jobId,
+            stageName: "login",
+            startedAt: at(1),
+            endedAt: at(2),
+            status: "succeed",
+          },
+          acceptance(randomUUID(), "poison"),
+          acceptance(jobId),
+          { type: "job.started", jobId, at: at(1) },
+        ),
+      ),
+      {},
+    );
+    expect(outcomes.get(0)).toBe("stored");
+    const refused = outcomes.get(1);
+    expect(refused).toBeInstanceOf(ValidationError);
+    expect(refused instanceof Error && refused.message).toBe(
+      "event: refused by the database: the row is refused (SQLSTATE P0001)",
+    );
+    expect(outcomes.get(2)).toBe("stored");
+    expect(outcomes.get(3)).toBe("stored");
+    const [row] = await setup.handle.query<{ jobs: number; stages: number }>(
+      sql`SELECT (SELECT count(*)::int FROM jobs) AS jobs,
+                 (SELECT count(*)::int FROM job_stages) AS stages`,
+    );
+    expect(row).toEqual({ jobs: 1, stages: 1 });
   });
 });

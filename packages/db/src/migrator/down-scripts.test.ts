@@ -74,7 +74,7 @@ describe("tablesDroppedBy", () => {
           "DROP VIEW job_metrics_by_bot;",
           'drop table "public"."job_stages", public.JOBS restrict',
           'DROP TABLE "Odd ""Name""";',
-          "DROP TABLE\n  runs , steps",
+          "  -- an indented note\nDROP TABLE\nruns , steps",
           "ALTER TABLE jobs DROP COLUMN meta;",
         ],
       }),

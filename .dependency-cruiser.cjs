@@ -64,7 +64,8 @@ const TEST_CODE = [
   "/testing/",
   "^(apps|packages|tooling)/[^/]+/test/",
   "^bench/test/",
-  "(^|/)vitest\\.config\\.ts$",
+  "(^|/)vitest(\\.mutation)?\\.config\\.ts$",
+  "(^|/)stryker\\.config\\.mjs$",
 ];
 
 /** A workspace's folder, captured as $1 for the rule against relative imports across them. */
@@ -183,7 +184,15 @@ module.exports = {
     },
   ],
   options: {
-    exclude: { path: ["(^|/)node_modules/", "(^|/)dist/", "^packages/db/migrations/"] },
+    // .stryker-tmp: the sandboxes of a mutation testing run, copies of a workspace.
+    exclude: {
+      path: [
+        "(^|/)node_modules/",
+        "(^|/)dist/",
+        "^packages/db/migrations/",
+        "(^|/)\\.stryker-tmp/",
+      ],
+    },
     // Workspaces resolve to their real folders and are followed; third-party packages are not.
     doNotFollow: { path: "(^|/)node_modules/" },
     tsPreCompilationDeps: true,

@@ -1,11 +1,8 @@
 import type { DatabaseHandle } from "@forusbots/db";
-import { plainJobMetricsByBotQuery, plainJobStageSummaryQuery } from "@forusbots/db/schema";
 import { sql } from "drizzle-orm";
-import { QueryBuilder } from "drizzle-orm/pg-core";
 import { expect } from "vitest";
+import { expectRollupsEqualPlainAggregates } from "./rollup-consistency.ts";
 import { type FinishedJob, STAGES } from "./test-bot.ts";
-
-const plain = new QueryBuilder();
 
 /**
  * Nothing lost, nothing doubled: the database holds exactly the finished jobs (each once, in its
@@ -37,20 +34,5 @@ export async function expectExactlyRecorded(
       )
       .sort((a, b) => (a.job_id < b.job_id ? -1 : a.job_id > b.job_id ? 1 : 0)),
   );
-  const rows = (statement: ReturnType<typeof sql>) => handle.query(statement);
-  expect(await rows(sql`SELECT * FROM job_metrics_by_bot ORDER BY 1`)).toEqual(
-    await rows(sql`${plainJobMetricsByBotQuery(plain).getSQL()} ORDER BY 1`),
-  );
-  expect(await rows(sql`SELECT * FROM job_stage_summary ORDER BY 1`)).toEqual(
-    await rows(sql`${plainJobStageSummaryQuery(plain).getSQL()} ORDER BY 1`),
-  );
-  expect(
-    await rows(sql`SELECT bot_id, hour, succeeded_jobs, failed_jobs FROM bot_job_hourly
-                   WHERE succeeded_jobs + failed_jobs > 0 ORDER BY 1, 2`),
-  ).toEqual(
-    await rows(sql`SELECT bot_id, date_trunc('hour', accepted_at, 'UTC') AS hour,
-                          count(*) FILTER (WHERE state = 'succeeded')::int AS succeeded_jobs,
-                          count(*) FILTER (WHERE state = 'failed')::int AS failed_jobs
-                   FROM jobs GROUP BY 1, 2 ORDER BY 1, 2`),
-  );
+  await expectRollupsEqualPlainAggregates(handle);
 }

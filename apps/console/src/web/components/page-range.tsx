@@ -5,8 +5,10 @@ import type { ApiError } from "../api/fetch-json.ts";
 import { queryString, useApi } from "../api/use-api.ts";
 import { type DayRange, defaultRange, rangeInSearch } from "../date-range.ts";
 import { formatDay } from "../display-format.ts";
+import { BotSelect } from "./bot-select.tsx";
 import { PageHeader } from "./layout.tsx";
 import { ErrorState, Loading } from "./page-states.tsx";
+import { RangePicker } from "./range-picker.tsx";
 
 export interface ReadyRange {
   status: "ready";
@@ -99,5 +101,46 @@ export function SpanOfDataNote({ range }: { range: DayRange }) {
     <p className="callout callout-info" data-testid="span-of-data">
       No jobs in the last 30 days: showing the span of the recorded jobs, {rangeLabel(range)}.
     </p>
+  );
+}
+
+/**
+ * The header of a page over a range of days: title, subtitle, the bot filter on pages that have
+ * one (`bot`: the bot the URL chose, or undefined for all), the range picker, and the note when
+ * the page opened on the span of the data. Both controls write the URL, from the first page.
+ */
+export function RangedPageHeader({
+  title,
+  subtitle,
+  pageRange,
+  bot,
+}: {
+  title: string;
+  subtitle: string;
+  pageRange: ReadyRange;
+  bot?: { selected: string | undefined };
+}) {
+  const { range, spanOfData, today } = pageRange;
+  const chooseRange = useChooseRange();
+  const chooseFilter = useChooseFilter();
+  const picker = <RangePicker range={range} today={today} onChange={chooseRange} />;
+  return (
+    <>
+      <PageHeader
+        title={title}
+        subtitle={subtitle}
+        actions={
+          bot === undefined ? (
+            picker
+          ) : (
+            <div className="filters">
+              <BotSelect value={bot.selected} onChange={(value) => chooseFilter("bot", value)} />
+              {picker}
+            </div>
+          )
+        }
+      />
+      {spanOfData && <SpanOfDataNote range={range} />}
+    </>
   );
 }

@@ -4,16 +4,14 @@ import type { BotsResponse, TimeSeriesResponse } from "../../shared/api-types.ts
 import { queryString, useApi } from "../api/use-api.ts";
 import { type DayCounts, JobsPerDayChart } from "../charts/jobs-per-day-chart.tsx";
 import { SuccessRateChart } from "../charts/success-rate-chart.tsx";
-import { Card, PageHeader } from "../components/layout.tsx";
+import { Card } from "../components/layout.tsx";
 import {
   RangedPage,
+  RangedPageHeader,
   type ReadyRange,
   rangeLabel,
-  SpanOfDataNote,
-  useChooseRange,
 } from "../components/page-range.tsx";
 import { EmptyState, ErrorState, Loading } from "../components/page-states.tsx";
-import { RangePicker } from "../components/range-picker.tsx";
 import { apiRange, type DayRange, daysOf } from "../date-range.ts";
 import { formatCount, formatPercent, formatSeconds, plural } from "../display-format.ts";
 
@@ -53,20 +51,18 @@ export default function BotsPage() {
 }
 
 function BotsInRange({ pageRange }: { pageRange: ReadyRange }) {
-  const { range, spanOfData, today } = pageRange;
-  const chooseRange = useChooseRange();
+  const { range } = pageRange;
   const params = queryString(apiRange(range));
   const metrics = useApi<BotsResponse>(`/api/bots${params}`);
   const series = useApi<TimeSeriesResponse>(`/api/bots/time-series${params}&bucket=day`);
 
   const header = (
     <>
-      <PageHeader
+      <RangedPageHeader
         title="Bots"
         subtitle={`Jobs accepted from ${rangeLabel(range)}`}
-        actions={<RangePicker range={range} today={today} onChange={chooseRange} />}
+        pageRange={pageRange}
       />
-      {spanOfData && <SpanOfDataNote range={range} />}
     </>
   );
   if (metrics.status === "failed")

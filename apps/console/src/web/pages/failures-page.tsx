@@ -2,19 +2,15 @@ import { Link, useSearchParams } from "react-router";
 import type { FailuresResponse, JobsResponse } from "../../shared/api-types.ts";
 import type { ApiError } from "../api/fetch-json.ts";
 import { queryString, useApi } from "../api/use-api.ts";
-import { BotSelect } from "../components/bot-select.tsx";
 import { JobsTable } from "../components/jobs-table.tsx";
-import { Card, PageHeader } from "../components/layout.tsx";
+import { Card } from "../components/layout.tsx";
 import {
   RangedPage,
+  RangedPageHeader,
   type ReadyRange,
   rangeLabel,
-  SpanOfDataNote,
-  useChooseFilter,
-  useChooseRange,
 } from "../components/page-range.tsx";
 import { EmptyState, ErrorState, Loading } from "../components/page-states.tsx";
-import { RangePicker } from "../components/range-picker.tsx";
 import { apiRange } from "../date-range.ts";
 import { formatTimestamp, plural, shortId } from "../display-format.ts";
 
@@ -38,27 +34,20 @@ function FailuresInRange({
   pageRange: ReadyRange;
   botId: string | undefined;
 }) {
-  const { range, spanOfData, today } = pageRange;
-  const chooseRange = useChooseRange();
+  const { range } = pageRange;
   const filter = { bot: botId, ...apiRange(range) };
   const groups = useApi<FailuresResponse>(`/api/failures${queryString(filter)}`);
   const failedJobs = useApi<JobsResponse>(
     `/api/jobs${queryString({ ...filter, state: "failed", limit: String(NEWEST_FAILED_JOBS) })}`,
   );
-  const chooseFilter = useChooseFilter();
   const header = (
     <>
-      <PageHeader
+      <RangedPageHeader
         title="Failures"
         subtitle={`Failed jobs accepted from ${rangeLabel(range)}, grouped by error`}
-        actions={
-          <div className="filters">
-            <BotSelect value={botId} onChange={(value) => chooseFilter("bot", value)} />
-            <RangePicker range={range} today={today} onChange={chooseRange} />
-          </div>
-        }
+        pageRange={pageRange}
+        bot={{ selected: botId }}
       />
-      {spanOfData && <SpanOfDataNote range={range} />}
     </>
   );
   const errorPage = (error: ApiError) => (

@@ -6,19 +6,16 @@ import type { JobStateCountsResponse, JobsResponse } from "../../shared/api-type
 import { ApiError, fetchJson } from "../api/fetch-json.ts";
 import { useRefetchInterval } from "../api/live-refresh.tsx";
 import { queryString, useApi } from "../api/use-api.ts";
-import { BotSelect } from "../components/bot-select.tsx";
 import { JobsTable } from "../components/jobs-table.tsx";
-import { Card, PageHeader } from "../components/layout.tsx";
+import { Card } from "../components/layout.tsx";
 import {
   RangedPage,
+  RangedPageHeader,
   type ReadyRange,
   rangeLabel,
-  SpanOfDataNote,
   useChooseFilter,
-  useChooseRange,
 } from "../components/page-range.tsx";
 import { EmptyState, ErrorState, Loading } from "../components/page-states.tsx";
-import { RangePicker } from "../components/range-picker.tsx";
 import { StateCounts } from "../components/state-counts.tsx";
 import { apiRange } from "../date-range.ts";
 import { formatCount } from "../display-format.ts";
@@ -72,9 +69,8 @@ function useJobPages(base: string, wantedPages: number) {
 }
 
 function JobsInRange({ pageRange }: { pageRange: ReadyRange }) {
-  const { range, spanOfData, noJobsAtAll, today } = pageRange;
+  const { range, noJobsAtAll } = pageRange;
   const [search, setSearch] = useSearchParams();
-  const chooseRange = useChooseRange();
   const botId = search.get("bot") ?? undefined;
   const stateText = search.get("state");
   const parsedState = stateText === null ? undefined : parseJobState(stateText);
@@ -95,17 +91,12 @@ function JobsInRange({ pageRange }: { pageRange: ReadyRange }) {
 
   const header = (
     <>
-      <PageHeader
+      <RangedPageHeader
         title="Jobs"
         subtitle={`Accepted from ${rangeLabel(range)}, newest first`}
-        actions={
-          <div className="filters">
-            <BotSelect value={botId} onChange={(value) => setFilter("bot", value)} />
-            <RangePicker range={range} today={today} onChange={chooseRange} />
-          </div>
-        }
+        pageRange={pageRange}
+        bot={{ selected: botId }}
       />
-      {spanOfData && <SpanOfDataNote range={range} />}
       {counts.status === "ready" && (
         <StateCounts
           counts={counts.data.counts}

@@ -2,18 +2,14 @@ import { Link, useSearchParams } from "react-router";
 import type { StagesResponse } from "../../shared/api-types.ts";
 import { queryString, useApi } from "../api/use-api.ts";
 import { StageDurationsChart } from "../charts/stage-durations-chart.tsx";
-import { BotSelect } from "../components/bot-select.tsx";
-import { Card, PageHeader } from "../components/layout.tsx";
+import { Card } from "../components/layout.tsx";
 import {
   RangedPage,
+  RangedPageHeader,
   type ReadyRange,
   rangeLabel,
-  SpanOfDataNote,
-  useChooseFilter,
-  useChooseRange,
 } from "../components/page-range.tsx";
 import { EmptyState, ErrorState, Loading } from "../components/page-states.tsx";
-import { RangePicker } from "../components/range-picker.tsx";
 import { apiRange } from "../date-range.ts";
 import { formatCount, formatMilliseconds, formatPercent } from "../display-format.ts";
 
@@ -30,32 +26,25 @@ export default function StagesPage() {
 }
 
 function StagesInRange({ pageRange, botId }: { pageRange: ReadyRange; botId: string | undefined }) {
-  const { range, spanOfData, today } = pageRange;
+  const { range } = pageRange;
   const [search] = useSearchParams();
   const selected = search.get("name");
-  const chooseRange = useChooseRange();
   const loaded = useApi<StagesResponse>(
     `/api/stages${queryString({ bot: botId, ...apiRange(range) })}`,
   );
-  const chooseFilter = useChooseFilter();
   const days = rangeLabel(range);
   const header = (
     <>
-      <PageHeader
+      <RangedPageHeader
         title="Stages"
         subtitle={
           botId === undefined
             ? `Runs of each stage name started from ${days}, all bots`
             : `Runs of each stage name in ${botId}'s jobs, started from ${days}`
         }
-        actions={
-          <div className="filters">
-            <BotSelect value={botId} onChange={(value) => chooseFilter("bot", value)} />
-            <RangePicker range={range} today={today} onChange={chooseRange} />
-          </div>
-        }
+        pageRange={pageRange}
+        bot={{ selected: botId }}
       />
-      {spanOfData && <SpanOfDataNote range={range} />}
     </>
   );
   if (loaded.status === "loading")

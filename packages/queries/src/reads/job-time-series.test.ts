@@ -116,50 +116,117 @@ describe("getJobTimeSeries", () => {
   });
 });
 
-describe("getJobTimeSeries on whole hours, from the hourly rollup", () => {
-  // One millisecond before a whole-hour `from`: the same jobs, but counted from `jobs`.
-  const justBefore = (time: Date) => new Date(time.getTime() - 1);
-
-  /** The series of a range on whole hours, and of the same range read from `jobs`. */
-  const seriesBothWays = async (range: {
+describe("getJobTimeSeries: whole hours from the hourly rollup, the rest from jobs", () => {
+  /**
+   * The points counted straight from `jobs` by a plain GROUP BY, written here apart from the
+   * read: what every split of a range between the rollup and the table must give.
+   */
+  const countedFromJobs = async (range: {
     bucket: TimelineBucket;
     from: Date;
     to: Date;
     botId?: string;
-  }) => ({
-    fromRollup: await getJobTimeSeries(context.db, range),
-    fromJobs: await getJobTimeSeries(context.db, { ...range, from: justBefore(range.from) }),
-  });
+  }) => {
+    const rows = await queryRows<{
+      bucket_ms: number;
+      bot_id: string;
+      state: string;
+      jobs: number;
+    }>(
+      context.db,
+      sql`SELECT (extract(epoch FROM date_trunc(${range.bucket}, accepted_at, 'UTC')) * 1000)::float8 AS bucket_ms,
+                 bot_id, state::text AS state, count(*)::int AS jobs
+          FROM jobs
+          WHERE accepted_at >= ${range.from.toISOString()} AND accepted_at < ${range.to.toISOString()}
+            AND (${range.botId ?? null}::text IS NULL OR bot_id = ${range.botId ?? null})
+          GROUP BY 1, 2, 3`,
+    );
+    const byteWise = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    return rows
+      .map((row) => ({
+        bucketStart: new Date(row.bucket_ms),
+        botId: row.bot_id,
+        state: row.state,
+        jobs: row.jobs,
+      }))
+      .sort(
+        (a, b) =>
+          a.bucketStart.getTime() - b.bucketStart.getTime() ||
+          byteWise(a.botId, b.botId) ||
+          byteWise(a.state, b.state),
+      );
+  };
 
-  it("gives the same points as counting jobs, per bucket and bot", async () => {
-    const from = utc("2024-01-15T00:00:00");
-    const to = utc("2024-01-17T00:00:00");
-    for (const bucket of ["hour", "day"] as const) {
-      for (const botId of [undefined, "alpha", "beta"]) {
-        const { fromRollup, fromJobs } = await seriesBothWays({ bucket, from, to, botId });
-        expect(fromRollup).toEqual(fromJobs);
-        expect(fromRollup.length).toBeGreaterThan(0);
+  it("gives the points of a plain count for ranges on whole hours, cut at one end or both, or inside one hour", async () => {
+    const ranges: [string, string][] = [
+      ["2024-01-15T00:00:00", "2024-01-17T00:00:00"], // whole hours: the rollup alone
+      ["2024-01-15T10:59:59.999", "2024-01-17T00:00:00"], // cut at the start
+      ["2024-01-15T00:00:00", "2024-01-16T00:30:00.001"], // cut at the end
+      ["2024-01-15T10:30:00", "2024-01-16T00:30:00.001"], // cut at both ends
+      ["2024-01-15T10:00:00.001", "2024-01-15T11:00:00.001"], // less than an hour, across one
+      ["2024-01-15T10:15:00", "2024-01-15T10:59:59.9999"], // inside one hour
+    ];
+    for (const [from, to] of ranges) {
+      for (const bucket of ["hour", "day"] as const) {
+        for (const botId of [undefined, "alpha", "beta"]) {
+          const range = { bucket, from: utc(from), to: utc(to), ...(botId ? { botId } : {}) };
+          expect(await getJobTimeSeries(context.db, range), JSON.stringify(range)).toEqual(
+            await countedFromJobs(range),
+          );
+        }
       }
     }
+    // The seeded jobs, by hand: beta's 23:59 job is in the first day only with the range cut
+    // before midnight, and the 10:59:59.999 success only from that instant on.
+    expect(
+      await getJobTimeSeries(context.db, {
+        bucket: "hour",
+        from: utc("2024-01-15T10:30:00"),
+        to: utc("2024-01-16T00:30:00.001"),
+      }),
+    ).toEqual([
+      { bucketStart: utc("2024-01-15T10:00:00"), botId: "alpha", state: "succeeded", jobs: 1 },
+      { bucketStart: utc("2024-01-15T11:00:00"), botId: "alpha", state: "failed", jobs: 1 },
+      { bucketStart: utc("2024-01-15T23:00:00"), botId: "beta", state: "queued", jobs: 1 },
+      { bucketStart: utc("2024-01-16T00:00:00"), botId: "beta", state: "queued", jobs: 1 },
+    ]);
   });
 
-  it("reads bot_job_hourly for a range on whole hours, and jobs for one that cuts an hour", async () => {
-    // A rollup row with no job behind it shows which table answered.
-    const marker = { botId: "rollup-only", hour: utc("2024-03-01T12:00:00"), queuedJobs: 3 };
+  it("reads the whole hours from bot_job_hourly and the parts of an hour from jobs", async () => {
+    // A rollup row with no job behind it shows that a whole hour was read from the rollup; a job
+    // in an edge hour but before `from` shows that the edge was counted from jobs, not from
+    // that hour's rollup row (which holds it).
+    const marker = { botId: "split", hour: utc("2024-03-01T12:00:00"), queuedJobs: 3 };
+    const inStartEdge = job("split", "succeeded", "2024-03-01T11:45:00.000");
+    const beforeFrom = job("split", "succeeded", "2024-03-01T11:15:00.000");
+    const inEndEdge = job("split", "succeeded", "2024-03-01T14:10:00.000");
     await context.db.insert(botJobHourly).values(marker);
+    await context.db.insert(jobs).values([inStartEdge, beforeFrom, inEndEdge]);
     try {
-      const { fromRollup, fromJobs } = await seriesBothWays({
-        bucket: "hour",
-        from: utc("2024-03-01T00:00:00"),
-        to: utc("2024-03-02T00:00:00"),
-        botId: "rollup-only",
-      });
-      expect(fromRollup).toEqual([
-        { bucketStart: marker.hour, botId: "rollup-only", state: "queued", jobs: 3 },
+      const range = { from: utc("2024-03-01T11:30:00"), to: utc("2024-03-01T14:15:00") };
+      expect(await getJobTimeSeries(context.db, { ...range, bucket: "hour" })).toEqual([
+        { bucketStart: utc("2024-03-01T11:00:00"), botId: "split", state: "succeeded", jobs: 1 },
+        { bucketStart: marker.hour, botId: "split", state: "queued", jobs: 3 },
+        { bucketStart: utc("2024-03-01T14:00:00"), botId: "split", state: "succeeded", jobs: 1 },
       ]);
-      expect(fromJobs).toEqual([]);
+      // A day bucket sums both parts: the marker's 3 from the rollup, the 2 edge jobs from jobs.
+      expect(await getJobTimeSeries(context.db, { ...range, bucket: "day" })).toEqual([
+        { bucketStart: utc("2024-03-01T00:00:00"), botId: "split", state: "queued", jobs: 3 },
+        { bucketStart: utc("2024-03-01T00:00:00"), botId: "split", state: "succeeded", jobs: 2 },
+      ]);
+      // Under an hour: jobs alone, so the marker is not there.
+      expect(
+        await getJobTimeSeries(context.db, {
+          bucket: "hour",
+          from: utc("2024-03-01T11:40:00"),
+          to: utc("2024-03-01T12:40:00"),
+        }),
+      ).toEqual([
+        { bucketStart: utc("2024-03-01T11:00:00"), botId: "split", state: "succeeded", jobs: 1 },
+      ]);
     } finally {
-      await context.db.delete(botJobHourly).where(eq(botJobHourly.botId, "rollup-only"));
+      await context.db.delete(jobs).where(eq(jobs.botId, "split"));
+      await context.db.delete(botJobHourly).where(eq(botJobHourly.botId, "split"));
     }
   });
 
@@ -184,32 +251,32 @@ describe("getJobTimeSeries on whole hours, from the hourly rollup", () => {
       .set({ acceptedAt: nextDay, startedAt: nextDay, finishedAt: nextDay })
       .where(eq(jobs.jobId, failed.jobId));
 
-    const hours = await seriesBothWays({
-      bucket: "hour",
+    const hourRange = {
+      bucket: "hour" as const,
       from: utc("2024-02-01T09:00:00"),
       to: utc("2024-02-03T00:00:00"),
-    });
+    };
     const hourPoints = [
       { bucketStart: utc("2024-02-01T09:00:00"), botId: "gamma", state: "running", jobs: 1 },
       { bucketStart: utc("2024-02-01T10:00:00"), botId: "gamma", state: "failed", jobs: 1 },
       { bucketStart: utc("2024-02-01T10:00:00"), botId: "gamma", state: "running", jobs: 1 },
       { bucketStart: utc("2024-02-02T00:00:00"), botId: "gamma", state: "failed", jobs: 1 },
     ];
-    expect(hours.fromRollup).toEqual(hourPoints);
-    expect(hours.fromJobs).toEqual(hourPoints);
+    expect(await getJobTimeSeries(context.db, hourRange)).toEqual(hourPoints);
+    expect(await countedFromJobs(hourRange)).toEqual(hourPoints);
 
-    const days = await seriesBothWays({
-      bucket: "day",
+    const dayRange = {
+      bucket: "day" as const,
       from: utc("2024-02-01T00:00:00"),
       to: utc("2024-02-03T00:00:00"),
-    });
+    };
     const dayPoints = [
       { bucketStart: utc("2024-02-01T00:00:00"), botId: "gamma", state: "failed", jobs: 1 },
       { bucketStart: utc("2024-02-01T00:00:00"), botId: "gamma", state: "running", jobs: 2 },
       { bucketStart: utc("2024-02-02T00:00:00"), botId: "gamma", state: "failed", jobs: 1 },
     ];
-    expect(days.fromRollup).toEqual(dayPoints);
-    expect(days.fromJobs).toEqual(dayPoints);
+    expect(await getJobTimeSeries(context.db, dayRange)).toEqual(dayPoints);
+    expect(await countedFromJobs(dayRange)).toEqual(dayPoints);
   });
 });
 
@@ -233,7 +300,7 @@ describe("getJobTimeSeries on whole hours over every bot", () => {
       to: utc("2024-01-16T00:00:00"),
     });
     const [statement] = logging.sent;
-    expect(statement).toContain('from "bot_job_hourly"');
+    expect(statement).toContain('FROM "bot_job_hourly"');
     const plan = await context.db.transaction(async (tx) => {
       // These few rows fit in one page, which the planner rightly reads whole. With sequential
       // scans priced out (for this transaction only) it is left the indexes: the plan shows the

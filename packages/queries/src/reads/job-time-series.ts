@@ -12,8 +12,8 @@ import {
 import { withDatabaseErrors } from "../errors.ts";
 import { botIdSchema, timestampSchema } from "../events/fields.ts";
 import { parseWith } from "../events/parse.ts";
-import { byteOrder, RANGE_ORDER_ISSUE, rangeConditions } from "./filters.ts";
-import { isOnWholeHours } from "./read-options.ts";
+import { queryRows } from "../query-rows.ts";
+import { RANGE_ORDER_ISSUE, rangeConditions } from "./filters.ts";
 
 const timelineOptionsSchema = z
   .strictObject({
@@ -50,90 +50,124 @@ const BUCKET_FIELD: Record<TimelineBucket, ReturnType<typeof sql.raw>> = {
  * differs between PGlite and a PostgreSQL server, and the same data would chart differently on
  * each.
  */
-const bucketOf = (bucket: TimelineBucket, time: PgColumn): SQL<Date> =>
-  sql<Date>`date_trunc(${BUCKET_FIELD[bucket]}, ${time}, 'UTC')`;
+const bucketOf = (bucket: TimelineBucket, time: PgColumn | SQL): SQL =>
+  sql`date_trunc(${BUCKET_FIELD[bucket]}, ${time}, 'UTC')`;
 
-/** The order `byteOrder(jobs.state)` gives: the names are ASCII, so JavaScript's sort agrees. */
-const STATES_IN_BYTE_ORDER: readonly JobState[] = [...JOB_STATES].sort();
+const HOUR_MS = 3_600_000;
+
+/** The whole UTC hours inside [from, to): the part of a range the hourly rollup answers. */
+function wholeHoursWithin(from: Date, to: Date): { from: Date; to: Date } | undefined {
+  const first = Math.ceil(from.getTime() / HOUR_MS) * HOUR_MS;
+  const end = Math.floor(to.getTime() / HOUR_MS) * HOUR_MS;
+  return first < end ? { from: new Date(first), to: new Date(end) } : undefined;
+}
+
+/** Each state's counter in a rollup row, in JOB_STATES order: the order of a point's counts. */
+const h = botJobHourly;
+const STATE_COUNTERS: Record<JobState, PgColumn> = {
+  queued: h.queuedJobs,
+  running: h.runningJobs,
+  succeeded: h.succeededJobs,
+  failed: h.failedJobs,
+  canceled: h.canceledJobs,
+};
+
+/** The order `bot_id COLLATE "C"`, then the state names' bytes: ASCII, so JavaScript agrees. */
+const STATE_INDEXES_IN_BYTE_ORDER = [...JOB_STATES]
+  .sort()
+  .map((state) => [state, JOB_STATES.indexOf(state)] as const);
+
+/** One bucket of one bot: its start in epoch milliseconds, the bot, then a count per state. */
+type CountedBucket = [bucketStartMs: number, botId: string, ...counts: number[]];
 
 /**
  * Jobs per hour or day, per bot and state, for jobs accepted in [from, to), ordered by bucket,
  * bot and state; only combinations with at least one job appear. Buckets are UTC.
  *
- * A range on whole UTC hours is summed from `bot_job_hourly` (an hour bucket is one of its rows,
- * a day bucket 24 of them), which the triggers keep equal to `jobs`: a few thousand rows for a
- * quarter instead of every job. A range that cuts an hour counts `jobs`. Both give the same points.
+ * Each part of the range is read where it costs least. The whole UTC hours inside it are summed
+ * from `bot_job_hourly`, which the triggers keep equal to `jobs`: one row per bot and hour, never
+ * more rows than the jobs they count (a quarter's day buckets at 1M jobs: 108,000 rows instead of
+ * 1,000,000). What is left at either end, less than an hour each, and a range shorter than a whole
+ * hour, is counted from `jobs` through its `accepted_at` index. The points come back as one JSON
+ * value rather than one row each: PGlite hands every row across its WebAssembly boundary one value
+ * at a time, and at a few thousand points that, not the query, was most of the read (BENCHMARKS.md,
+ * "Reads that pick their source").
  */
 export async function getJobTimeSeries(
   db: AuditDb,
   options: JobTimeSeriesOptions,
 ): Promise<JobTimeSeriesPoint[]> {
   const timeline = parseWith(timelineOptionsSchema, options);
-  return withDatabaseErrors(() =>
-    isOnWholeHours(timeline) ? sumHourlyRollup(db, timeline) : countJobs(db, timeline),
+  const [row] = await withDatabaseErrors(() =>
+    queryRows<{ series: string }>(db, timeSeriesStatement(timeline)),
+  );
+  const buckets = JSON.parse(row?.series ?? "[]") as CountedBucket[];
+  return buckets.flatMap(([bucketStartMs, botId, ...counts]) =>
+    STATE_INDEXES_IN_BYTE_ORDER.flatMap(([state, index]) => {
+      const count = counts[index] ?? 0;
+      return count > 0 ? [{ bucketStart: new Date(bucketStartMs), botId, state, jobs: count }] : [];
+    }),
   );
 }
 
-function countJobs(
-  db: AuditDb,
-  { bucket, from, to, botId }: Timeline,
-): Promise<JobTimeSeriesPoint[]> {
-  const bucketStart = bucketOf(bucket, jobs.acceptedAt);
-  return db
-    .select({
-      bucketStart: bucketStart.mapWith(jobs.acceptedAt),
-      botId: jobs.botId,
-      state: jobs.state,
-      jobs: sql<number>`count(*)::integer`.mapWith(Number),
-    })
-    .from(jobs)
-    .where(
-      and(
-        botId === undefined ? undefined : eq(jobs.botId, botId),
-        ...rangeConditions(jobs.acceptedAt, { from, to }),
-      ),
-    )
-    .groupBy(bucketStart, jobs.botId, jobs.state)
-    .orderBy(bucketStart, byteOrder(jobs.botId), byteOrder(jobs.state));
-}
-
-/**
- * One row per bucket and bot with a sum per state, unpivoted here: up to five times fewer rows to
- * sort, send and decode than one per state. A state without jobs gives no point, as in
- * `countJobs` (updates and deletes leave hours at zero rather than removing their rows).
- */
-async function sumHourlyRollup(
-  db: AuditDb,
-  { bucket, from, to, botId }: Timeline,
-): Promise<JobTimeSeriesPoint[]> {
-  const h = botJobHourly;
-  const bucketStart = bucketOf(bucket, h.hour);
-  const sumOf = (column: PgColumn) => sql<number>`sum(${column})::integer`.mapWith(Number);
-  const rows = await db
-    .select({
-      bucketStart: bucketStart.mapWith(h.hour),
-      botId: h.botId,
-      queued: sumOf(h.queuedJobs),
-      running: sumOf(h.runningJobs),
-      succeeded: sumOf(h.succeededJobs),
-      failed: sumOf(h.failedJobs),
-      canceled: sumOf(h.canceledJobs),
-    })
-    .from(h)
-    .where(
-      and(
+function timeSeriesStatement({ bucket, from, to, botId }: Timeline): SQL {
+  const hours = wholeHoursWithin(from, to);
+  // The rollup's rows are bucket starts already when buckets are hours and it answers alone.
+  const rollupOnly =
+    hours?.from.getTime() === from.getTime() && hours.to.getTime() === to.getTime();
+  const parts: SQL[] = [];
+  if (hours) {
+    const counters = JOB_STATES.map((state) =>
+      rollupOnly && bucket === "hour"
+        ? STATE_COUNTERS[state]
+        : sql`sum(${STATE_COUNTERS[state]})::integer`,
+    );
+    parts.push(sql`SELECT ${bucketOf(bucket, h.hour)} AS bucket, ${h.botId} AS bot_id,
+        ${sql.join(counters, sql`, `)}
+      FROM ${h}
+      WHERE ${and(
         botId === undefined ? undefined : eq(h.botId, botId),
-        ...rangeConditions(h.hour, { from, to }),
-      ),
-    )
-    .groupBy(bucketStart, h.botId)
-    .orderBy(bucketStart, byteOrder(h.botId));
-  return rows.flatMap((row) =>
-    STATES_IN_BYTE_ORDER.filter((state) => row[state] > 0).map((state) => ({
-      bucketStart: new Date(row.bucketStart),
-      botId: row.botId,
-      state,
-      jobs: row[state],
-    })),
-  );
+        ...rangeConditions(h.hour, hours),
+      )}
+      ${rollupOnly && bucket === "hour" ? sql.empty() : sql`GROUP BY 1, 2`}`);
+  }
+  const edges = hours
+    ? [
+        { from, to: hours.from },
+        { from: hours.to, to },
+      ].filter((edge) => edge.from < edge.to)
+    : [{ from, to }];
+  if (edges.length > 0) {
+    const counts = JOB_STATES.map(
+      (state) => sql`(count(*) FILTER (WHERE ${jobs.state} = ${state}))::integer`,
+    );
+    const inEdges = edges.map((edge) => and(...rangeConditions(jobs.acceptedAt, edge)));
+    parts.push(sql`SELECT ${bucketOf(bucket, jobs.acceptedAt)} AS bucket, ${jobs.botId} AS bot_id,
+        ${sql.join(counts, sql`, `)}
+      FROM ${jobs}
+      WHERE ${and(
+        botId === undefined ? undefined : eq(jobs.botId, botId),
+        inEdges.length === 1 ? inEdges[0] : sql`(${sql.join(inEdges, sql` OR `)})`,
+      )}
+      GROUP BY 1, 2`);
+  }
+  const columns = JOB_STATES.map((_, index) => sql.raw(`c${index}`));
+  const named = sql`counted (bucket, bot_id, ${sql.join(columns, sql`, `)})`;
+  // An hour bucket can get counts from both parts only where one edge is, so the parts are summed
+  // per bucket and bot whenever both are read (a day bucket can hold rollup hours and an edge).
+  const merged =
+    parts.length === 1
+      ? sql`(${parts[0]}) AS ${named}`
+      : sql`(SELECT bucket, bot_id, ${sql.join(
+          columns.map((column) => sql`sum(${column})::integer`),
+          sql`, `,
+        )}
+          FROM (${sql.join(parts, sql` UNION ALL `)}) AS parts (bucket, bot_id, ${sql.join(columns, sql`, `)})
+          GROUP BY 1, 2) AS ${named}`;
+  // Epoch milliseconds, not timestamps: a bucket start is a whole hour, exact in a double, and
+  // no time zone or date format of the session comes into it.
+  return sql`SELECT coalesce(json_agg(json_build_array(
+      (extract(epoch FROM bucket) * 1000)::bigint, bot_id, ${sql.join(columns, sql`, `)})
+      ORDER BY bucket, bot_id COLLATE "C"), '[]')::text AS series
+    FROM ${merged}`;
 }

@@ -251,6 +251,17 @@ describe("resolveLockOptions", () => {
     });
   });
 
+  it("treats an option given as undefined as not given", () => {
+    expect(
+      resolveLockOptions({
+        lockTimeoutMs: undefined,
+        statementTimeoutMs: undefined,
+        retries: undefined,
+        retryDelayMs: undefined,
+      }),
+    ).toEqual(resolveLockOptions({}));
+  });
+
   it("refuses negative or fractional values, naming the option and the value", () => {
     expect(() => resolveLockOptions({ lockTimeoutMs: -1 })).toThrow(
       "lockTimeoutMs must be a whole number ≥ 0 (got -1)",
@@ -463,6 +474,8 @@ describe("withMigrationLock", () => {
   });
 });
 
+const WARNING_MIGRATION = `DO $$ BEGIN RAISE NOTICE 'just a notice'; RAISE WARNING 'ev_a will be slow' USING HINT = 'run it at night'; END $$;\n`;
+
 /** Polls until `done()` or about 5 s, whichever comes first. */
 async function until(done: () => boolean): Promise<void> {
   for (let tries = 0; tries < 100 && !done(); tries++) {
@@ -547,13 +560,46 @@ describe.skipIf(!onPostgres)("events that need a second connection (PostgreSQL o
     },
   );
 
+  it("withMigrationLock without onWait waits quietly for the lock another connection holds", async () => {
+    const { handle, url } = await emptyDatabase();
+    const holder = postgres(url ?? "", { max: 1, onnotice: () => {} });
+    try {
+      await holder`SELECT pg_advisory_lock(${LOCK_KEY})`;
+      let ran = false;
+      const run = withMigrationLock(handle, async () => {
+        ran = true;
+        return "done";
+      });
+      // Wait until the runner's session shows in pg_locks as waiting for the advisory lock.
+      let waiting = 0;
+      for (let tries = 0; tries < 100 && waiting === 0; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        const [row] = await holder<{ waiting: number }[]>`
+          SELECT count(*)::int AS waiting FROM pg_locks
+          WHERE locktype = 'advisory' AND NOT granted AND objid::bigint = ${LOCK_KEY}`;
+        waiting = row?.waiting ?? 0;
+      }
+      expect(waiting).toBe(1);
+      expect(ran).toBe(false);
+      await holder`SELECT pg_advisory_unlock(${LOCK_KEY})`;
+      expect(await run).toBe("done");
+    } finally {
+      await holder.end();
+    }
+  });
+
+  it("runMigrations without onEvent applies a migration that RAISEs a WARNING", async () => {
+    const database = await createDatabaseForTest({ migrated: false });
+    const { folder } = migrationsForTest();
+    writeFileSync(join(folder, "0002_c.sql"), WARNING_MIGRATION);
+    const result = await runMigrations(database.target, { files: readMigrationFiles(folder) });
+    expect(result).toEqual({ applied: TAGS, alreadyApplied: 0 });
+  });
+
   it("runMigrations passes on a migration's RAISE WARNING with its hint, not its NOTICEs", async () => {
     const database = await createDatabaseForTest({ migrated: false });
     const { folder } = migrationsForTest();
-    writeFileSync(
-      join(folder, "0002_c.sql"),
-      `DO $$ BEGIN RAISE NOTICE 'just a notice'; RAISE WARNING 'ev_a will be slow' USING HINT = 'run it at night'; END $$;\n`,
-    );
+    writeFileSync(join(folder, "0002_c.sql"), WARNING_MIGRATION);
     const events: MigrationEvent[] = [];
     const result = await runMigrations(database.target, {
       files: readMigrationFiles(folder),

@@ -74,9 +74,16 @@ describe("runScript, in a transaction", () => {
       ],
       transactional: true,
     };
-    await expect(runScript(handle, script, RECORD)).rejects.toThrow(
+    const failure = await runScript(handle, script, RECORD).then(
+      () => undefined,
+      (error: Error) => error,
+    );
+    expect(failure?.message).toBe(
       'migration 9002_fails failed at statement 2 of 3 (SELECT 1 / 0 AS "boom"): division by zero (SQLSTATE 22012)',
     );
+    // The cause keeps the statement's own failure, for a caller that wants the driver's error.
+    expect(failure?.cause).toBeInstanceOf(Error);
+    expect((failure?.cause as Error).message).toBe("division by zero (SQLSTATE 22012)");
     expect(await tableExists(handle, "kept_if_not_transactional")).toBe(false);
     expect(await tableExists(handle, "never_reached")).toBe(false);
     expect(await recorded(handle)).toEqual([]);
@@ -204,11 +211,17 @@ describe.skipIf(!onPostgres)(
             },
           ).then(
             () => "applied",
-            (error: Error) => error.message,
+            (error: Error) => error,
           );
           await held`ROLLBACK`;
           held.release();
-          expect(outcome).toBe(
+          if (!(outcome instanceof Error)) throw new Error(`the script was ${outcome}`);
+          // The cause is the last attempt's failure, for a caller that wants the driver's error.
+          expect(outcome.cause).toBeInstanceOf(Error);
+          expect((outcome.cause as Error).message).toBe(
+            "canceling statement due to lock timeout (SQLSTATE 55P03)",
+          );
+          expect(outcome.message).toBe(
             `migration 9007_busy could not get its locks at statement 2 of 2 (ALTER TABLE "busy" ADD COLUMN "more" integer;): waited 50 ms on each of 3 attempts (canceling statement due to lock timeout (SQLSTATE 55P03)); another session holds a conflicting lock, so nothing of this ${nothing}. Retry when that session has finished, or raise --lock-timeout/--retries`,
           );
           expect(retries).toEqual([

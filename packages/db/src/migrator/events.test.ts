@@ -202,6 +202,34 @@ describe("migrate's events", () => {
   });
 });
 
+describe("runMigrations", () => {
+  it("closes the session it opened, even when a migration fails", async () => {
+    const database = await createDatabaseForTest({ migrated: false });
+    const { folder } = migrationsForTest();
+    writeFileSync(join(folder, "0002_c.sql"), `SELECT 1 / 0;\n`);
+    await expect(
+      runMigrations(database.target, { files: readMigrationFiles(folder) }),
+    ).rejects.toThrow("migration 0002_c failed at statement 1 of 1 (SELECT 1 / 0;)");
+    // PGlite: an open instance keeps its data directory locked, so this open would fail.
+    const handle = await database.open();
+    try {
+      // PostgreSQL: the runner's backend is gone (it may take a moment to exit).
+      let others = -1;
+      for (let tries = 0; tries < 40 && others !== 0; tries++) {
+        if (tries > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+        const [row] = await handle.query<{ others: number }>(sql`
+          SELECT count(*)::int AS others FROM pg_stat_activity
+          WHERE datname = current_database() AND pid <> pg_backend_pid()`);
+        others = row?.others ?? -1;
+      }
+      expect(others).toBe(0);
+      expect(await appliedTags(handle, readMigrationFiles(folder))).toEqual(["0000_a", "0001_b"]);
+    } finally {
+      await handle.close();
+    }
+  });
+});
+
 describe("findMigration", () => {
   it("finds a migration by its tag", () => {
     const { files } = migrationsForTest();

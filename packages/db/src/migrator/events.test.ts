@@ -598,13 +598,15 @@ describe.skipIf(!onPostgres)("events that need a second connection (PostgreSQL o
         ran = true;
         return "done";
       });
-      // Wait until the runner's session shows in pg_locks as waiting for the advisory lock.
+      // Wait until the runner's session shows in pg_locks as waiting for the advisory lock (of
+      // this database: advisory locks are per database, and other tests share the server).
       let waiting = 0;
       for (let tries = 0; tries < 100 && waiting === 0; tries++) {
         await new Promise((resolve) => setTimeout(resolve, 50));
         const [row] = await holder<{ waiting: number }[]>`
           SELECT count(*)::int AS waiting FROM pg_locks
-          WHERE locktype = 'advisory' AND NOT granted AND objid::bigint = ${LOCK_KEY}`;
+          WHERE locktype = 'advisory' AND NOT granted AND objid::bigint = ${LOCK_KEY}
+            AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`;
         waiting = row?.waiting ?? 0;
       }
       expect(waiting).toBe(1);

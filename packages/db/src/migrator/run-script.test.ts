@@ -78,12 +78,13 @@ describe("runScript, in a transaction", () => {
       () => undefined,
       (error: Error) => error,
     );
-    expect(failure?.message).toBe(
+    if (!(failure instanceof Error)) throw new Error("the script did not fail");
+    expect(failure.message).toBe(
       'migration 9002_fails failed at statement 2 of 3 (SELECT 1 / 0 AS "boom"): division by zero (SQLSTATE 22012)',
     );
     // The cause keeps the statement's own failure, for a caller that wants the driver's error.
-    expect(failure?.cause).toBeInstanceOf(Error);
-    expect((failure?.cause as Error).message).toBe("division by zero (SQLSTATE 22012)");
+    expect(failure.cause).toBeInstanceOf(Error);
+    expect((failure.cause as Error).message).toBe("division by zero (SQLSTATE 22012)");
     expect(await tableExists(handle, "kept_if_not_transactional")).toBe(false);
     expect(await tableExists(handle, "never_reached")).toBe(false);
     expect(await recorded(handle)).toEqual([]);

@@ -9,6 +9,7 @@ import { botIdSchema, jobIdSchema, timestampSchema } from "../events/fields.ts";
 import { parseWith } from "../events/parse.ts";
 import { RANGE_ORDER_ISSUE } from "./filters.ts";
 import { acceptedAtMicros, type JobKey, olderThan } from "./keyset.ts";
+import { nullableNumber } from "./sql-numbers.ts";
 
 /** A row of `recent_jobs`: every `jobs` column, the duration in seconds and the stage count. */
 export interface RecentJob extends Job {
@@ -63,35 +64,21 @@ interface PageShape {
   toTime: boolean;
 }
 
-const JOB_COLUMNS = Object.entries(getTableColumns(jobs));
-
-/** A job of a page as JSON: every column under its field name, the computed figures, its key. */
-const jobAsJson = sql`json_build_object(${sql.join(
-  [
-    ...JOB_COLUMNS.map(([key, column]) => sql`${sql.raw(`'${key}'`)}, ${column}`),
-    sql`'durationSeconds', ${jobDurationSeconds()}`,
-    // Evaluated above the LIMIT, so one index probe per row of the page; a grouped count over
-    // the page's ids makes the same probes and was slower on PGlite (measured).
-    sql`'stageCount', ${jobStageCount()}`,
-    sql`'acceptedAtMicros', ${acceptedAtMicros}`,
-  ],
-  sql`, `,
-)})`;
-
 /**
  * The page query of one filter shape, its values left as placeholders so that one statement
  * serves every bot, state, cursor and limit. Prepared and kept, drizzle builds its SQL once and
  * PostgreSQL parses it once per connection: at 1M jobs, doing both at every call was about
- * 0.5 ms of the 1.9 ms a page took. The page comes back as one JSON value: PGlite hands a result
- * across its WebAssembly boundary one value at a time, which for 100 jobs of 14 fields cost more
- * than finding them (BENCHMARKS.md, "Reads that pick their source").
+ * 0.5 ms of the 1.9 ms a page took.
  */
 function prepareRecentJobsQuery(db: AuditDb, shape: PageShape, name: string) {
-  const page = db
+  return db
     .select({
-      job: jobAsJson.as("job"),
-      acceptedAt: jobs.acceptedAt,
-      jobId: jobs.jobId,
+      ...getTableColumns(jobs),
+      durationSeconds: nullableNumber(jobDurationSeconds()),
+      // Evaluated above the LIMIT, so one index probe per row of the page; a grouped count over
+      // the page's ids makes the same probes and costs a second round trip.
+      stageCount: jobStageCount().mapWith(Number),
+      acceptedAtMicros,
     })
     .from(jobs)
     .where(
@@ -110,48 +97,7 @@ function prepareRecentJobsQuery(db: AuditDb, shape: PageShape, name: string) {
     )
     .orderBy(desc(jobs.acceptedAt), desc(jobs.jobId))
     .limit(sql.placeholder("limit"))
-    .as("page");
-  return db
-    .select({
-      jobs: sql<string>`coalesce(json_agg(${page.job} ORDER BY ${page.acceptedAt} DESC, ${page.jobId} DESC), '[]')::text`,
-    })
-    .from(page)
     .prepare(name);
-}
-
-/** The job's fields that are timestamps, which JSON holds as text. */
-type TimestampField = {
-  [Field in keyof RecentJob]-?: Date extends NonNullable<RecentJob[Field]> ? Field : never;
-}[keyof RecentJob];
-
-/**
- * A job as the page's JSON holds it: timestamps as text, the rest as the job has it. A timestamp
- * column added to `jobs` shows up here as text, and `decodeJob` stops compiling until it turns
- * it back into a `Date`.
- */
-type JobJson = {
-  [Field in keyof RecentJob]: Field extends TimestampField
-    ? null extends RecentJob[Field]
-      ? string | null
-      : string
-    : RecentJob[Field];
-} & { acceptedAtMicros: string };
-
-const dateOrNull = (text: string | null): Date | null => (text === null ? null : new Date(text));
-
-/** Timestamps parsed as drizzle parses them (the text's offset kept, microseconds cut to ms). */
-function decodeJob({
-  acceptedAt,
-  startedAt,
-  finishedAt,
-  ...rest
-}: JobJson): RecentJob & { acceptedAtMicros: string } {
-  return {
-    ...rest,
-    acceptedAt: new Date(acceptedAt),
-    startedAt: dateOrNull(startedAt),
-    finishedAt: dateOrNull(finishedAt),
-  };
 }
 
 type RecentJobsQuery = ReturnType<typeof prepareRecentJobsQuery>;
@@ -198,7 +144,7 @@ export async function getRecentJobs(
     fromTime: from !== undefined,
     toTime: to !== undefined,
   });
-  const [result] = await withDatabaseErrors(() =>
+  const rows = await withDatabaseErrors(() =>
     query.execute({
       botId,
       state,
@@ -210,7 +156,6 @@ export async function getRecentJobs(
       limit: limit + 1,
     }),
   );
-  const rows = (JSON.parse(result?.jobs ?? "[]") as JobJson[]).map(decodeJob);
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {

@@ -13,7 +13,7 @@ import { withDatabaseErrors } from "../errors.ts";
 import { botIdSchema, timestampSchema } from "../events/fields.ts";
 import { parseWith } from "../events/parse.ts";
 import { queryRows } from "../query-rows.ts";
-import { RANGE_ORDER_ISSUE, rangeConditions } from "./filters.ts";
+import { byteOrder, RANGE_ORDER_ISSUE, rangeConditions } from "./filters.ts";
 
 const timelineOptionsSchema = z
   .strictObject({
@@ -88,18 +88,21 @@ type CountedBucket = [bucketStartMs: number, botId: string, ...counts: number[]]
  * from `bot_job_hourly`, which the triggers keep equal to `jobs`: one row per bot and hour, never
  * more rows than the jobs they count (a quarter's day buckets at 1M jobs: 108,000 rows instead of
  * 1,000,000). What is left at either end, less than an hour each, and a range shorter than a whole
- * hour, is counted from `jobs` through its `accepted_at` index. The points come back as one JSON
- * value rather than one row each: PGlite hands every row across its WebAssembly boundary one value
- * at a time, and at a few thousand points that, not the query, was most of the read (BENCHMARKS.md,
- * "Reads that pick their source").
+ * hour, is counted from `jobs` through its `accepted_at` index. Where the rollup is read, the
+ * points come back as one JSON value rather than one row each: PGlite hands every row across its
+ * WebAssembly boundary one value at a time, and at a few thousand points that, not the query, was
+ * most of the read. A range without a whole hour has at most two hours' points per bot, where
+ * plain rows cost less than building JSON (BENCHMARKS.md, "Reads that pick their source").
  */
 export async function getJobTimeSeries(
   db: AuditDb,
   options: JobTimeSeriesOptions,
 ): Promise<JobTimeSeriesPoint[]> {
   const timeline = parseWith(timelineOptionsSchema, options);
+  const hours = wholeHoursWithin(timeline.from, timeline.to);
+  if (!hours) return withDatabaseErrors(() => countJobsWithinHours(db, timeline));
   const [row] = await withDatabaseErrors(() =>
-    queryRows<{ series: string }>(db, timeSeriesStatement(timeline)),
+    queryRows<{ series: string }>(db, timeSeriesStatement(timeline, hours)),
   );
   const buckets = JSON.parse(row?.series ?? "[]") as CountedBucket[];
   return buckets.flatMap(([bucketStartMs, botId, ...counts]) =>
@@ -110,33 +113,60 @@ export async function getJobTimeSeries(
   );
 }
 
-function timeSeriesStatement({ bucket, from, to, botId }: Timeline): SQL {
-  const hours = wholeHoursWithin(from, to);
-  // The rollup's rows are bucket starts already when buckets are hours and it answers alone.
-  const rollupOnly =
-    hours?.from.getTime() === from.getTime() && hours.to.getTime() === to.getTime();
+/** A range without a whole hour inside: its points counted from `jobs`, as rows. */
+async function countJobsWithinHours(
+  db: AuditDb,
+  { bucket, from, to, botId }: Timeline,
+): Promise<JobTimeSeriesPoint[]> {
+  const rows = await queryRows<{
+    bucket_ms: number;
+    bot_id: string;
+    state: JobState;
+    jobs: number;
+  }>(
+    db,
+    sql`SELECT (extract(epoch FROM ${bucketOf(bucket, jobs.acceptedAt)}) * 1000)::float8 AS bucket_ms,
+          ${jobs.botId} AS bot_id, ${jobs.state} AS state, count(*)::integer AS jobs
+        FROM ${jobs}
+        WHERE ${and(
+          botId === undefined ? undefined : eq(jobs.botId, botId),
+          ...rangeConditions(jobs.acceptedAt, { from, to }),
+        )}
+        GROUP BY 1, 2, 3
+        ORDER BY 1, ${byteOrder(jobs.botId)}, ${byteOrder(jobs.state)}`,
+  );
+  return rows.map((row) => ({
+    bucketStart: new Date(row.bucket_ms),
+    botId: row.bot_id,
+    state: row.state,
+    jobs: row.jobs,
+  }));
+}
+
+/** The whole hours from the rollup, the edges from `jobs`, as one JSON array of buckets. */
+function timeSeriesStatement(
+  { bucket, from, to, botId }: Timeline,
+  hours: { from: Date; to: Date },
+): SQL {
+  const rollupOnly = hours.from.getTime() === from.getTime() && hours.to.getTime() === to.getTime();
+  // Hour buckets from the rollup alone: each of its rows is a bucket of a bot already.
+  const rowIsBucket = rollupOnly && bucket === "hour";
   const parts: SQL[] = [];
-  if (hours) {
-    const counters = JOB_STATES.map((state) =>
-      rollupOnly && bucket === "hour"
-        ? STATE_COUNTERS[state]
-        : sql`sum(${STATE_COUNTERS[state]})::integer`,
-    );
-    parts.push(sql`SELECT ${bucketOf(bucket, h.hour)} AS bucket, ${h.botId} AS bot_id,
-        ${sql.join(counters, sql`, `)}
-      FROM ${h}
-      WHERE ${and(
-        botId === undefined ? undefined : eq(h.botId, botId),
-        ...rangeConditions(h.hour, hours),
-      )}
-      ${rollupOnly && bucket === "hour" ? sql.empty() : sql`GROUP BY 1, 2`}`);
-  }
-  const edges = hours
-    ? [
-        { from, to: hours.from },
-        { from: hours.to, to },
-      ].filter((edge) => edge.from < edge.to)
-    : [{ from, to }];
+  const counters = JOB_STATES.map((state) =>
+    rowIsBucket ? STATE_COUNTERS[state] : sql`sum(${STATE_COUNTERS[state]})::integer`,
+  );
+  parts.push(sql`SELECT ${bucketOf(bucket, h.hour)} AS bucket, ${h.botId} AS bot_id,
+      ${sql.join(counters, sql`, `)}
+    FROM ${h}
+    WHERE ${and(
+      botId === undefined ? undefined : eq(h.botId, botId),
+      ...rangeConditions(h.hour, hours),
+    )}
+    ${rowIsBucket ? sql.empty() : sql`GROUP BY 1, 2`}`);
+  const edges = [
+    { from, to: hours.from },
+    { from: hours.to, to },
+  ].filter((edge) => edge.from < edge.to);
   if (edges.length > 0) {
     const counts = JOB_STATES.map(
       (state) => sql`(count(*) FILTER (WHERE ${jobs.state} = ${state}))::integer`,
@@ -153,8 +183,8 @@ function timeSeriesStatement({ bucket, from, to, botId }: Timeline): SQL {
   }
   const columns = JOB_STATES.map((_, index) => sql.raw(`c${index}`));
   const named = sql`counted (bucket, bot_id, ${sql.join(columns, sql`, `)})`;
-  // An hour bucket can get counts from both parts only where one edge is, so the parts are summed
-  // per bucket and bot whenever both are read (a day bucket can hold rollup hours and an edge).
+  // An hour's bucket gets its counts from one part only, but a day's can hold rollup hours and an
+  // edge: when both parts are read, they are summed per bucket and bot.
   const merged =
     parts.length === 1
       ? sql`(${parts[0]}) AS ${named}`

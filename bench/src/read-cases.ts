@@ -20,6 +20,8 @@ export interface ReadCase {
     | "jobDetail"
     | "timeSeriesDay"
     | "timeSeriesHour"
+    | "timeSeriesHourCut"
+    | "timeSeriesShort"
     | "metricsPercentiles"
     | "stageSummaryPercentiles";
   label: string;
@@ -30,7 +32,8 @@ export interface ReadCase {
   view?: { label: string; read: () => Promise<unknown> };
 }
 
-const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
 
 /**
  * The reads of the issue, each beside the plain aggregate over the base tables (the views'
@@ -45,6 +48,14 @@ export function readCases(handle: DatabaseHandle, days: number, jobIds: string[]
   const jobIdAt = (run: number) => jobIds[run % jobIds.length] ?? "";
   const from = new Date(DATASET_END.getTime() - days * DAY_MS);
   const lastDay = new Date(DATASET_END.getTime() - DAY_MS);
+  const halfPastEnd = new Date(DATASET_END.getTime() - HOUR_MS / 2);
+  const halfPastLastDay = new Date(halfPastEnd.getTime() - DAY_MS);
+  const lastTwentyMinutes = new Date(DATASET_END.getTime() - HOUR_MS / 3);
+  const plainHourSeries = (start: Date, end: Date) =>
+    handle.query(sql`SELECT date_trunc('hour', accepted_at, 'UTC') AS bucket, bot_id, state,
+      count(*)::integer AS jobs FROM jobs
+      WHERE accepted_at >= ${start.toISOString()} AND accepted_at < ${end.toISOString()}
+      GROUP BY 1, 2, 3`);
   return [
     {
       key: "metrics",
@@ -104,11 +115,25 @@ export function readCases(handle: DatabaseHandle, days: number, jobIds: string[]
       label: "getJobTimeSeries (hour buckets, last 24 h)",
       read: () => getJobTimeSeries(db, { bucket: "hour", from: lastDay, to: DATASET_END }),
       baselineLabel: "GROUP BY hour, bot, state, last 24 h",
-      baseline: () =>
-        handle.query(sql`SELECT date_trunc('hour', accepted_at, 'UTC') AS bucket, bot_id, state,
-          count(*)::integer AS jobs FROM jobs
-          WHERE accepted_at >= ${lastDay.toISOString()} AND accepted_at < ${DATASET_END.toISOString()}
-          GROUP BY 1, 2, 3`),
+      baseline: () => plainHourSeries(lastDay, DATASET_END),
+    },
+    // The same day starting half-way into an hour: 23 whole hours from the rollup, the half hours
+    // at its ends from jobs.
+    {
+      key: "timeSeriesHourCut",
+      label: "getJobTimeSeries (hour buckets, 24 h from :30)",
+      read: () => getJobTimeSeries(db, { bucket: "hour", from: halfPastLastDay, to: halfPastEnd }),
+      baselineLabel: "GROUP BY hour, bot, state, 24 h from :30",
+      baseline: () => plainHourSeries(halfPastLastDay, halfPastEnd),
+    },
+    // Shorter than an hour: jobs alone.
+    {
+      key: "timeSeriesShort",
+      label: "getJobTimeSeries (hour buckets, last 20 min)",
+      read: () =>
+        getJobTimeSeries(db, { bucket: "hour", from: lastTwentyMinutes, to: DATASET_END }),
+      baselineLabel: "GROUP BY hour, bot, state, last 20 min",
+      baseline: () => plainHourSeries(lastTwentyMinutes, DATASET_END),
     },
   ];
 }

@@ -3,6 +3,11 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createRandom } from "../seeded-random.ts";
 import { useAuditDatabase } from "../testing/audit-database.ts";
 import { getBotMetrics } from "./bot-metrics.ts";
+import {
+  readBotPercentilesAllTime,
+  readStagePercentilesAllTime,
+  shareWalks,
+} from "./duration-percentiles.ts";
 import { getStageSummary } from "./stage-summary.ts";
 
 const context = useAuditDatabase();
@@ -146,5 +151,48 @@ describe("percentiles equal percentile_cont over the base table, on random data"
     );
     const rows = await stageFigures({ botId: "many" });
     expect(rows.filter((row) => row.p50 !== null)).toEqual(expected);
+  });
+});
+
+describe("the walks shared among statements sent at once", () => {
+  it("gives each statement about as long a walk, the largest counts first", () => {
+    const keys = [
+      { key: "a", count: 10 },
+      { key: "b", count: 1 },
+      { key: "c", count: 9 },
+      { key: "d", count: 4 },
+      { key: "e", count: 5 },
+    ];
+    // By hand: a (10) and c (9) open the two shares; e (5) joins c (14), d (4) joins a (14); b (1)
+    // joins the first of the two equal shares.
+    expect(shareWalks(keys, 2)).toEqual([
+      ["a", "d", "b"],
+      ["c", "e"],
+    ]);
+    expect(shareWalks(keys.slice(0, 2), 4)).toEqual([["a"], ["b"]]);
+    expect(shareWalks([], 4)).toEqual([]);
+  });
+
+  it("reads the same percentiles as percentile_cont when the keys are shared among 1, 2 or 3 statements", async () => {
+    // Milliseconds here: the reads below are the ones bot and stage metrics are built from.
+    const botsInMs = await percentilesOverBaseTable(sql`
+      SELECT bot_id AS key,
+             percentile_cont(0.5) WITHIN GROUP (ORDER BY duration_ms) AS p50,
+             percentile_cont(0.95) WITHIN GROUP (ORDER BY duration_ms) AS p95
+      FROM jobs WHERE duration_ms IS NOT NULL GROUP BY bot_id`);
+    const stages = await stageReference(sql`duration_ms IS NOT NULL`);
+    const asRows = (read: Map<string, { p50: number | null; p95: number | null }>) =>
+      [...read.entries()]
+        .map(([key, figures]) => ({ key, ...figures }))
+        .sort((a, b) => (a.key < b.key ? -1 : 1));
+    for (const statements of [1, 2, 3]) {
+      const sharing = { statements, fromDurations: 0 };
+      expect(asRows(await readBotPercentilesAllTime(context.db, undefined, sharing))).toEqual(
+        botsInMs,
+      );
+      expect(asRows(await readStagePercentilesAllTime(context.db, undefined, sharing))).toEqual(
+        stages,
+      );
+    }
   });
 });

@@ -87,6 +87,44 @@ function percentileFrom(row: NeighbourRow, fraction: Fraction): number {
 }
 
 /**
+ * How the walks are shared among statements sent at once. Each walk is one index scan on one
+ * core, and the longest (the median of a stage run a million times) is most of the read; on a
+ * pool the statements run on as many connections, side by side on the server's cores. PGlite, or
+ * a transaction, runs them one after the other, as it would one statement.
+ */
+export interface WalkSharing {
+  /** At most this many statements. */
+  statements: number;
+  /** Below this many durations in all, one statement: a second round trip would cost more. */
+  fromDurations: number;
+}
+
+const WALK_SHARING: WalkSharing = { statements: 4, fromDurations: 100_000 };
+
+interface KeyCount extends Record<string, unknown> {
+  key: string;
+  count: number;
+}
+
+/**
+ * The keys shared among at most `groups` statements so that each walks about as far: a key's walk
+ * is about 0.55 × its count (to its median from the nearer end, and to its 95th percentile from
+ * the top), so the largest counts go first, each to the least loaded group.
+ */
+export function shareWalks(keys: readonly KeyCount[], groups: number): string[][] {
+  const shares = Array.from({ length: Math.min(groups, keys.length) }, () => ({
+    keys: [] as string[],
+    walked: 0,
+  }));
+  for (const { key, count } of [...keys].sort((a, b) => b.count - a.count)) {
+    const lightest = shares.reduce((least, share) => (share.walked < least.walked ? share : least));
+    lightest.keys.push(key);
+    lightest.walked += count;
+  }
+  return shares.map((share) => share.keys);
+}
+
+/**
  * p50 and p95 of every key of a rollup (a bot of `bot_job_totals`, a stage of `stage_totals`),
  * over all time, read through the `(key, duration_ms)` index: `counts` gives each key and how many
  * of its rows have a duration, `valueColumn`/`keyColumn` the base table's columns.
@@ -95,6 +133,7 @@ async function readIndexedPercentiles(
   db: AuditDb,
   counts: { table: SQL; key: SQL; count: SQL; where: SQL | undefined },
   base: { table: SQL; key: PgColumn; value: PgColumn },
+  sharing: WalkSharing,
 ): Promise<Map<string, DurationPercentiles>> {
   const walk = (direction: SQL, offset: SQL, limit: SQL) =>
     sql`ARRAY(SELECT ${base.value} FROM ${base.table}
@@ -102,15 +141,35 @@ async function readIndexedPercentiles(
       ORDER BY ${base.value} ${direction} OFFSET ${offset} LIMIT ${limit})`;
   const p50 = neighbourValues(FRACTIONS.p50, counts.count, walk);
   const p95 = neighbourValues(FRACTIONS.p95, counts.count, walk);
-  const rows = await queryRows<NeighbourRow>(
-    db,
-    sql`
+  const conditions = [sql`${counts.count} > 0`, ...(counts.where ? [counts.where] : [])];
+  // Each statement reads its keys' counts again, in the snapshot its walks read: a key's count
+  // and its durations always agree, whatever was written between the statements.
+  const statement = (only: SQL | undefined) => sql`
     SELECT ${counts.key} AS key, ${counts.count}::integer AS count,
            ${p50.upward} AS p50_up, ${p50.downward} AS p50_down,
            ${p95.upward} AS p95_up, ${p95.downward} AS p95_down
     FROM ${counts.table}
-    WHERE ${counts.count} > 0 ${counts.where === undefined ? sql`` : sql`AND ${counts.where}`}`,
+    WHERE ${sql.join(only ? [...conditions, only] : conditions, sql` AND `)}`;
+  const keyCounts = await queryRows<KeyCount>(
+    db,
+    sql`SELECT ${counts.key} AS key, ${counts.count}::integer AS count FROM ${counts.table}
+        WHERE ${sql.join(conditions, sql` AND `)}`,
   );
+  const durations = keyCounts.reduce((sum, { count }) => sum + count, 0);
+  const groups = durations < sharing.fromDurations ? [] : shareWalks(keyCounts, sharing.statements);
+  const inGroup = (keys: string[]) =>
+    sql`${counts.key} IN (${sql.join(
+      keys.map((key) => sql`${key}`),
+      sql`, `,
+    )})`;
+  // The last statement takes every key not given to the others, so a key first written between
+  // the count above and the walks is not left out.
+  const given = groups.slice(0, -1);
+  const filters: (SQL | undefined)[] =
+    groups.length <= 1 ? [undefined] : [...given.map(inGroup), sql`NOT (${inGroup(given.flat())})`];
+  const rows = (
+    await Promise.all(filters.map((only) => queryRows<NeighbourRow>(db, statement(only))))
+  ).flat();
   const result = new Map<string, DurationPercentiles>();
   for (const row of rows) {
     result.set(row.key, { p50: percentileFrom(row, "p50"), p95: percentileFrom(row, "p95") });
@@ -119,7 +178,11 @@ async function readIndexedPercentiles(
 }
 
 /** Each bot's (or one bot's) p50 and p95 of `jobs.duration_ms` over all time. */
-export const readBotPercentilesAllTime = (db: AuditDb, botId: string | undefined) =>
+export const readBotPercentilesAllTime = (
+  db: AuditDb,
+  botId: string | undefined,
+  sharing: WalkSharing = WALK_SHARING,
+) =>
   readIndexedPercentiles(
     db,
     {
@@ -129,10 +192,15 @@ export const readBotPercentilesAllTime = (db: AuditDb, botId: string | undefined
       where: botId === undefined ? undefined : sql`${botJobTotals}.bot_id = ${botId}`,
     },
     { table: sql`${jobs}`, key: jobs.botId, value: jobs.durationMs },
+    sharing,
   );
 
 /** Each stage's (or one stage's) p50 and p95 of `job_stages.duration_ms` over all time. */
-export const readStagePercentilesAllTime = (db: AuditDb, stageName: string | undefined) =>
+export const readStagePercentilesAllTime = (
+  db: AuditDb,
+  stageName: string | undefined,
+  sharing: WalkSharing = WALK_SHARING,
+) =>
   readIndexedPercentiles(
     db,
     {
@@ -142,4 +210,5 @@ export const readStagePercentilesAllTime = (db: AuditDb, stageName: string | und
       where: stageName === undefined ? undefined : sql`${stageTotals}.stage_name = ${stageName}`,
     },
     { table: sql`${jobStages}`, key: jobStages.stageName, value: jobStages.durationMs },
+    sharing,
   );

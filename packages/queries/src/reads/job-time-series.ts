@@ -113,6 +113,18 @@ export async function getJobTimeSeries(
   );
 }
 
+/** Rows of one bot (or of every bot) whose time is in [from, to). */
+const ofBotWithin = (
+  botColumn: PgColumn,
+  timeColumn: PgColumn,
+  botId: string | undefined,
+  range: { from: Date; to: Date },
+): SQL | undefined =>
+  and(
+    botId === undefined ? undefined : eq(botColumn, botId),
+    ...rangeConditions(timeColumn, range),
+  );
+
 /** A range without a whole hour inside: its points counted from `jobs`, as rows. */
 async function countJobsWithinHours(
   db: AuditDb,
@@ -128,10 +140,7 @@ async function countJobsWithinHours(
     sql`SELECT (extract(epoch FROM ${bucketOf(bucket, jobs.acceptedAt)}) * 1000)::float8 AS bucket_ms,
           ${jobs.botId} AS bot_id, ${jobs.state} AS state, count(*)::integer AS jobs
         FROM ${jobs}
-        WHERE ${and(
-          botId === undefined ? undefined : eq(jobs.botId, botId),
-          ...rangeConditions(jobs.acceptedAt, { from, to }),
-        )}
+        WHERE ${ofBotWithin(jobs.botId, jobs.acceptedAt, botId, { from, to })}
         GROUP BY 1, 2, 3
         ORDER BY 1, ${byteOrder(jobs.botId)}, ${byteOrder(jobs.state)}`,
   );
@@ -158,10 +167,7 @@ function timeSeriesStatement(
   parts.push(sql`SELECT ${bucketOf(bucket, h.hour)} AS bucket, ${h.botId} AS bot_id,
       ${sql.join(counters, sql`, `)}
     FROM ${h}
-    WHERE ${and(
-      botId === undefined ? undefined : eq(h.botId, botId),
-      ...rangeConditions(h.hour, hours),
-    )}
+    WHERE ${ofBotWithin(h.botId, h.hour, botId, hours)}
     ${rowIsBucket ? sql.empty() : sql`GROUP BY 1, 2`}`);
   const edges = [
     { from, to: hours.from },
@@ -176,10 +182,7 @@ function timeSeriesStatement(
     parts.push(sql`SELECT ${bucketOf(bucket, jobs.acceptedAt)} AS bucket, ${jobs.botId} AS bot_id,
         ${sql.join(counts, sql`, `)}
       FROM ${jobs}
-      WHERE ${and(
-        botId === undefined ? undefined : eq(jobs.botId, botId),
-        ...rangeConditions(jobs.acceptedAt, edge),
-      )}
+      WHERE ${ofBotWithin(jobs.botId, jobs.acceptedAt, botId, edge)}
       GROUP BY 1, 2`);
   }
   const columns = JOB_STATES.map((_, index) => sql.raw(`c${index}`));

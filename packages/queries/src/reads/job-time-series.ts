@@ -14,6 +14,7 @@ import { botIdSchema, timestampSchema } from "../events/fields.ts";
 import { parseWith } from "../events/parse.ts";
 import { queryRows } from "../query-rows.ts";
 import { byteOrder, RANGE_ORDER_ISSUE, rangeConditions } from "./filters.ts";
+import { wholeHoursWithin } from "./read-options.ts";
 
 const timelineOptionsSchema = z
   .strictObject({
@@ -50,17 +51,8 @@ const BUCKET_FIELD: Record<TimelineBucket, ReturnType<typeof sql.raw>> = {
  * differs between PGlite and a PostgreSQL server, and the same data would chart differently on
  * each.
  */
-const bucketOf = (bucket: TimelineBucket, time: PgColumn | SQL): SQL =>
+const bucketOf = (bucket: TimelineBucket, time: PgColumn): SQL =>
   sql`date_trunc(${BUCKET_FIELD[bucket]}, ${time}, 'UTC')`;
-
-const HOUR_MS = 3_600_000;
-
-/** The whole UTC hours inside [from, to): the part of a range the hourly rollup answers. */
-function wholeHoursWithin(from: Date, to: Date): { from: Date; to: Date } | undefined {
-  const first = Math.ceil(from.getTime() / HOUR_MS) * HOUR_MS;
-  const end = Math.floor(to.getTime() / HOUR_MS) * HOUR_MS;
-  return first < end ? { from: new Date(first), to: new Date(end) } : undefined;
-}
 
 /** Each state's counter in a rollup row, in JOB_STATES order: the order of a point's counts. */
 const h = botJobHourly;
@@ -92,7 +84,7 @@ type CountedBucket = [bucketStartMs: number, botId: string, ...counts: number[]]
  * points come back as one JSON value rather than one row each: PGlite hands every row across its
  * WebAssembly boundary one value at a time, and at a few thousand points that, not the query, was
  * most of the read. A range without a whole hour has at most two hours' points per bot, where
- * plain rows cost less than building JSON (BENCHMARKS.md, "Reads that pick their source").
+ * plain rows cost less than building JSON (BENCHMARKS.md, "Latest full run").
  */
 export async function getJobTimeSeries(
   db: AuditDb,
@@ -188,7 +180,7 @@ function timeSeriesStatement(
   const columns = JOB_STATES.map((_, index) => sql.raw(`c${index}`));
   const named = sql`counted (bucket, bot_id, ${sql.join(columns, sql`, `)})`;
   // An hour's bucket gets its counts from one part only, but a day's can hold rollup hours and an
-  // edge: when both parts are read, they are summed per bucket and bot.
+  // edge: when more than one part is read, they are summed per bucket and bot.
   const merged =
     parts.length === 1
       ? sql`(${parts[0]}) AS ${named}`

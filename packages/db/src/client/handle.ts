@@ -1,5 +1,5 @@
 import type { PGlite } from "@electric-sql/pglite";
-import type { SQL } from "drizzle-orm";
+import { entityKind, type SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type { Sql } from "postgres";
 import type * as schema from "../schema/index.ts";
@@ -30,3 +30,11 @@ export interface DatabaseHandle {
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * Whether `db` (or a transaction of it) runs on embedded PGlite, for the few reads that shape
+ * their results per engine. Asked of Drizzle's session by its entity kind, not by `instanceof`
+ * against drizzle-orm/pglite, whose import would load PGlite into every PostgreSQL process.
+ */
+export const isEmbedded = (db: AuditDb): boolean =>
+  Reflect.get(db._.session.constructor, entityKind) === "PgliteSession";

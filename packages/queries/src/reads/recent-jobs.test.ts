@@ -1,7 +1,10 @@
+import type { DatabaseHandle } from "@forusbots/db";
 import { jobStages, jobs } from "@forusbots/db/schema";
+import { createTestDatabase, type TestDatabase } from "@forusbots/db/testing";
 import { sql } from "drizzle-orm";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { at, useAuditDatabase } from "../testing/audit-database.ts";
+import { openInZone } from "../testing/open-in-zone.ts";
 import { getRecentJobs } from "./recent-jobs.ts";
 
 const context = useAuditDatabase();
@@ -151,3 +154,60 @@ describe("getRecentJobs", () => {
     );
   });
 });
+
+// The page decodes timestamps from the text the server sends, which carries the session's
+// offset: the same jobs read in zones whose offsets have minutes, seconds (Monrovia's
+// -00:44:30 until 1972) or turn year 1 UTC into 1 BC (New York), and across a DST change.
+const Z1 = id(201);
+const Z2 = id(202);
+const Z3 = id(203);
+
+describe.each(["UTC", "Africa/Monrovia", "America/New_York", "Asia/Kolkata"])(
+  "getRecentJobs in a session in %s",
+  (zone) => {
+    let database: TestDatabase;
+    let handle: DatabaseHandle;
+    beforeAll(async () => {
+      database = await createTestDatabase();
+      handle = await openInZone(database, zone);
+      await handle.query(sql`
+      INSERT INTO jobs (job_id, bot_id, state, accepted_at, started_at, finished_at) VALUES
+        (${Z1}, 'zones', 'succeeded', '1971-06-01T12:00:00.000001Z', '1971-06-01T12:00:00.000001Z',
+          '1971-06-02T13:00:00.999999Z'),
+        (${Z2}, 'zones', 'queued', '0001-01-01T00:00:00.000005Z', NULL, NULL),
+        (${Z3}, 'zones', 'failed', '2024-03-10T06:30:00Z', '2024-03-10T06:30:00Z',
+          '2024-03-10T07:30:00.000123Z')`);
+    });
+    afterAll(async () => {
+      await handle?.close();
+      await database?.dispose();
+    });
+
+    it("reads every instant and duration as written, to the microsecond across pages", async () => {
+      const pages = [];
+      let before: string | undefined;
+      do {
+        const page = await getRecentJobs(handle.db, { botId: "zones", limit: 1, before });
+        pages.push(...page.jobs);
+        before = page.nextCursor ?? undefined;
+      } while (before !== undefined);
+      // Worked out by hand: 1 day, 1 hour and 0.999998 s; 01:30 EST to 03:30 EDT is one hour.
+      expect(
+        pages.map((job) => [job.jobId, job.acceptedAt.toISOString(), job.durationSeconds]),
+      ).toEqual([
+        [Z3, "2024-03-10T06:30:00.000Z", 3600.000123],
+        [Z1, "1971-06-01T12:00:00.000Z", 90_000.999998],
+        [Z2, "0001-01-01T00:00:00.000Z", null],
+      ]);
+      expect(pages[0]?.finishedAt?.toISOString()).toBe("2024-03-10T07:30:00.000Z");
+      expect(pages[1]?.finishedAt?.toISOString()).toBe("1971-06-02T13:00:00.999Z");
+      // The same doubles as the view's duration_seconds, computed by the server.
+      const view = await handle.query<{ job_id: string; duration_seconds: number | null }>(
+        sql`SELECT job_id, duration_seconds FROM recent_jobs WHERE bot_id = 'zones' ORDER BY accepted_at DESC`,
+      );
+      expect(view.map((row) => row.duration_seconds)).toEqual(
+        pages.map((job) => job.durationSeconds),
+      );
+    });
+  },
+);

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BatchItem, writeEvents } from "../ingest/write-events.ts";
 import type { AuditRecorder } from "../recorder/audit-recorder.ts";
 import { createAuditRecorder } from "../recorder/recorder.ts";
+import { openInZone } from "../testing/open-in-zone.ts";
 import { getBotMetrics } from "./bot-metrics.ts";
 import { getJobTimeSeries } from "./job-time-series.ts";
 
@@ -260,26 +261,6 @@ async function recordWithRecorder(
     );
   }
   return outcomes;
-}
-
-/** Opens a handle whose every session runs in `zone`. */
-async function openInZone(database: TestDatabase, zone: string): Promise<DatabaseHandle> {
-  if (database.engine === "postgres") {
-    const setup = await database.open({ maxConnections: 1 });
-    try {
-      await setup.db.execute(
-        sql.raw(
-          `DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET timezone TO %L', current_database(), '${zone}'); END $$`,
-        ),
-      );
-    } finally {
-      await setup.close();
-    }
-    return database.open();
-  }
-  const handle = await database.open();
-  await handle.db.execute(sql.raw(`SET timezone TO '${zone}'`));
-  return handle;
 }
 
 const plain = new QueryBuilder();

@@ -85,15 +85,25 @@ export function safeParseAuditEvent(input: unknown): ParseResult<AuditEvent> {
 }
 
 /**
- * Validates against one event schema, throwing `ValidationError` naming each field at fault. An
- * event is also refused when it takes more than MAX_EVENT_BYTES as JSON, the most a line of
- * ingest takes by default: what a bot records can always be exported and ingested again.
+ * Validates a read's or a command's options against `schema`, throwing `ValidationError` naming
+ * each field at fault.
  */
-export function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+export function parseOptions<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const parsed = schema.safeParse(input);
   if (!parsed.success) throw new ValidationError(describeIssues(parsed.error.issues, input));
+  return parsed.data;
+}
+
+/**
+ * Validates against one event schema, as `parseOptions` does. An event is also refused when it
+ * takes more than MAX_EVENT_BYTES as JSON, the most a line of ingest takes by default: what a bot
+ * records can always be exported and ingested again. (Options need no such check, and on a read
+ * of a millisecond the JSON text of them was a noticeable part.)
+ */
+export function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const data = parseOptions(schema, input);
   // Valid, so no deeper than MAX_JSON_DEPTH: JSON.stringify cannot overflow the stack on it.
-  const bytes = Buffer.byteLength(JSON.stringify(parsed.data));
+  const bytes = Buffer.byteLength(JSON.stringify(data));
   if (bytes > MAX_EVENT_BYTES) {
     throw new ValidationError([
       {
@@ -102,5 +112,5 @@ export function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.out
       },
     ]);
   }
-  return parsed.data;
+  return data;
 }

@@ -3,7 +3,7 @@ import { hourlyBotMetricColumns, plainBotMetricColumns } from "@forusbots/db/met
 import { botJobHourly, jobMetricsByBot, jobs } from "@forusbots/db/schema";
 import { and, eq, sql } from "drizzle-orm";
 import { withDatabaseErrors } from "../errors.ts";
-import { parseWith } from "../events/parse.ts";
+import { parseOptions } from "../events/parse.ts";
 import {
   type DurationPercentiles,
   readBotPercentilesAllTime,
@@ -55,7 +55,7 @@ export async function getBotMetrics(
   filter: BotMetricsFilter = {},
   options: ReadOptions = {},
 ): Promise<BotMetrics[]> {
-  const { botId, ...range } = parseWith(rangeFilterSchema, filter);
+  const { botId, ...range } = parseOptions(rangeFilterSchema, filter);
   return withDatabaseErrors(async () => {
     const counts = await readCounts(db, botId, range);
     if (options.percentiles === false || counts.length === 0) {

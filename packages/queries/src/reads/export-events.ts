@@ -2,7 +2,7 @@ import type { AuditDb } from "@forusbots/db";
 import { isTerminalState, type Job, type JobStage, jobStages, jobs } from "@forusbots/db/schema";
 import { and, asc, eq, getTableColumns, inArray } from "drizzle-orm";
 import { withDatabaseErrors } from "../errors.ts";
-import { parseWith } from "../events/parse.ts";
+import { parseOptions } from "../events/parse.ts";
 import type { AuditEvent, JobAcceptedEvent, StageEvent } from "../events/schemas.ts";
 import { type RangeFilter, rangeConditions, rangeFilterSchema } from "./filters.ts";
 import { acceptedAtMicros, type JobKey, newerThan } from "./keyset.ts";
@@ -130,6 +130,6 @@ async function* exportPages(
  * iterates.
  */
 export function exportEvents(db: AuditDb, filter: ExportFilter = {}): AsyncIterable<AuditEvent> {
-  const { botId, ...range } = parseWith(rangeFilterSchema, filter);
+  const { botId, ...range } = parseOptions(rangeFilterSchema, filter);
   return exportPages(db, botId, range);
 }

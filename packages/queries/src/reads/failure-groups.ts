@@ -2,7 +2,7 @@ import type { AuditDb } from "@forusbots/db";
 import { jobs } from "@forusbots/db/schema";
 import { and, desc, eq, type SQL, sql } from "drizzle-orm";
 import { withDatabaseErrors } from "../errors.ts";
-import { parseWith } from "../events/parse.ts";
+import { parseOptions } from "../events/parse.ts";
 import { type RangeFilter, rangeConditions, rangeFilterSchema } from "./filters.ts";
 
 /** Most groups one read returns: past this, the rarest errors are left off (and counted). */
@@ -60,7 +60,7 @@ export async function getFailureGroups(
   db: AuditDb,
   filter: RangeFilter = {},
 ): Promise<FailureGroups> {
-  const { botId, ...range } = parseWith(rangeFilterSchema, filter);
+  const { botId, ...range } = parseOptions(rangeFilterSchema, filter);
   const signature = normalisedMessage(jobs.errorMessage);
   const failures = sql<number>`count(*)`.mapWith(Number);
   const rows = await withDatabaseErrors(() =>

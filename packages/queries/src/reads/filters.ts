@@ -36,3 +36,21 @@ export const rangeConditions = (
  * and the same rows must come back in the same order on both.
  */
 export const byteOrder = (column: PgColumn): SQL => sql`${column} COLLATE "C"`;
+
+/**
+ * `byteOrder` in JavaScript: strings compared as their UTF-8 bytes, which is code point order.
+ * `<` compares UTF-16 units, which put U+E000–U+FFFF after the surrogates of the code points
+ * above U+FFFF; each unit is moved so that those come first, as their code points do.
+ */
+export function compareBytewise(a: string, b: string): number {
+  const length = Math.min(a.length, b.length);
+  for (let index = 0; index < length; index++) {
+    const x = a.charCodeAt(index);
+    const y = b.charCodeAt(index);
+    if (x !== y) return codePointRank(x) - codePointRank(y);
+  }
+  return a.length - b.length;
+}
+
+const codePointRank = (unit: number): number =>
+  unit >= 0xe000 ? unit - 0x800 : unit >= 0xd800 ? unit + 0x2000 : unit;

@@ -5,7 +5,7 @@ import { asc, eq, getTableColumns } from "drizzle-orm";
 import { z } from "zod";
 import { NotFoundError, withDatabaseErrors } from "../errors.ts";
 import { jobIdSchema } from "../events/fields.ts";
-import { parseWith } from "../events/parse.ts";
+import { parseOptions } from "../events/parse.ts";
 import { nullableNumber } from "./sql-numbers.ts";
 
 /** One job with every column, its duration in seconds, and its stages in the order they started. */
@@ -16,7 +16,7 @@ export interface JobDetail extends Job {
 
 /** The job, or `NotFoundError`; a malformed id is a `ValidationError` naming `jobId`. */
 export async function getJobWithStages(db: AuditDb, jobId: string): Promise<JobDetail> {
-  const { jobId: id } = parseWith(z.object({ jobId: jobIdSchema }), { jobId });
+  const { jobId: id } = parseOptions(z.object({ jobId: jobIdSchema }), { jobId });
   return withDatabaseErrors(async () => {
     const [job] = await db
       .select({

@@ -2,7 +2,7 @@ import type { AuditDb } from "@forusbots/db";
 import { JOB_STATES, type JobState, jobs } from "@forusbots/db/schema";
 import { and, count, eq } from "drizzle-orm";
 import { withDatabaseErrors } from "../errors.ts";
-import { parseWith } from "../events/parse.ts";
+import { parseOptions } from "../events/parse.ts";
 import { type RangeFilter, rangeConditions, rangeFilterSchema } from "./filters.ts";
 
 /** How many jobs are in each state, every state present (0 when none). */
@@ -17,7 +17,7 @@ export async function countJobsByState(
   db: AuditDb,
   filter: RangeFilter = {},
 ): Promise<JobStateCounts> {
-  const { botId, ...range } = parseWith(rangeFilterSchema, filter);
+  const { botId, ...range } = parseOptions(rangeFilterSchema, filter);
   const rows = await withDatabaseErrors(() =>
     db
       .select({ state: jobs.state, jobs: count() })

@@ -8,14 +8,14 @@ import {
   jobs,
 } from "@forusbots/db/schema";
 import { and, eq, type SQL, sql } from "drizzle-orm";
-import { PgDialect } from "drizzle-orm/pg-core";
 import { z } from "zod";
 import { isOrderedRange, JOB_STATES, MAX_RECENT_JOBS } from "../contract/index.ts";
 import { invalidField, withDatabaseErrors } from "../errors.ts";
 import { botIdSchema, jobIdSchema, timestampSchema } from "../events/fields.ts";
-import { parseWith } from "../events/parse.ts";
+import { parseOptions } from "../events/parse.ts";
 import { RANGE_ORDER_ISSUE } from "./filters.ts";
 import { type JobKey, olderThan } from "./keyset.ts";
+import { type PreparedRead, preparedRead } from "./prepared-read.ts";
 import {
   epochMicrosText,
   microsBetween,
@@ -166,16 +166,38 @@ function decodePageRow(row: PageRow): PageJob {
 
 /**
  * The page query of one filter shape, its values left as placeholders so that one statement
- * serves every bot, state, cursor and limit. Prepared and kept, its SQL is built once and
- * PostgreSQL parses it once per connection: at 1M jobs, doing both at every call was about 0.5 ms
- * of the 1.9 ms a page took. Rows are decoded by `decodePageRow` rather than by Drizzle's
- * per-column mapping, which spent more time on a page than PostgreSQL did.
+ * serves every bot, state, cursor and limit (`preparedRead`: at 1M jobs, building and parsing it
+ * at every call was about 0.5 ms of the 1.9 ms a page took).
  *
  * On PGlite the page comes back as one JSON value: PGlite hands a result across its WebAssembly
- * boundary one value at a time, and 101 rows of 14 columns that way cost more than the query
+ * boundary one value at a time, and 101 rows of 12 columns that way cost more than the query
  * (BENCHMARKS.md). PostgreSQL sends rows for less than it takes to build the JSON.
  */
-function preparePageQuery(db: AuditDb, shape: PageShape, name: string) {
+function recentJobsQuery(db: AuditDb, shape: PageShape): PreparedRead<PageJob[]> {
+  const filters = [
+    shape.byBot && "bot",
+    shape.byState && "state",
+    shape.fromTime && "from",
+    shape.toTime && "to",
+    shape.afterCursor && "after",
+  ];
+  const name = ["recent_jobs", ...filters.filter(Boolean)].join("_");
+  const embedded = isEmbedded(db);
+  return preparedRead(
+    db,
+    name,
+    () => pageStatement(shape, embedded),
+    (rows) => {
+      // The edge of the driver: the rows are what PAGE_COLUMNS selects, in its order.
+      const pageRows = embedded
+        ? (JSON.parse(String(rows[0]?.[0] ?? "[]")) as PageRow[])
+        : (rows as PageRow[]);
+      return pageRows.map(decodePageRow);
+    },
+  );
+}
+
+function pageStatement(shape: PageShape, embedded: boolean): SQL {
   const conditions = and(
     shape.byBot ? eq(jobs.botId, sql.placeholder("botId")) : undefined,
     shape.byState ? eq(jobs.state, sql.placeholder("state")) : undefined,
@@ -192,52 +214,12 @@ function preparePageQuery(db: AuditDb, shape: PageShape, name: string) {
     ${conditions ? sql`WHERE ${conditions}` : sql.empty()}
     ORDER BY ${jobs.acceptedAt} DESC, ${jobs.jobId} DESC
     LIMIT ${sql.placeholder("limit")}`;
-  const embedded = isEmbedded(db);
+  if (!embedded) return page;
   const aliases = PAGE_COLUMNS.map((_, index) => sql.raw(`c${index}`));
   // c3 and c0 are accepted_at and job_id: the page's order, kept inside the array.
-  const statement = embedded
-    ? sql`SELECT coalesce(json_agg(json_build_array(${sql.join(aliases, sql`, `)})
-          ORDER BY c3 DESC, c0 DESC), '[]')::text
-        FROM (${page}) AS page (${sql.join(aliases, sql`, `)})`
-    : page;
-  return db._.session.prepareQuery<{
-    execute: PageJob[];
-    all: unknown;
-    values: unknown;
-  }>(new PgDialect().sqlToQuery(statement), undefined, name, true, (rows) => {
-    // The edge of the driver: the rows are what PAGE_COLUMNS selects, in its order.
-    const pageRows = embedded
-      ? (JSON.parse(String(rows[0]?.[0] ?? "[]")) as PageRow[])
-      : (rows as PageRow[]);
-    return pageRows.map(decodePageRow);
-  });
-}
-
-type RecentJobsQuery = ReturnType<typeof preparePageQuery>;
-
-/** A prepared query runs on the handle (or transaction) it was built on; it goes with it. */
-const preparedQueries = new WeakMap<AuditDb, Map<string, RecentJobsQuery>>();
-
-function recentJobsQuery(db: AuditDb, shape: PageShape): RecentJobsQuery {
-  const filters = [
-    shape.byBot && "bot",
-    shape.byState && "state",
-    shape.fromTime && "from",
-    shape.toTime && "to",
-    shape.afterCursor && "after",
-  ];
-  const name = ["recent_jobs", ...filters.filter(Boolean)].join("_");
-  let queries = preparedQueries.get(db);
-  if (!queries) {
-    queries = new Map();
-    preparedQueries.set(db, queries);
-  }
-  let query = queries.get(name);
-  if (!query) {
-    query = preparePageQuery(db, shape, name);
-    queries.set(name, query);
-  }
-  return query;
+  return sql`SELECT coalesce(json_agg(json_build_array(${sql.join(aliases, sql`, `)})
+        ORDER BY c3 DESC, c0 DESC), '[]')::text
+      FROM (${page}) AS page (${sql.join(aliases, sql`, `)})`;
 }
 
 /**
@@ -248,7 +230,7 @@ export async function getRecentJobs(
   db: AuditDb,
   options: RecentJobsOptions = {},
 ): Promise<RecentJobsPage> {
-  const { botId, state, limit, before, from, to } = parseWith(recentJobsOptionsSchema, options);
+  const { botId, state, limit, before, from, to } = parseOptions(recentJobsOptionsSchema, options);
   const after = before === undefined ? undefined : decodeCursor(before);
   const query = recentJobsQuery(db, {
     byBot: botId !== undefined,

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { isOrderedRange } from "../contract/index.ts";
 import { withDatabaseErrors } from "../errors.ts";
 import { stageNameSchema } from "../events/fields.ts";
-import { parseWith } from "../events/parse.ts";
+import { parseOptions } from "../events/parse.ts";
 import {
   type DurationPercentiles,
   readStagePercentilesAllTime,
@@ -50,7 +50,7 @@ export async function getStageSummary(
   filter: StageSummaryFilter = {},
   options: ReadOptions = {},
 ): Promise<StageSummary[]> {
-  const parsed = parseWith(stageSummaryFilterSchema, filter);
+  const parsed = parseOptions(stageSummaryFilterSchema, filter);
   return withDatabaseErrors(async () => {
     const counts = await readCounts(db, parsed);
     if (options.percentiles === false || counts.length === 0) {

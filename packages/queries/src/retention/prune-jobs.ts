@@ -4,7 +4,7 @@ import { and, asc, eq, lt, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import { translateDatabaseError, withDatabaseErrors } from "../errors.ts";
 import { botIdSchema, timestampSchema } from "../events/fields.ts";
-import { parseWith } from "../events/parse.ts";
+import { parseOptions } from "../events/parse.ts";
 import { queryRows } from "../query-rows.ts";
 import { exportLine, jobToEvents, stagesOfJobs } from "../reads/export-events.ts";
 import type { PruneArchive } from "./prune-archive.ts";
@@ -53,7 +53,7 @@ const conditionsOf = ({ before, botId }: { before: Date; botId?: string | undefi
 
 /** What a prune with this filter would remove now: the plan it prints and `--dry-run` shows. */
 export async function countPrunable(db: AuditDb, filter: PruneFilter): Promise<PruneCounts> {
-  const parsed = parseWith(pruneFilterSchema, filter);
+  const parsed = parseOptions(pruneFilterSchema, filter);
   const [row] = await withDatabaseErrors(() =>
     queryRows<{ jobs: number; stages: number }>(
       db,
@@ -88,7 +88,7 @@ export async function pruneJobs(
   filter: PruneFilter,
   options: PruneOptions = {},
 ): Promise<PruneResult> {
-  const parsed = parseWith(pruneFilterSchema, filter);
+  const parsed = parseOptions(pruneFilterSchema, filter);
   const batchSize = options.batchSize ?? PRUNE_BATCH_SIZE;
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_PRUNE_BATCH_SIZE) {
     throw new RangeError(`batchSize must be a whole number from 1 to ${MAX_PRUNE_BATCH_SIZE}`);

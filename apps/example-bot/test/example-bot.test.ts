@@ -6,7 +6,7 @@ import { jobStages, jobs } from "@forusbots/db/schema";
 import { createTestDatabase, runProcess, type TestDatabase } from "@forusbots/db/testing";
 import { asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildApp } from "./build-app.ts";
+import { buildApp, TSC_TIMEOUT_MS } from "./build-app.ts";
 
 const APP = fileURLToPath(new URL("..", import.meta.url));
 const MAIN = join(APP, "dist", "main.js");
@@ -14,11 +14,12 @@ const MAIN = join(APP, "dist", "main.js");
 let database: TestDatabase;
 let spoolDir: string;
 
+// Bounded by the compiler's own limit, not the 60 s hook default: the build is a tsc run.
 beforeAll(async () => {
   await buildApp();
   database = await createTestDatabase();
   spoolDir = mkdtempSync(join(tmpdir(), "example-bot-spool-"));
-});
+}, TSC_TIMEOUT_MS + 60_000);
 
 afterAll(async () => {
   await database?.dispose();

@@ -4,7 +4,14 @@ import type { PostgresOptions } from "./postgres.ts";
 
 // From config, not pglite.ts: importing the PGlite module would load PGlite for every caller.
 export { IN_MEMORY } from "../config.ts";
-export { type AuditDb, type AuditDriver, type DatabaseHandle, isEmbedded } from "./handle.ts";
+export {
+  type AuditDb,
+  type AuditDriver,
+  type DatabaseHandle,
+  type EmbeddedClient,
+  embeddedClientOf,
+  isEmbedded,
+} from "./handle.ts";
 export type { PostgresOptions } from "./postgres.ts";
 export {
   describeServerIdentity,

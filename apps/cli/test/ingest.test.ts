@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createDatabaseForTest } from "@forusbots/db/testing";
 import { INGEST_BATCH_SIZE } from "@forusbots/queries";
-import { beforeAll, describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
+import { beforeAll, describe, expect, inject, it } from "vitest";
 import { runCli } from "./cli-process.ts";
 import { readAllRows } from "./table-rows.ts";
 
@@ -55,6 +56,33 @@ const LINES = [
 ].map((line) => (typeof line === "string" ? line : JSON.stringify(line)));
 
 const REJECTED_LINES = [5, 7, 8, 9, 11, 12, 13];
+
+const onPostgres = inject("auditTestDatabase").engine === "postgres";
+
+/** `jobs` whole jobs (accepted, started, three stages, finished): 6 events each. */
+function wholeJobLines(jobs: number): string[] {
+  const lines: string[] = [];
+  for (let n = 0; n < jobs; n++) {
+    const jobId = `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
+    const at = (second: number) => new Date(Date.UTC(2026, 2, 1, 0, n, second)).toISOString();
+    lines.push(
+      JSON.stringify({ type: "job.accepted", jobId, botId: "vacuum-bot", at: at(0) }),
+      JSON.stringify({ type: "job.started", jobId, at: at(1) }),
+      ...["login", "fill", "submit"].map((stageName, index) =>
+        JSON.stringify({
+          type: "stage",
+          jobId,
+          stageName,
+          startedAt: at(2 + index),
+          endedAt: at(3 + index),
+          status: "succeed",
+        }),
+      ),
+      JSON.stringify({ type: "job.finished", jobId, state: "succeeded", at: at(9) }),
+    );
+  }
+  return lines;
+}
 
 function writeEventsFile(lines: readonly string[]): string {
   const file = join(mkdtempSync(join(tmpdir(), "forus-audit-ingest-")), "events.jsonl");
@@ -159,6 +187,40 @@ describe("ingest", () => {
       unchanged: 0,
       rejected: 0,
     });
+  });
+
+  // 400 jobs make 1,200 stage rows, past autovacuum's 1,000 inserts on a table of no known rows.
+  it.runIf(!onPostgres)(
+    "on the embedded database, ends as autovacuum would: job_stages vacuumed, its pages all-visible",
+    async () => {
+      const database = await createDatabaseForTest();
+      const file = writeEventsFile(wholeJobLines(400));
+      const run = await runCli(["ingest", file, "--json"], { env: database.env });
+      expect(run.status).toBe(0);
+      const summary = JSON.parse(run.stdout);
+      expect(summary).toMatchObject({ events: 2400, stored: 2400, rejected: 0 });
+      expect(summary.embeddedVacuum.vacuumed).toContain("job_stages");
+      const handle = await database.open();
+      try {
+        // What only VACUUM leaves in the catalog: the rows counted, pages marked all-visible.
+        const [stages] = await handle.query<{ reltuples: number; relallvisible: number }>(
+          sql`SELECT reltuples::float8 AS reltuples, relallvisible FROM pg_class WHERE relname = 'job_stages'`,
+        );
+        expect(stages?.reltuples).toBe(1200);
+        expect(stages?.relallvisible).toBeGreaterThan(0);
+      } finally {
+        await handle.close();
+      }
+    },
+  );
+
+  it.runIf(onPostgres)("on PostgreSQL, leaves vacuuming to the server", async () => {
+    const database = await createDatabaseForTest();
+    const run = await runCli(["ingest", writeEventsFile(wholeJobLines(400)), "--json"], {
+      env: database.env,
+    });
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).not.toHaveProperty("embeddedVacuum");
   });
 
   it("--help gives the queries package's batch size as the default", async () => {

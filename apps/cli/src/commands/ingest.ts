@@ -1,6 +1,11 @@
 import type { Command } from "@commander-js/extra-typings";
 import { AuditError } from "@forusbots/db";
 import type { CliContext } from "../context.ts";
+import {
+  describeEmbeddedVacuum,
+  EMBEDDED_VACUUM_HELP,
+  vacuumAfterWriting,
+} from "../embedded-vacuum.ts";
 import { ingestLines } from "../ingest/ingest-lines.ts";
 import { openEventsInput } from "../ingest/open-input.ts";
 import { readLines } from "../ingest/read-lines.ts";
@@ -31,7 +36,7 @@ export function registerIngest(program: Command, cli: CliContext): void {
     .option("--json", "print the summary as JSON")
     .addHelpText(
       "after",
-      "\nEach rejected line is reported on stderr as `line N: reason`; the summary goes to stdout.\nExit status 1 when any line was rejected (the good lines are stored all the same).",
+      `\nEach rejected line is reported on stderr as \`line N: reason\`; the summary goes to stdout.\nExit status 1 when any line was rejected (the good lines are stored all the same).\n${EMBEDDED_VACUUM_HELP}`,
     )
     .action(async (file, options) => {
       const input = await openEventsInput(cli, file);
@@ -43,7 +48,7 @@ export function registerIngest(program: Command, cli: CliContext): void {
           maxLineBytes: options.maxLineBytes ?? MAX_EVENT_BYTES,
         });
         try {
-          return await ingestLines(lines, {
+          const written = await ingestLines(lines, {
             batchSize: options.batchSize ?? INGEST_BATCH_SIZE,
             batchBytes: INGEST_BATCH_BYTES,
             writeBatches: (batches, onWritten) => writeEventBatches(handle.db, batches, onWritten),
@@ -58,6 +63,8 @@ export function registerIngest(program: Command, cli: CliContext): void {
                 `${formatCount(line.number)} lines, ${formatCount(sofar.rejected)} rejected`,
               ),
           });
+          progress.finish();
+          return { ...written, embeddedVacuum: await vacuumAfterWriting(handle) };
         } finally {
           progress.finish();
         }
@@ -68,6 +75,7 @@ export function registerIngest(program: Command, cli: CliContext): void {
         cli.print(
           `Ingested ${escapeControlCharacters(input.name)}: ${formatCount(summary.stored)} stored, ${formatCount(summary.unchanged)} already present, ${formatCount(summary.rejected)} rejected (${formatCount(summary.events)} events).`,
         );
+        if (summary.embeddedVacuum) cli.print(describeEmbeddedVacuum(summary.embeddedVacuum));
       }
       if (summary.rejected > 0) {
         throw new AuditError(

@@ -1,6 +1,11 @@
 import type { Command } from "@commander-js/extra-typings";
 import { type DatabaseHandle, RefusedError, UsageError } from "@forusbots/db";
 import type { CliContext } from "../context.ts";
+import {
+  describeEmbeddedVacuum,
+  EMBEDDED_VACUUM_HELP,
+  vacuumAfterWriting,
+} from "../embedded-vacuum.ts";
 import { parsePositiveInteger, TIMES_HELP, timeArgument } from "../options.ts";
 import { formatCount, formatTimestamp } from "../output/format.ts";
 import { escapeControlCharacters } from "../output/terminal-text.ts";
@@ -47,6 +52,7 @@ nothing of the one in flight: run the same command again to finish it.
 Under NODE_ENV=production a prune runs only with --archive, so what it removes stays restorable.
 Exit status 8 when refused (no --yes, or production without --archive).
 A scheduled run: AUDIT_RETENTION_DAYS and --retention, from cron or pg_cron (README, Retention).
+${EMBEDDED_VACUUM_HELP}
 ${TIMES_HELP}`,
     )
     .action(async (options: PruneCommandOptions) => {
@@ -152,6 +158,7 @@ async function runPrune(
   }
   const archiveBytes = await opened?.archive.complete();
   const elapsedMs = Math.round(performance.now() - started);
+  const embeddedVacuum = await vacuumAfterWriting(handle);
   const jobsPerSecond = elapsedMs > 0 ? Math.round((result.jobs * 1000) / elapsedMs) : result.jobs;
   if (text) {
     cli.print(
@@ -164,6 +171,7 @@ async function runPrune(
         `Archive: ${escapeControlCharacters(opened.archive.path)} (${formatCount(archiveBytes ?? 0)} bytes; restore with forus-audit ingest).`,
       );
     }
+    if (embeddedVacuum) cli.print(describeEmbeddedVacuum(embeddedVacuum));
   } else {
     cli.printJson({
       ...summary,
@@ -172,6 +180,7 @@ async function runPrune(
       batches: result.batches,
       emptyRollupRows: result.emptyRollupRows,
       elapsedMs,
+      ...(embeddedVacuum === undefined ? {} : { embeddedVacuum }),
       ...(opened === undefined
         ? {}
         : {

@@ -2,6 +2,11 @@ import type { Command } from "@commander-js/extra-typings";
 import { startOfUtcDay } from "@forusbots/queries/contract";
 import { createRandom, seedFromText } from "@forusbots/queries/seeded-random";
 import type { CliContext } from "../context.ts";
+import {
+  describeEmbeddedVacuum,
+  EMBEDDED_VACUUM_HELP,
+  vacuumAfterWriting,
+} from "../embedded-vacuum.ts";
 import { parsePositiveInteger, TIMES_HELP, timeArgument } from "../options.ts";
 import { formatCount, formatTimestamp } from "../output/format.ts";
 import { type SampleEvent, sampleJobs } from "../seed/sample-jobs.ts";
@@ -25,7 +30,7 @@ export function registerSeed(program: Command, cli: CliContext): void {
       timeArgument(cli.startedAt),
     )
     .option("--json", "print the summary as JSON")
-    .addHelpText("after", TIMES_HELP)
+    .addHelpText("after", `\n${EMBEDDED_VACUUM_HELP}\n${TIMES_HELP}`)
     .action(async (options) => {
       // Midnight UTC today by default, so one seed gives the same data all day long.
       const end = options.end ?? startOfUtcDay(cli.startedAt);
@@ -68,7 +73,13 @@ export function registerSeed(program: Command, cli: CliContext): void {
         } finally {
           progress.finish();
         }
-        return { target: handle.description, jobs, events, ...totals };
+        return {
+          target: handle.description,
+          jobs,
+          events,
+          ...totals,
+          embeddedVacuum: await vacuumAfterWriting(handle),
+        };
       });
       if (options.json) {
         cli.printJson({
@@ -86,5 +97,6 @@ export function registerSeed(program: Command, cli: CliContext): void {
       cli.print(
         `${formatCount(result.events)} events: ${formatCount(result.stored)} stored, ${formatCount(result.unchanged)} already present.`,
       );
+      if (result.embeddedVacuum) cli.print(describeEmbeddedVacuum(result.embeddedVacuum));
     });
 }

@@ -4,6 +4,7 @@ import type { PostgresOptions } from "./postgres.ts";
 
 // From config, not pglite.ts: importing the PGlite module would load PGlite for every caller.
 export { IN_MEMORY } from "../config.ts";
+export { type EmbeddedVacuumReport, vacuumEmbeddedAsNeeded } from "./embedded-vacuum.ts";
 export {
   type AuditDb,
   type AuditDriver,

@@ -22,7 +22,8 @@ Options:
   --spawn-runs N      measured runs of each spawned command (default 5)
   --live-writers N    recorders writing at once in the live-load phase, each on its own
                       connection (default 16)
-  --live-seconds N    how long each live-load run lasts (default 20)
+  --live-seconds N    how long each live-load run lasts (default 20; with and without the
+                      rollups, in 4 rounds taken in turn)
   --seed N            seed of the data generator (default 20261125)
   --database-url URL  PostgreSQL server to create the bench databases on
   --help              show this text`;

@@ -86,7 +86,7 @@ type CountedBucket = [bucketStartMs: number, botId: string, ...counts: number[]]
  * points come back as one JSON value rather than one row each: PGlite hands every row across its
  * WebAssembly boundary one value at a time, and at a few thousand points that, not the query, was
  * most of the read. A range without a whole hour has at most two hours' points per bot, where
- * plain rows cost less than building JSON (BENCHMARKS.md, "Latest full run").
+ * plain rows cost less than building JSON (BENCHMARKS.md, "Full run of 2026-12-02, morning").
  */
 export async function getJobTimeSeries(
   db: AuditDb,

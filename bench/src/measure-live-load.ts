@@ -1,17 +1,22 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
 import { type DatabaseHandle, type DatabaseTarget, openDatabase } from "@forusbots/db";
 import { ROLLUP_TRIGGER_FUNCTIONS } from "@forusbots/db/schema";
 import { createAuditRecorder, type WriteOutcome } from "@forusbots/queries";
 import { sql } from "drizzle-orm";
-import { ingestThroughBatches } from "./batch-ingest.ts";
 import type { DatasetShape } from "./generate-jobs.ts";
+import {
+  INGEST_PROCESS_ARGUMENTS,
+  type IngestProcessArguments,
+} from "./ingest-process-arguments.ts";
 import type { LivePathRun } from "./measure-recorder.ts";
 import { recordTimedJob } from "./timed-job.ts";
 import { percentile } from "./timing.ts";
 
 /** Bots the live writers record for: a handful, so that writers share rollup rows. */
 const LIVE_BOTS = 5;
-/** Batches an ingest sends between two looks at whether the live run is over. */
-const INGEST_BATCHES_PER_ROUND = 20;
 
 export interface LiveLoadOptions {
   writers: number;
@@ -176,32 +181,41 @@ async function dropRollupTriggers(target: DatabaseTarget): Promise<void> {
   }
 }
 
+const INGEST_PROCESS = fileURLToPath(new URL("./ingest-process.ts", import.meta.url));
+
 /**
  * An ingest (`writeEventBatches`, as `forus-audit ingest` sends a file) into the same database,
- * round after round of new jobs until `running()` says the live run is over.
+ * from a process of its own (`ingest-process.ts`), round after round of new jobs; resolves once it
+ * has connected. `stop` (once or more) ends it and gives the events it wrote.
  */
-async function ingestWhile(
-  target: DatabaseTarget,
-  shape: DatasetShape,
-  batchSize: number,
-  running: () => boolean,
-): Promise<number> {
-  const handle = await openDatabase(target);
-  let events = 0;
-  try {
-    for (let round = 0; running(); round++) {
-      const result = await ingestThroughBatches(
-        handle.db,
-        { ...shape, seed: shape.seed + round + 1 },
-        batchSize,
-        INGEST_BATCHES_PER_ROUND,
-      );
-      events += result.events;
+async function startIngestProcess(
+  args: IngestProcessArguments,
+): Promise<{ stop: () => Promise<number> }> {
+  // The bench's own Node flags: the sources through tsx, as `pnpm bench` runs main.ts. The
+  // arguments go by the environment, not the command line, which any user can list (the URL).
+  const child = spawn(process.execPath, [...process.execArgv, INGEST_PROCESS], {
+    env: { ...process.env, [INGEST_PROCESS_ARGUMENTS]: JSON.stringify(args) },
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  const exited = once(child, "exit");
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const nextLine = async (): Promise<string> => {
+    const line = await lines.next();
+    if (line.done) {
+      const [status] = await exited;
+      throw new Error(`the ingest process ended with status ${status} (its stderr is above)`);
     }
+    return line.value;
+  };
+  if ((await nextLine()) !== "started") throw new Error("the ingest process did not start");
+  let stopped: Promise<number> | undefined;
+  const stop = async (): Promise<number> => {
+    child.stdin.end();
+    const { events } = JSON.parse(await nextLine()) as { events: number };
+    await exited;
     return events;
-  } finally {
-    await handle.close();
-  }
+  };
+  return { stop: () => (stopped ??= stop()) };
 }
 
 /**
@@ -217,12 +231,15 @@ export async function measureLiveLoad(
 ): Promise<LiveLoadFigures> {
   await dropRollupTriggers(databases.withoutRollups);
   const { withRollups, withoutRollups } = await runWritersAlternating(databases, options);
-  let live = true;
-  const ingest = ingestWhile(databases.withRollups, shape, options.batchSize, () => live);
-  const besideIngest = await runWriters(databases.withRollups, options).finally(() => {
-    live = false;
+  const ingest = await startIngestProcess({
+    target: databases.withRollups,
+    shape,
+    batchSize: options.batchSize,
   });
-  const ingestEvents = await ingest;
+  const besideIngest = await runWriters(databases.withRollups, options).finally(() =>
+    ingest.stop(),
+  );
+  const ingestEvents = await ingest.stop();
   return {
     writers: options.writers,
     seconds: options.seconds,

@@ -11,9 +11,8 @@ import {
   INGEST_PROCESS_ARGUMENTS,
   type IngestProcessArguments,
 } from "./ingest-process-arguments.ts";
-import type { LivePathRun } from "./measure-recorder.ts";
+import { type LivePathRun, summarizeLivePath } from "./measure-recorder.ts";
 import { recordTimedJob } from "./timed-job.ts";
-import { percentile } from "./timing.ts";
 
 /** Bots the live writers record for: a handful, so that writers share rollup rows. */
 const LIVE_BOTS = 5;
@@ -102,16 +101,10 @@ async function recordRound(
 }
 
 /** Events/s and per-call latency over all the rounds recorded. */
-function summarizeRecorded({ latencies, outcomes, milliseconds }: Recorded): LiveLoadRun {
-  return {
-    events: latencies.length,
-    milliseconds,
-    eventsPerSec: Math.round(latencies.length / (milliseconds / 1000)),
-    p50Ms: percentile(latencies, 0.5),
-    p99Ms: percentile(latencies, 0.99),
-    notStored: outcomes.filter((outcome) => outcome !== "stored").length,
-  };
-}
+const summarizeRecorded = ({ latencies, outcomes, milliseconds }: Recorded): LiveLoadRun => ({
+  ...summarizeLivePath(latencies, milliseconds),
+  notStored: outcomes.filter((outcome) => outcome !== "stored").length,
+});
 
 const nothingRecorded = (): Recorded => ({ latencies: [], outcomes: [], milliseconds: 0 });
 

@@ -60,15 +60,17 @@ async function timeRun(audit: AuditRecorder, outcomes: WriteOutcome[]): Promise<
       writeJobs(audit, `bench-bot-${writer}`, latencies, outcomes),
     ),
   );
-  const milliseconds = performance.now() - started;
-  return {
-    events: latencies.length,
-    milliseconds,
-    eventsPerSec: Math.round(latencies.length / (milliseconds / 1000)),
-    p50Ms: percentile(latencies, 0.5),
-    p99Ms: percentile(latencies, 0.99),
-  };
+  return summarizeLivePath(latencies, performance.now() - started);
 }
+
+/** Events/s and the p50/p99 of a call, from every call's latency over `milliseconds`. */
+export const summarizeLivePath = (latencies: number[], milliseconds: number): LivePathRun => ({
+  events: latencies.length,
+  milliseconds,
+  eventsPerSec: Math.round(latencies.length / (milliseconds / 1000)),
+  p50Ms: percentile(latencies, 0.5),
+  p99Ms: percentile(latencies, 0.99),
+});
 
 const median = (runs: LivePathRun[]): LivePathRun => {
   const sorted = [...runs].sort((a, b) => a.eventsPerSec - b.eventsPerSec);

@@ -47,27 +47,22 @@ export function registerIngest(program: Command, cli: CliContext): void {
         const lines = readLines(input.stream, {
           maxLineBytes: options.maxLineBytes ?? MAX_EVENT_BYTES,
         });
-        try {
-          const written = await ingestLines(lines, {
-            batchSize: options.batchSize ?? INGEST_BATCH_SIZE,
-            batchBytes: INGEST_BATCH_BYTES,
-            writeBatches: (batches, onWritten) => writeEventBatches(handle.db, batches, onWritten),
-            onRejected: ({ position, reason }) => {
-              progress.finish();
-              // The reason quotes the line's values (a bot id, a job id): shown, never run.
-              cli.warn(cli.err.red(`line ${position}: ${escapeControlCharacters(reason)}`));
-            },
-            onProgress: (line, sofar) =>
-              progress.update(
-                line.bytesRead,
-                `${formatCount(line.number)} lines, ${formatCount(sofar.rejected)} rejected`,
-              ),
-          });
-          progress.finish();
-          return { ...written, embeddedVacuum: await vacuumAfterWriting(handle) };
-        } finally {
-          progress.finish();
-        }
+        const written = await ingestLines(lines, {
+          batchSize: options.batchSize ?? INGEST_BATCH_SIZE,
+          batchBytes: INGEST_BATCH_BYTES,
+          writeBatches: (batches, onWritten) => writeEventBatches(handle.db, batches, onWritten),
+          onRejected: ({ position, reason }) => {
+            progress.finish();
+            // The reason quotes the line's values (a bot id, a job id): shown, never run.
+            cli.warn(cli.err.red(`line ${position}: ${escapeControlCharacters(reason)}`));
+          },
+          onProgress: (line, sofar) =>
+            progress.update(
+              line.bytesRead,
+              `${formatCount(line.number)} lines, ${formatCount(sofar.rejected)} rejected`,
+            ),
+        }).finally(() => progress.finish());
+        return { ...written, embeddedVacuum: await vacuumAfterWriting(handle) };
       });
       if (options.json) {
         cli.printJson({ source: input.name, ...summary });

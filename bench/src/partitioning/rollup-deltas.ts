@@ -15,11 +15,13 @@ export async function applyRollupDeltas(
   const times = sql.raw(String(sign));
   if (stages) {
     await db.execute(sql`
-      INSERT INTO stage_totals AS t (stage_name, total_runs, failed_runs, timed_runs, duration_ms_sum)
-      SELECT stage_name, ${times} * count(*), ${times} * count(*) FILTER (WHERE status = 'fail'),
+      INSERT INTO stage_totals AS t (stage_name, duration_floor_ms, total_runs, failed_runs,
+             timed_runs, duration_ms_sum)
+      SELECT stage_name, stage_duration_floor(duration_ms), ${times} * count(*),
+             ${times} * count(*) FILTER (WHERE status = 'fail'),
              ${times} * count(duration_ms), ${times} * coalesce(sum(duration_ms), 0)
-      FROM ${stages} GROUP BY stage_name ORDER BY stage_name
-      ON CONFLICT (stage_name) DO UPDATE SET
+      FROM ${stages} GROUP BY 1, 2 ORDER BY 1, 2
+      ON CONFLICT (stage_name, duration_floor_ms) DO UPDATE SET
         total_runs = t.total_runs + EXCLUDED.total_runs,
         failed_runs = t.failed_runs + EXCLUDED.failed_runs,
         timed_runs = t.timed_runs + EXCLUDED.timed_runs,

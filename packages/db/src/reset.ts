@@ -7,6 +7,7 @@ import {
   botJobTotals,
   jobStages,
   jobs,
+  ROLLUP_HELPER_FUNCTIONS,
   ROLLUP_TRIGGER_FUNCTIONS,
   stageTotals,
 } from "./schema/index.ts";
@@ -52,7 +53,10 @@ export async function resetDatabase(handle: DatabaseHandle, options: ResetOption
   const refusal = await resetRefusal(handle, options);
   if (refusal) throw new RefusedError(refusal);
   const tables = AUDIT_TABLES.map((table) => sql.identifier(getTableName(table)));
-  const functions = ROLLUP_TRIGGER_FUNCTIONS.map((name) => sql`${sql.identifier(name)}()`);
+  const functions = [
+    ...ROLLUP_TRIGGER_FUNCTIONS.map((name) => sql`${sql.identifier(name)}()`),
+    ...ROLLUP_HELPER_FUNCTIONS.map((signature) => sql.raw(signature)),
+  ];
   await handle.db.transaction(async (tx) => {
     // CASCADE takes the views (and aliases) that select from the tables, and their triggers.
     await tx.execute(sql`DROP TABLE IF EXISTS ${sql.join(tables, sql`, `)} CASCADE`);

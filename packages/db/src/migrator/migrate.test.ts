@@ -25,6 +25,7 @@ describe("migrations on an empty database", () => {
       "0007_least_privilege_roles",
       "0008_name_length_limits",
       "0009_static_rollup_triggers",
+      "0010_stage_duration_buckets",
     ]);
     const first = await runMigrations(database.target);
     expect(first.applied).toEqual(tags);

@@ -43,6 +43,7 @@ describe("0008_name_length_limits", () => {
     expect((await getMigrationStatus(context.handle)).pending.map((m) => m.tag)).toEqual([
       "0008_name_length_limits",
       "0009_static_rollup_triggers",
+      "0010_stage_duration_buckets",
     ]);
     const [stored] = await context.handle.query<{ bot: number; stage: number }>(sql`
       SELECT char_length(j.bot_id) AS bot, char_length(s.stage_name) AS stage

@@ -30,11 +30,13 @@ const rollupMismatches = sql`
     SELECT bot_id, hour, queued_jobs, running_jobs, succeeded_jobs, failed_jobs, canceled_jobs, timed_jobs, duration_seconds_sum
     FROM bot_job_hourly WHERE queued_jobs + running_jobs + succeeded_jobs + failed_jobs + canceled_jobs > 0),
   plain_stages AS (
-    SELECT stage_name, count(*)::int AS runs, count(*) FILTER (WHERE status = 'fail')::int AS failed,
+    SELECT stage_name, stage_duration_floor(duration_ms) AS bucket, count(*)::int AS runs,
+           count(*) FILTER (WHERE status = 'fail')::int AS failed,
            count(duration_ms)::int AS timed, coalesce(sum(duration_ms), 0)::bigint AS ms
-    FROM job_stages GROUP BY stage_name),
+    FROM job_stages GROUP BY 1, 2),
   rolled_stages AS (
-    SELECT stage_name, total_runs, failed_runs, timed_runs, duration_ms_sum FROM stage_totals WHERE total_runs > 0)
+    SELECT stage_name, duration_floor_ms, total_runs, failed_runs, timed_runs, duration_ms_sum
+    FROM stage_totals WHERE total_runs > 0)
   SELECT (SELECT count(*) FROM ((TABLE plain_totals EXCEPT TABLE rolled_totals) UNION ALL (TABLE rolled_totals EXCEPT TABLE plain_totals)) d)::int AS totals,
          (SELECT count(*) FROM ((TABLE plain_hourly EXCEPT TABLE rolled_hourly) UNION ALL (TABLE rolled_hourly EXCEPT TABLE plain_hourly)) d)::int AS hourly,
          (SELECT count(*) FROM ((TABLE plain_stages EXCEPT TABLE rolled_stages) UNION ALL (TABLE rolled_stages EXCEPT TABLE plain_stages)) d)::int AS stages`;
@@ -61,7 +63,7 @@ async function writeJobs(handle: DatabaseHandle, writer: number): Promise<void> 
       WHERE job_id = ${jobId}`);
     await handle.query(sql`
       INSERT INTO job_stages (job_id, stage_name, started_at, ended_at, status)
-      SELECT ${jobId}, name, now(), now() + (ord * interval '7 ms'), CASE WHEN ord = 3 AND ${n % 4} = 0 THEN 'fail' ELSE 'succeed' END
+      SELECT ${jobId}, name, now(), now() + ((ord * 7 + ${n % 8} * 97) * interval '1 ms'), CASE WHEN ord = 3 AND ${n % 4} = 0 THEN 'fail' ELSE 'succeed' END
       FROM (VALUES ('fetch', 1), ('parse', 2), ('deliver', 3)) AS s(name, ord)`);
     const state = n % 4 === 0 ? "failed" : "succeeded";
     await handle.query(sql`UPDATE jobs SET state = ${state},

@@ -33,6 +33,95 @@ const rolledHourly = sql`
   WHERE queued_jobs + running_jobs + succeeded_jobs + failed_jobs + canceled_jobs > 0
   ORDER BY 1, 2`;
 
+/**
+ * The duration bucket of migration 0010, computed here independently of its SQL (which counts
+ * thresholds with width_bucket): keep the 4 leading bits of the duration (its bit length from
+ * Math.clz32), clear the rest; durations under 16 ms are their own bucket, none is -1.
+ */
+const bucketOf = (ms: number | null): number =>
+  ms === null ? -1 : ms < 16 ? ms : ms & ~((1 << (32 - Math.clz32(ms) - 4)) - 1);
+
+type BucketRow = {
+  stage_name: string;
+  duration_floor_ms: number;
+  total_runs: number;
+  failed_runs: number;
+  timed_runs: number;
+  duration_ms_sum: number;
+};
+
+/** stage_totals as it must be: the base table's stages counted per stage and bucket, in TypeScript. */
+async function plainStageBuckets(handle: ReturnType<typeof useTestDatabase>["handle"]) {
+  const stages = await handle.query<{
+    stage_name: string;
+    duration_ms: number | null;
+    status: string;
+  }>(sql`SELECT stage_name, duration_ms, status FROM job_stages`);
+  const buckets = new Map<string, BucketRow>();
+  for (const { stage_name, duration_ms, status } of stages) {
+    const floor = bucketOf(duration_ms);
+    const key = `${stage_name}\u0000${floor}`;
+    const row = buckets.get(key) ?? {
+      stage_name,
+      duration_floor_ms: floor,
+      total_runs: 0,
+      failed_runs: 0,
+      timed_runs: 0,
+      duration_ms_sum: 0,
+    };
+    row.total_runs += 1;
+    row.failed_runs += status === "fail" ? 1 : 0;
+    row.timed_runs += duration_ms === null ? 0 : 1;
+    row.duration_ms_sum += duration_ms ?? 0;
+    buckets.set(key, row);
+  }
+  return [...buckets.values()].sort((a, b) =>
+    a.stage_name === b.stage_name
+      ? a.duration_floor_ms - b.duration_floor_ms
+      : a.stage_name < b.stage_name
+        ? -1
+        : 1,
+  );
+}
+
+// Buckets emptied by deletes or updates keep a zero row, which the plain count has no row for.
+const rolledStageBuckets = sql`
+  SELECT stage_name, duration_floor_ms, total_runs, failed_runs, timed_runs,
+         duration_ms_sum::integer AS duration_ms_sum
+  FROM stage_totals
+  WHERE total_runs <> 0 OR failed_runs <> 0 OR timed_runs <> 0 OR duration_ms_sum <> 0
+  ORDER BY stage_name COLLATE "C", duration_floor_ms`;
+
+describe("the duration bucket of a stage run", () => {
+  const context = useTestDatabase();
+
+  it("keeps the 4 leading bits of the duration, at every power of two and its neighbours", async () => {
+    const durations = [...Array.from({ length: 300 }, (_, ms) => ms)];
+    for (let bits = 4; bits <= 30; bits++) {
+      const power = 2 ** bits;
+      durations.push(power - 1, power, power + 1, power + power / 2 - 1);
+    }
+    durations.push(10_100, 2 ** 31 - 1);
+    const distinct = [...new Set(durations)].sort((a, b) => a - b);
+    const rows = await context.handle.query<{ duration: number; floor: number }>(sql`
+      SELECT d AS duration, stage_duration_floor(d) AS floor
+      FROM unnest(${`{${distinct.join(",")}}`}::integer[]) AS d ORDER BY d`);
+    const expected = distinct.map((duration) => ({ duration, floor: bucketOf(duration) }));
+    expect(rows).toEqual(expected);
+    // By hand: 17 and 31 keep 1000 and 1111 of 1000x and 1111x; 10100 = 10011101110100 keeps 1001.
+    expect(rows.filter((row) => [17, 31, 127, 10_100].includes(row.duration))).toEqual([
+      { duration: 17, floor: 16 },
+      { duration: 31, floor: 30 },
+      { duration: 127, floor: 120 },
+      { duration: 10_100, floor: 9_216 },
+    ]);
+    const [untimed] = await context.handle.query<{ floor: number }>(
+      sql`SELECT stage_duration_floor(NULL) AS floor`,
+    );
+    expect(untimed?.floor).toBe(-1);
+  });
+});
+
 describe("rollups stay exactly equal to the plain aggregates", () => {
   const context = useTestDatabase();
   const next = random(20261125);
@@ -47,6 +136,7 @@ describe("rollups stay exactly equal to the plain aggregates", () => {
       await rows(plainStages),
     );
     expect(await rows(rolledHourly)).toEqual(await rows(plainHourly));
+    expect(await rows(rolledStageBuckets)).toEqual(await plainStageBuckets(context.handle));
   }
 
   it("after multi-row inserts of jobs in every state and their stages", async () => {
@@ -94,6 +184,11 @@ describe("rollups stay exactly equal to the plain aggregates", () => {
       FROM jobs j CROSS JOIN (VALUES ('login', 0), ('fill-form', 1000), ('upload', 2000), ('submit', 3000)) AS s(name, offset_ms)
       WHERE (hashtext(j.job_id::text) & 1) = 0 OR s.name <> 'upload'`);
     await expectViewsEqualPlain();
+    // Durations from 0 to 90 s: every stage's runs spread over dozens of buckets.
+    const [spread] = await context.handle.query<{ buckets: number }>(
+      sql`SELECT count(*)::int AS buckets FROM stage_totals WHERE stage_name = 'login'`,
+    );
+    expect(spread?.buckets).toBeGreaterThan(40);
   });
 
   it("after updates that move jobs between states and bots", async () => {

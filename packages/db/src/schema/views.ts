@@ -89,18 +89,23 @@ export const jobMetricsByBotQuery = (qb: QueryBuilder) =>
     // A bot whose jobs were all deleted keeps a zero row; the plain aggregate has no row for it.
     .where(sql`${rollupJobCount(botJobTotals)} > 0`);
 
-export const jobStageSummaryQuery = (qb: QueryBuilder) =>
-  qb
+/** A stage's runs are spread over its duration buckets (rollups.ts): the view sums them. */
+export const jobStageSummaryQuery = (qb: QueryBuilder) => {
+  const totalRuns = sql<number>`sum(${stageTotals.totalRuns})::integer`;
+  return qb
     .select({
       stageName: stageTotals.stageName,
-      totalRuns: sql<number>`${stageTotals.totalRuns}`.as("total_runs"),
-      failedRuns: sql<number>`${stageTotals.failedRuns}`.as("failed_runs"),
-      avgDurationMs: meanOfIntegers(stageTotals.durationMsSum, stageTotals.timedRuns).as(
-        "avg_duration_ms",
-      ),
+      totalRuns: totalRuns.as("total_runs"),
+      failedRuns: sql<number>`sum(${stageTotals.failedRuns})::integer`.as("failed_runs"),
+      avgDurationMs: meanOfIntegers(
+        sql`sum(${stageTotals.durationMsSum})`,
+        sql`sum(${stageTotals.timedRuns})`,
+      ).as("avg_duration_ms"),
     })
     .from(stageTotals)
-    .where(sql`${stageTotals.totalRuns} > 0`);
+    .groupBy(stageTotals.stageName)
+    .having(sql`${totalRuns} > 0`);
+};
 
 export const jobMetricsByBot = pgView("job_metrics_by_bot").as(jobMetricsByBotQuery);
 export const recentJobs = pgView("recent_jobs").as(recentJobsQuery);

@@ -173,14 +173,13 @@ describe("the walks shared among statements sent at once", () => {
     expect(shareWalks([], 4)).toEqual([]);
   });
 
-  it("reads the same percentiles as percentile_cont when the keys are shared among 1, 2 or 3 statements", async () => {
+  it("reads the same bot percentiles as percentile_cont when the keys are shared among 1, 2 or 3 statements", async () => {
     // Milliseconds here: the reads below are the ones bot and stage metrics are built from.
     const botsInMs = await percentilesOverBaseTable(sql`
       SELECT bot_id AS key,
              percentile_cont(0.5) WITHIN GROUP (ORDER BY duration_ms) AS p50,
              percentile_cont(0.95) WITHIN GROUP (ORDER BY duration_ms) AS p95
       FROM jobs WHERE duration_ms IS NOT NULL GROUP BY bot_id`);
-    const stages = await stageReference(sql`duration_ms IS NOT NULL`);
     const asRows = (read: Map<string, { p50: number | null; p95: number | null }>) =>
       [...read.entries()]
         .map(([key, figures]) => ({ key, ...figures }))
@@ -190,9 +189,79 @@ describe("the walks shared among statements sent at once", () => {
       expect(asRows(await readBotPercentilesAllTime(context.db, undefined, sharing))).toEqual(
         botsInMs,
       );
-      expect(asRows(await readStagePercentilesAllTime(context.db, undefined, sharing))).toEqual(
-        stages,
-      );
     }
+  });
+});
+
+describe("stage percentiles through the duration buckets", () => {
+  /** Durations at and around bucket edges (2^k, 2^k ± 1, under 16), and the largest a run has. */
+  const EDGES = [0, 1, 15, 16, 17, 18, 31, 32, 120, 127, 128, 129, 1023, 1024, 1025, 9216, 10_100];
+  const LONGEST = 2 ** 31 - 1;
+
+  /**
+   * Stages of 1 to 40 runs (every fraction position, whole and between two runs, and positions
+   * whose neighbours lie in two buckets) and three of 1,500 runs: one with few distinct
+   * durations (long ties inside a bucket), one spread from 0 to 100 s, one with the longest run.
+   */
+  beforeAll(async () => {
+    const random = createRandom(20261203);
+    const jobId = random.uuid();
+    await context.handle.query(sql`
+      INSERT INTO jobs (job_id, bot_id, state, accepted_at) VALUES (${jobId}, 'buckets', 'queued', ${new Date(START).toISOString()})`);
+    const stages: { name: string; ms: number }[] = [];
+    const pick = () =>
+      random.chance(0.5) ? (EDGES[random.int(0, EDGES.length - 1)] ?? 0) : random.int(0, 100_000);
+    for (let size = 1; size <= 40; size++) {
+      for (let n = 0; n < size; n++) stages.push({ name: `b-${size}`, ms: pick() });
+    }
+    for (let n = 0; n < 1500; n++) {
+      stages.push({ name: "b-ties", ms: 1000 * random.int(1, 4) });
+      stages.push({ name: "b-spread", ms: random.int(0, 100_000) });
+      stages.push({ name: "b-longest", ms: n === 0 ? LONGEST : pick() });
+    }
+    // Each run its own start, so that none is a replay of another.
+    const rows = stages.map(
+      ({ name, ms }, n) =>
+        sql`(${jobId}::uuid, ${name}, ${new Date(START + n).toISOString()}::timestamptz, ${new Date(START + n + ms).toISOString()}::timestamptz, 'succeed')`,
+    );
+    for (let from = 0; from < rows.length; from += 1000) {
+      await context.handle.query(sql`
+        INSERT INTO job_stages (job_id, stage_name, started_at, ended_at, status)
+        VALUES ${sql.join(rows.slice(from, from + 1000), sql`, `)}`);
+    }
+  });
+
+  const bucketed = sql`stage_name LIKE 'b-%' AND duration_ms IS NOT NULL`;
+  const readAll = async () =>
+    [...(await readStagePercentilesAllTime(context.db, undefined)).entries()]
+      .map(([key, figures]) => ({ key, ...figures }))
+      .filter((row) => row.key.startsWith("b-"))
+      .sort((a, b) => (a.key < b.key ? -1 : 1));
+
+  it("equal percentile_cont for every stage size, edge durations and the longest run", async () => {
+    const expected = await stageReference(bucketed);
+    expect(expected).toHaveLength(43);
+    expect(await readAll()).toEqual(expected);
+    const [longest] = await stageReference(
+      sql`stage_name = 'b-longest' AND duration_ms IS NOT NULL`,
+    );
+    expect(await readStagePercentilesAllTime(context.db, "b-longest")).toEqual(
+      new Map([["b-longest", { p50: longest?.p50, p95: longest?.p95 }]]),
+    );
+  });
+
+  it("still equal percentile_cont once runs are deleted (emptied buckets) and moved to other buckets", async () => {
+    await context.handle.query(
+      sql`DELETE FROM job_stages WHERE stage_name LIKE 'b-%' AND id % 3 = 0`,
+    );
+    await context.handle.query(sql`
+      UPDATE job_stages SET ended_at = started_at + (duration_ms * 7 + 3) * interval '1 ms'
+      WHERE stage_name LIKE 'b-%' AND id % 5 = 0 AND duration_ms < 100000000`);
+    await context.handle.query(sql`
+      UPDATE job_stages SET ended_at = NULL WHERE stage_name LIKE 'b-%' AND id % 11 = 0`);
+    const [emptied] = await context.handle.query<{ rows: number }>(sql`
+      SELECT count(*)::int AS rows FROM stage_totals WHERE stage_name LIKE 'b-%' AND timed_runs = 0`);
+    expect(emptied?.rows).toBeGreaterThan(0);
+    expect(await readAll()).toEqual(await stageReference(bucketed));
   });
 });

@@ -1,6 +1,13 @@
 import type { AuditDb } from "@forusbots/db";
 import { percentileOf } from "@forusbots/db/metric-sql";
-import { botJobTotals, jobStages, jobs, stageTotals } from "@forusbots/db/schema";
+import {
+  botJobTotals,
+  jobStages,
+  jobs,
+  MAX_DURATION_MS,
+  stageTotals,
+  UNTIMED_STAGE_BUCKET,
+} from "@forusbots/db/schema";
 import { type SQL, sql } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import { queryRows } from "../query-rows.ts";
@@ -88,7 +95,7 @@ function percentileFrom(row: NeighbourRow, fraction: Fraction): number {
 
 /**
  * How the walks are shared among statements sent at once. Each walk is one index scan on one
- * core, and the longest (the median of a stage run a million times) is most of the read; on a
+ * core, and the longest (the median of the busiest bot) is most of the read; on a
  * pool the statements run on as many connections, side by side on the server's cores. PGlite, or
  * a transaction, runs them one after the other, as it would one statement.
  */
@@ -125,9 +132,9 @@ export function shareWalks(keys: readonly KeyCount[], groups: number): string[][
 }
 
 /**
- * p50 and p95 of every key of a rollup (a bot of `bot_job_totals`, a stage of `stage_totals`),
- * over all time, read through the `(key, duration_ms)` index: `counts` gives each key and how many
- * of its rows have a duration, `valueColumn`/`keyColumn` the base table's columns.
+ * p50 and p95 of every key of a rollup (a bot of `bot_job_totals`), over all time, read through
+ * the `(key, duration_ms)` index: `counts` gives each key and how many of its rows have a
+ * duration, `base` the base table and its columns.
  */
 async function readIndexedPercentiles(
   db: AuditDb,
@@ -195,20 +202,78 @@ export const readBotPercentilesAllTime = (
     sharing,
   );
 
-/** Each stage's (or one stage's) p50 and p95 of `job_stages.duration_ms` over all time. */
-export const readStagePercentilesAllTime = (
+/**
+ * For one fraction of each stage `s` of `bucketed`: the bucket holding position floor(f × (n − 1))
+ * (its floor, and how far that position is above it) and the bucket holding ceil(f × (n − 1))
+ * (its last possible duration, and how far that position is below it). The runs of the buckets
+ * below a floor are exactly the runs shorter than it (rollups.ts), so those distances are
+ * positions among the durations at or above the floor, or at or below the top.
+ */
+const bucketPositions = (fraction: number) => {
+  const f = sql.raw(`${fraction}::float8`);
+  return sql`(
+    SELECT low_bucket.floor_ms AS low_floor, position.low - low_bucket.below AS up_offset,
+           high_bucket.top_ms AS high_top,
+           high_bucket.below + high_bucket.runs - 1 - position.high AS down_offset
+    FROM (SELECT floor(${f} * (s.count - 1))::bigint AS low,
+                 ceil(${f} * (s.count - 1))::bigint AS high) AS position
+    JOIN bucketed AS low_bucket ON low_bucket.key = s.key
+      AND low_bucket.below <= position.low AND position.low < low_bucket.below + low_bucket.runs
+    JOIN bucketed AS high_bucket ON high_bucket.key = s.key
+      AND high_bucket.below <= position.high AND position.high < high_bucket.below + high_bucket.runs)`;
+};
+
+/**
+ * Each stage's (or one stage's) p50 and p95 of `job_stages.duration_ms` over all time, from the
+ * duration buckets of `stage_totals`: a position is found among the stage's buckets, and the two
+ * neighbouring values read through the `(stage_name, duration_ms)` index from the nearer edge of
+ * its bucket, ascending from the floor ([v(low), v(low + 1)]) or descending from the top
+ * ([v(high), v(high − 1)]). A walk is at most a bucket's runs (under 12.5 % of the durations'
+ * range), not half the stage's. One statement: the counts and the walks read the same snapshot.
+ */
+export async function readStagePercentilesAllTime(
   db: AuditDb,
   stageName: string | undefined,
-  sharing: WalkSharing = WALK_SHARING,
-) =>
-  readIndexedPercentiles(
+): Promise<Map<string, DurationPercentiles>> {
+  const name = sql.identifier(stageTotals.stageName.name);
+  const floor = sql.identifier(stageTotals.durationFloorMs.name);
+  const runs = sql.identifier(stageTotals.timedRuns.name);
+  const duration = sql.identifier(jobStages.durationMs.name);
+  const walks = (fraction: Fraction) => {
+    const at = sql.identifier(fraction);
+    return sql`
+      CASE WHEN ${at}.up_offset <= ${at}.down_offset THEN ARRAY(
+        SELECT ${duration} FROM ${jobStages}
+        WHERE ${jobStages.stageName} = s.key AND ${duration} >= ${at}.low_floor
+        ORDER BY ${duration} ASC OFFSET ${at}.up_offset LIMIT 2) ELSE '{}' END
+        AS ${sql.identifier(`${fraction}_up`)},
+      CASE WHEN ${at}.up_offset > ${at}.down_offset THEN ARRAY(
+        SELECT ${duration} FROM ${jobStages}
+        WHERE ${jobStages.stageName} = s.key AND ${duration} <= ${at}.high_top
+        ORDER BY ${duration} DESC OFFSET ${at}.down_offset LIMIT 2) ELSE '{}' END
+        AS ${sql.identifier(`${fraction}_down`)}`;
+  };
+  const rows = await queryRows<NeighbourRow>(
     db,
-    {
-      table: sql`${stageTotals}`,
-      key: sql`${stageTotals}.${sql.identifier(stageTotals.stageName.name)}`,
-      count: sql`${stageTotals}.${sql.identifier(stageTotals.timedRuns.name)}`,
-      where: stageName === undefined ? undefined : sql`${stageTotals}.stage_name = ${stageName}`,
-    },
-    { table: sql`${jobStages}`, key: jobStages.stageName, value: jobStages.durationMs },
-    sharing,
+    sql`
+      WITH bucketed AS MATERIALIZED (
+        SELECT ${name} AS key, ${floor} AS floor_ms, ${runs}::bigint AS runs,
+               sum(${runs}) OVER by_floor - ${runs} AS below,
+               sum(${runs}) OVER (PARTITION BY ${name}) AS count,
+               coalesce(lead(${floor}) OVER by_floor - 1, ${MAX_DURATION_MS}) AS top_ms
+        FROM ${stageTotals}
+        WHERE ${floor} <> ${UNTIMED_STAGE_BUCKET} AND ${runs} > 0
+          ${stageName === undefined ? sql`` : sql`AND ${name} = ${stageName}`}
+        WINDOW by_floor AS (PARTITION BY ${name} ORDER BY ${floor})
+      ), s AS (SELECT DISTINCT key, count FROM bucketed)
+      SELECT s.key, s.count::integer AS count, ${walks("p50")}, ${walks("p95")}
+      FROM s
+      CROSS JOIN LATERAL ${bucketPositions(FRACTIONS.p50)} AS p50
+      CROSS JOIN LATERAL ${bucketPositions(FRACTIONS.p95)} AS p95`,
   );
+  const result = new Map<string, DurationPercentiles>();
+  for (const row of rows) {
+    result.set(row.key, { p50: percentileFrom(row, "p50"), p95: percentileFrom(row, "p95") });
+  }
+  return result;
+}

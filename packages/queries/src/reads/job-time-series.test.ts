@@ -280,6 +280,56 @@ describe("getJobTimeSeries: whole hours from the hourly rollup, the rest from jo
   });
 });
 
+describe("getJobTimeSeries: the order of the points", () => {
+  it("puts bots in byte order within a bucket, whichever part of the range they come from", async () => {
+    // Names whose byte order (UTF-8, as COLLATE "C") differs from alphabetical order and from
+    // JavaScript's UTF-16 order: capitals before small letters, "bot-10" before "bot-9", "z"
+    // (7A) before "é" (C3 A9), and "ﬀ" (EF AC 80) before "😀" (F0 9F 98 80), where UTF-16 puts
+    // "😀" (D83D …) before "ﬀ" (FB00).
+    const bots = ["😀-bot", "bot-9", "ﬀ-bot", "Zeta", "bot-10", "alpha-é", "alpha-z"];
+    await context.db
+      .insert(jobs)
+      .values([
+        ...bots.map((botId) => job(botId, "succeeded", "2024-03-01T10:10:00.000")),
+        ...bots.map((botId) => job(botId, "failed", "2024-03-01T11:40:00.000")),
+        job("bot-9", "canceled", "2024-03-01T11:45:00.000"),
+      ]);
+    const inByteOrder = ["Zeta", "alpha-z", "alpha-é", "bot-10", "bot-9", "ﬀ-bot", "😀-bot"];
+    const pointsOf = (bucket: string, state: string) =>
+      inByteOrder.flatMap((botId) => [
+        ...(botId === "bot-9" && state === "failed"
+          ? [{ bucketStart: utc(bucket), botId, state: "canceled", jobs: 1 }]
+          : []),
+        { bucketStart: utc(bucket), botId, state, jobs: 1 },
+      ]);
+    // 10:00 from the rollup, 11:00–11:50 from jobs; then both hours from the rollup.
+    for (const to of ["2024-03-01T11:50:00", "2024-03-01T12:00:00"]) {
+      expect(
+        await getJobTimeSeries(context.db, {
+          bucket: "hour",
+          from: utc("2024-03-01T10:00:00"),
+          to: utc(to),
+        }),
+      ).toEqual([
+        ...pointsOf("2024-03-01T10:00:00", "succeeded"),
+        ...pointsOf("2024-03-01T11:00:00", "failed"),
+      ]);
+    }
+    const day = await getJobTimeSeries(context.db, {
+      bucket: "day",
+      from: utc("2024-03-01T00:00:00"),
+      to: utc("2024-03-02T00:00:00"),
+    });
+    expect(day.map((point) => [point.botId, point.state, point.jobs])).toEqual(
+      inByteOrder.flatMap((botId) => [
+        ...(botId === "bot-9" ? [[botId, "canceled", 1]] : []),
+        [botId, "failed", 1],
+        [botId, "succeeded", 1],
+      ]),
+    );
+  });
+});
+
 describe("getJobTimeSeries on whole hours over every bot", () => {
   /**
    * A statement as drizzle sent it ($1, $2 … and their values) turned back into drizzle SQL, so

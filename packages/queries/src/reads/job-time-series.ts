@@ -73,6 +73,8 @@ const STATE_INDEXES_IN_BYTE_ORDER = [...JOB_STATES]
 
 /** One bucket of one bot: its start in epoch milliseconds, the bot, then a count per state. */
 type CountedBucket = [bucketStartMs: number, botId: string, ...counts: number[]];
+/** Where a bucket's counts start, in JOB_STATES order. */
+const COUNTS_FROM = 2;
 
 /**
  * Jobs per hour or day, per bot and state, for jobs accepted in [from, to), ordered by bucket,
@@ -98,13 +100,26 @@ export async function getJobTimeSeries(
   const [row] = await withDatabaseErrors(() =>
     queryRows<{ series: string }>(db, timeSeriesStatement(timeline, hours)),
   );
-  const buckets = JSON.parse(row?.series ?? "[]") as CountedBucket[];
-  return buckets.flatMap(([bucketStartMs, botId, ...counts]) =>
-    STATE_INDEXES_IN_BYTE_ORDER.flatMap(([state, index]) => {
-      const count = counts[index] ?? 0;
-      return count > 0 ? [{ bucketStart: new Date(bucketStartMs), botId, state, jobs: count }] : [];
-    }),
-  );
+  return pointsOfBuckets(JSON.parse(row?.series ?? "[]") as CountedBucket[]);
+}
+
+/**
+ * The points of the buckets, in order of bucket, bot (bytewise) and state. The buckets are put in
+ * order here, not by an ORDER BY in the aggregate: a sort inside json_agg cost more than the rest
+ * of the statement (1.1 of 3.5 ms for the last 24 hours at 250,000 jobs), and plain loops, not
+ * flatMap over destructured arrays, since this runs once per point (0.45 against 1.6 ms there).
+ */
+function pointsOfBuckets(buckets: CountedBucket[]): JobTimeSeriesPoint[] {
+  buckets.sort((a, b) => a[0] - b[0] || compareBytewise(a[1], b[1]));
+  const points: JobTimeSeriesPoint[] = [];
+  for (const bucket of buckets) {
+    const [bucketStartMs, botId] = bucket;
+    for (const [state, index] of STATE_INDEXES_IN_BYTE_ORDER) {
+      const jobs = bucket[COUNTS_FROM + index] as number;
+      if (jobs > 0) points.push({ bucketStart: new Date(bucketStartMs), botId, state, jobs });
+    }
+  }
+  return points;
 }
 
 /** Rows of one bot (or of every bot) whose time is in [from, to). */
@@ -182,7 +197,9 @@ function timeSeriesStatement(
   const counters = JOB_STATES.map((state) =>
     rowIsBucket ? STATE_COUNTERS[state] : sql`sum(${STATE_COUNTERS[state]})::integer`,
   );
-  parts.push(sql`SELECT ${bucketOf(bucket, h.hour)} AS bucket, ${h.botId} AS bot_id,
+  // An hour of the rollup is the start of its own hour bucket already: no date_trunc per row.
+  const rollupBucket = bucket === "hour" ? sql`${h.hour}` : bucketOf(bucket, h.hour);
+  parts.push(sql`SELECT ${rollupBucket} AS bucket, ${h.botId} AS bot_id,
       ${sql.join(counters, sql`, `)}
     FROM ${h}
     WHERE ${ofBotWithin(h.botId, h.hour, botId, hours)}
@@ -217,9 +234,11 @@ function timeSeriesStatement(
           FROM (${sql.join(parts, sql` UNION ALL `)}) AS parts (bucket, bot_id, ${sql.join(columns, sql`, `)})
           GROUP BY 1, 2) AS ${named}`;
   // Epoch milliseconds, not timestamps: a bucket start is a whole hour, exact in a double, and
-  // no time zone or date format of the session comes into it.
+  // no time zone or date format of the session comes into it. date_part's float8, not extract's
+  // numeric, which cost a numeric multiplication and cast per bucket. Unordered: see
+  // pointsOfBuckets.
   return sql`SELECT coalesce(json_agg(json_build_array(
-      (extract(epoch FROM bucket) * 1000)::bigint, bot_id, ${sql.join(columns, sql`, `)})
-      ORDER BY bucket, bot_id COLLATE "C"), '[]')::text AS series
+      (date_part('epoch', bucket) * 1000)::bigint, bot_id, ${sql.join(columns, sql`, `)})),
+      '[]')::text AS series
     FROM ${merged}`;
 }

@@ -6,7 +6,6 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Browser, CHROMIUM, LAPTOP, openChromium, PHONE } from "./chromium.ts";
 import {
-  buildPage,
   CONSOLE_DIR,
   consoleRefusal,
   type RunningConsole,
@@ -73,8 +72,6 @@ const inChromium = describe.skipIf(!CHROMIUM.found);
 if (!CHROMIUM.found) console.warn(`console browser tests skipped: ${CHROMIUM.reason}`);
 
 beforeAll(async () => {
-  // Built whatever the browser: the HTTP tests below serve it too.
-  await buildPage();
   if (!CHROMIUM.found) return;
   laptop = await openChromium(LAPTOP);
   phone = await openChromium(PHONE);

@@ -198,7 +198,7 @@ function timeSeriesStatement(
     rowIsBucket ? STATE_COUNTERS[state] : sql`sum(${STATE_COUNTERS[state]})::integer`,
   );
   // An hour of the rollup is the start of its own hour bucket already: no date_trunc per row.
-  const rollupBucket = bucket === "hour" ? sql`${h.hour}` : bucketOf(bucket, h.hour);
+  const rollupBucket = rowIsBucket ? sql`${h.hour}` : bucketOf(bucket, h.hour);
   parts.push(sql`SELECT ${rollupBucket} AS bucket, ${h.botId} AS bot_id,
       ${sql.join(counters, sql`, `)}
     FROM ${h}

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { TimelineBucket } from "../contract/index.ts";
 import { queryRows } from "../query-rows.ts";
 import { statementLoggingDatabase, useAuditDatabase } from "../testing/audit-database.ts";
-import { getJobTimeSeries } from "./job-time-series.ts";
+import { countJobTimeSeries, getJobTimeSeries, type TimeSeriesSource } from "./job-time-series.ts";
 
 const context = useAuditDatabase();
 
@@ -116,6 +116,9 @@ describe("getJobTimeSeries", () => {
   });
 });
 
+/** Every place a series' whole hours can be counted from: each must give the same points. */
+const SOURCES: TimeSeriesSource[] = ["cheaper", "rollup", "jobs"];
+
 describe("getJobTimeSeries: whole hours from the hourly rollup, the rest from jobs", () => {
   /**
    * The points counted straight from `jobs` by a plain GROUP BY, written here apart from the
@@ -170,9 +173,13 @@ describe("getJobTimeSeries: whole hours from the hourly rollup, the rest from jo
       for (const bucket of ["hour", "day"] as const) {
         for (const botId of [undefined, "alpha", "beta"]) {
           const range = { bucket, from: utc(from), to: utc(to), ...(botId ? { botId } : {}) };
-          expect(await getJobTimeSeries(context.db, range), JSON.stringify(range)).toEqual(
-            await countedFromJobs(range),
-          );
+          const expected = await countedFromJobs(range);
+          for (const source of SOURCES) {
+            expect(
+              await countJobTimeSeries(context.db, range, source),
+              `${source} ${JSON.stringify(range)}`,
+            ).toEqual(expected);
+          }
         }
       }
     }
@@ -204,15 +211,22 @@ describe("getJobTimeSeries: whole hours from the hourly rollup, the rest from jo
     await context.db.insert(jobs).values([inStartEdge, beforeFrom, inEndEdge]);
     try {
       const range = { from: utc("2024-03-01T11:30:00"), to: utc("2024-03-01T14:15:00") };
-      expect(await getJobTimeSeries(context.db, { ...range, bucket: "hour" })).toEqual([
+      const fromRollup = (bucket: TimelineBucket) =>
+        countJobTimeSeries(context.db, { ...range, bucket }, "rollup");
+      expect(await fromRollup("hour")).toEqual([
         { bucketStart: utc("2024-03-01T11:00:00"), botId: "split", state: "succeeded", jobs: 1 },
         { bucketStart: marker.hour, botId: "split", state: "queued", jobs: 3 },
         { bucketStart: utc("2024-03-01T14:00:00"), botId: "split", state: "succeeded", jobs: 1 },
       ]);
       // A day bucket sums both parts: the marker's 3 from the rollup, the 2 edge jobs from jobs.
-      expect(await getJobTimeSeries(context.db, { ...range, bucket: "day" })).toEqual([
+      expect(await fromRollup("day")).toEqual([
         { bucketStart: utc("2024-03-01T00:00:00"), botId: "split", state: "queued", jobs: 3 },
         { bucketStart: utc("2024-03-01T00:00:00"), botId: "split", state: "succeeded", jobs: 2 },
+      ]);
+      // Counted from jobs alone, the whole hours hold no marker: the two jobs in range only.
+      expect(await countJobTimeSeries(context.db, { ...range, bucket: "hour" }, "jobs")).toEqual([
+        { bucketStart: utc("2024-03-01T11:00:00"), botId: "split", state: "succeeded", jobs: 1 },
+        { bucketStart: utc("2024-03-01T14:00:00"), botId: "split", state: "succeeded", jobs: 1 },
       ]);
       // Under an hour: jobs alone, so the marker is not there.
       expect(
@@ -262,7 +276,9 @@ describe("getJobTimeSeries: whole hours from the hourly rollup, the rest from jo
       { bucketStart: utc("2024-02-01T10:00:00"), botId: "gamma", state: "running", jobs: 1 },
       { bucketStart: utc("2024-02-02T00:00:00"), botId: "gamma", state: "failed", jobs: 1 },
     ];
-    expect(await getJobTimeSeries(context.db, hourRange)).toEqual(hourPoints);
+    for (const source of SOURCES) {
+      expect(await countJobTimeSeries(context.db, hourRange, source), source).toEqual(hourPoints);
+    }
     expect(await countedFromJobs(hourRange)).toEqual(hourPoints);
 
     const dayRange = {
@@ -275,13 +291,15 @@ describe("getJobTimeSeries: whole hours from the hourly rollup, the rest from jo
       { bucketStart: utc("2024-02-01T00:00:00"), botId: "gamma", state: "running", jobs: 2 },
       { bucketStart: utc("2024-02-02T00:00:00"), botId: "gamma", state: "failed", jobs: 1 },
     ];
-    expect(await getJobTimeSeries(context.db, dayRange)).toEqual(dayPoints);
+    for (const source of SOURCES) {
+      expect(await countJobTimeSeries(context.db, dayRange, source), source).toEqual(dayPoints);
+    }
     expect(await countedFromJobs(dayRange)).toEqual(dayPoints);
   });
 });
 
 describe("getJobTimeSeries: the order of the points", () => {
-  it("puts bots in byte order within a bucket, whichever part of the range they come from", async () => {
+  it("puts bots in byte order within a bucket, whichever part of the range they come from, whatever the source", async () => {
     // Names whose byte order (UTF-8, as COLLATE "C") differs from alphabetical order and from
     // JavaScript's UTF-16 order: capitals before small letters, "bot-10" before "bot-9", "z"
     // (7A) before "é" (C3 A9), and "ﬀ" (EF AC 80) before "😀" (F0 9F 98 80), where UTF-16 puts
@@ -303,30 +321,30 @@ describe("getJobTimeSeries: the order of the points", () => {
         { bucketStart: utc(bucket), botId, state, jobs: 1 },
       ]);
     // 10:00 from the rollup, 11:00–11:50 from jobs; then both hours from the rollup.
-    for (const to of ["2024-03-01T11:50:00", "2024-03-01T12:00:00"]) {
+    for (const source of SOURCES) {
+      for (const to of ["2024-03-01T11:50:00", "2024-03-01T12:00:00"]) {
+        const range = { bucket: "hour" as const, from: utc("2024-03-01T10:00:00"), to: utc(to) };
+        expect(await countJobTimeSeries(context.db, range, source), source).toEqual([
+          ...pointsOf("2024-03-01T10:00:00", "succeeded"),
+          ...pointsOf("2024-03-01T11:00:00", "failed"),
+        ]);
+      }
+      const day = await countJobTimeSeries(
+        context.db,
+        { bucket: "day", from: utc("2024-03-01T00:00:00"), to: utc("2024-03-02T00:00:00") },
+        source,
+      );
       expect(
-        await getJobTimeSeries(context.db, {
-          bucket: "hour",
-          from: utc("2024-03-01T10:00:00"),
-          to: utc(to),
-        }),
-      ).toEqual([
-        ...pointsOf("2024-03-01T10:00:00", "succeeded"),
-        ...pointsOf("2024-03-01T11:00:00", "failed"),
-      ]);
+        day.map((point) => [point.botId, point.state, point.jobs]),
+        source,
+      ).toEqual(
+        inByteOrder.flatMap((botId) => [
+          ...(botId === "bot-9" ? [[botId, "canceled", 1]] : []),
+          [botId, "failed", 1],
+          [botId, "succeeded", 1],
+        ]),
+      );
     }
-    const day = await getJobTimeSeries(context.db, {
-      bucket: "day",
-      from: utc("2024-03-01T00:00:00"),
-      to: utc("2024-03-02T00:00:00"),
-    });
-    expect(day.map((point) => [point.botId, point.state, point.jobs])).toEqual(
-      inByteOrder.flatMap((botId) => [
-        ...(botId === "bot-9" ? [[botId, "canceled", 1]] : []),
-        [botId, "failed", 1],
-        [botId, "succeeded", 1],
-      ]),
-    );
   });
 });
 
@@ -344,11 +362,12 @@ describe("getJobTimeSeries on whole hours over every bot", () => {
 
   it("can read only the hours asked for, through idx_bot_job_hourly_hour", async () => {
     const logging = await statementLoggingDatabase(context.handle);
-    await getJobTimeSeries(logging.db, {
-      bucket: "hour",
+    const range = {
+      bucket: "hour" as const,
       from: utc("2024-01-15T00:00:00"),
       to: utc("2024-01-16T00:00:00"),
-    });
+    };
+    await countJobTimeSeries(logging.db, range, "rollup");
     const [statement] = logging.sent;
     expect(statement).toContain('FROM "bot_job_hourly"');
     const plan = await context.db.transaction(async (tx) => {

@@ -14,6 +14,7 @@ import { botIdSchema, timestampSchema } from "../events/fields.ts";
 import { parseOptions } from "../events/parse.ts";
 import { queryRows } from "../query-rows.ts";
 import { compareBytewise, RANGE_ORDER_ISSUE, rangeConditions } from "./filters.ts";
+import { holdsFewJobs } from "./job-density.ts";
 import { preparedRead } from "./prepared-read.ts";
 import { wholeHoursWithin } from "./read-options.ts";
 import { parseTimestampText } from "./timestamp-text.ts";
@@ -87,20 +88,38 @@ const COUNTS_FROM = 2;
  * hour, is counted from `jobs` through its `accepted_at` index. Where the rollup is read, the
  * points come back as one JSON value rather than one row each: PGlite hands every row across its
  * WebAssembly boundary one value at a time, and at a few thousand points that, not the query, was
- * most of the read. A range without a whole hour has at most two hours' points per bot, where
- * plain rows cost less than building JSON (BENCHMARKS.md, "Full run of 2026-12-02, morning").
+ * most of the read. A range without a whole hour, or one expected to hold few jobs (sparse data,
+ * a short range: `holdsFewJobs`), is counted from `jobs` alone, as rows: there the rollup saves
+ * nothing, and plain rows cost less than its statement and JSON (BENCHMARKS.md, "Full run of
+ * 2026-12-02, morning" and "Sparse ranges read `jobs`").
  */
-export async function getJobTimeSeries(
+export function getJobTimeSeries(
   db: AuditDb,
   options: JobTimeSeriesOptions,
 ): Promise<JobTimeSeriesPoint[]> {
+  return countJobTimeSeries(db, options, "cheaper");
+}
+
+/**
+ * Where a series' whole hours are counted: the cheaper place by the statistics, or one of them
+ * whatever they say (the tests, which must read each, and the benchmark).
+ */
+export type TimeSeriesSource = "cheaper" | "rollup" | "jobs";
+
+/** `getJobTimeSeries`, its whole hours counted from `source`. */
+export async function countJobTimeSeries(
+  db: AuditDb,
+  options: JobTimeSeriesOptions,
+  source: TimeSeriesSource,
+): Promise<JobTimeSeriesPoint[]> {
   const timeline = parseOptions(timelineOptionsSchema, options);
-  const hours = wholeHoursWithin(timeline.from, timeline.to);
-  if (!hours) return withDatabaseErrors(() => countJobsWithinHours(db, timeline));
-  const [row] = await withDatabaseErrors(() =>
-    queryRows<{ series: string }>(db, timeSeriesStatement(timeline, hours)),
-  );
-  return pointsOfBuckets(JSON.parse(row?.series ?? "[]") as CountedBucket[]);
+  return withDatabaseErrors(async () => {
+    const hours = wholeHoursWithin(timeline.from, timeline.to);
+    if (!hours || source === "jobs" || (source === "cheaper" && (await holdsFewJobs(db, timeline))))
+      return countJobsInTable(db, timeline);
+    const [row] = await queryRows<{ series: string }>(db, timeSeriesStatement(timeline, hours));
+    return pointsOfBuckets(JSON.parse(row?.series ?? "[]") as CountedBucket[]);
+  });
 }
 
 /**
@@ -134,18 +153,18 @@ const ofBotWithin = (
     ...rangeConditions(timeColumn, range),
   );
 
-/** A point of a range without a whole hour, as the drivers hand it over. */
+/** A point counted from `jobs`, as the drivers hand it over. */
 type CountedRow = [bucketStart: string, botId: string, state: JobState, jobs: number];
 
 /**
- * A range without a whole hour inside: its points counted from `jobs`, as rows. The statement is
- * prepared (`preparedRead`); a bucket comes back as text, as the server prints a timestamptz, which
- * `parseTimestampText` reads once per bucket (its epoch as a number would be a numeric EXTRACT
- * per point), and the points are put in order here: at most two buckets' worth, where an ORDER BY
- * was a sort node of its own. At 1M jobs, the last 20 minutes took 1.6 ms this way where the same
- * GROUP BY sent as text took 2.2 ms.
+ * The points of a range counted from `jobs`, as rows: a range without a whole hour inside, or one
+ * with few jobs. The statement is prepared (`preparedRead`); a bucket comes back as text, as the
+ * server prints a timestamptz, which `parseTimestampText` reads once per bucket (its epoch as a
+ * number would be a numeric EXTRACT per point), and the points are put in order here: few of them,
+ * where an ORDER BY was a sort node of its own. At 1M jobs, the last 20 minutes took 1.6 ms this
+ * way where the same GROUP BY sent as text took 2.2 ms.
  */
-async function countJobsWithinHours(
+async function countJobsInTable(
   db: AuditDb,
   { bucket, from, to, botId }: Timeline,
 ): Promise<JobTimeSeriesPoint[]> {

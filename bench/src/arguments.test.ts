@@ -12,6 +12,7 @@ describe("bench arguments", () => {
         days: 90,
         runs: 50,
         pgliteJobs: 100_000,
+        sparseJobs: 10_000,
         batchSize: 5_000,
         spawnRuns: 5,
         liveWriters: 16,
@@ -34,6 +35,13 @@ describe("bench arguments", () => {
     expect(small.help === false && small.options.pgliteJobs).toBe(10_000);
     const told = parseBenchArguments(["--jobs", "10000", "--pglite-jobs", "500"]);
     expect(told.help === false && told.options.pgliteJobs).toBe(500);
+  });
+
+  it("makes the sparse data set no larger than the run's, unless told", () => {
+    const small = parseBenchArguments(["--jobs", "2000"]);
+    expect(small.help === false && small.options.sparseJobs).toBe(2_000);
+    const told = parseBenchArguments(["--jobs", "2000", "--sparse-jobs", "5,000"]);
+    expect(told.help === false && told.options.sparseJobs).toBe(5_000);
   });
 
   it("refuses a count that is not a whole number ≥ 1, naming the flag", () => {

@@ -18,6 +18,10 @@ Options:
   --runs N            measured runs of each read (default 50)
   --pglite-jobs N     jobs loaded into the in-memory PGlite for its reads (default 100000,
                       or --jobs when that is smaller)
+  --sparse-jobs N     jobs of the sparse data set the time series are measured on again, on
+                      PostgreSQL and PGlite: the same bots and days, about one job per hour of a
+                      bot at the default 10000, or --jobs when that is smaller (the rollup then
+                      saves no rows)
   --batch-size N      events per writeEventBatches batch (default ${INGEST_BATCH_SIZE}, as forus-audit ingest)
   --spawn-runs N      measured runs of each spawned command (default 5)
   --live-writers N    recorders writing at once in the live-load phase, each on its own
@@ -34,6 +38,7 @@ export interface BenchOptions {
   days: number;
   runs: number;
   pgliteJobs: number;
+  sparseJobs: number;
   batchSize: number;
   spawnRuns: number;
   liveWriters: number;
@@ -50,6 +55,7 @@ const COUNTS = {
   days: 90,
   runs: 50,
   "pglite-jobs": 100_000,
+  "sparse-jobs": 10_000,
   "batch-size": INGEST_BATCH_SIZE,
   "spawn-runs": 5,
   "live-writers": 16,
@@ -95,6 +101,10 @@ export function parseBenchArguments(args: readonly string[]): BenchCommand {
         values["pglite-jobs"] === undefined
           ? Math.min(COUNTS["pglite-jobs"], count("jobs", values.jobs))
           : count("pglite-jobs", values["pglite-jobs"]),
+      sparseJobs:
+        values["sparse-jobs"] === undefined
+          ? Math.min(COUNTS["sparse-jobs"], count("jobs", values.jobs))
+          : count("sparse-jobs", values["sparse-jobs"]),
       batchSize: count("batch-size", values["batch-size"]),
       spawnRuns: count("spawn-runs", values["spawn-runs"]),
       liveWriters: count("live-writers", values["live-writers"]),
@@ -116,6 +126,7 @@ const parse = (args: readonly string[]) =>
       days: { type: "string" },
       runs: { type: "string" },
       "pglite-jobs": { type: "string" },
+      "sparse-jobs": { type: "string" },
       "batch-size": { type: "string" },
       "spawn-runs": { type: "string" },
       "live-writers": { type: "string" },

@@ -60,6 +60,8 @@ describeWithServer("pnpm bench, small mode (on the harness's PostgreSQL server)"
       "5",
       "--pglite-jobs",
       "500",
+      "--sparse-jobs",
+      "500",
       "--spawn-runs",
       "1",
       "--live-writers",
@@ -70,7 +72,14 @@ describeWithServer("pnpm bench, small mode (on the harness's PostgreSQL server)"
       serverUrl,
     ]);
     const lastLine = result.stdout.trimEnd().split("\n").at(-1) ?? "";
-    summary = JSON.parse(lastLine) as Record<string, unknown>;
+    try {
+      summary = JSON.parse(lastLine) as Record<string, unknown>;
+    } catch {
+      // Said here, or a failed run shows only "Unexpected end of JSON input".
+      throw new Error(
+        `the bench exited ${result.status} without a JSON line; its stderr ends:\n${result.stderr.slice(-3000)}`,
+      );
+    }
   }, 600_000);
 
   it("exits 0 and ends its output with one JSON object", () => {
@@ -141,6 +150,20 @@ describeWithServer("pnpm bench, small mode (on the harness's PostgreSQL server)"
     expect(summary.liveWriters).toBe(4);
     expect(summary.liveBesideIngestIngestedEvents as number).toBeGreaterThan(0);
     expect(summary.liveNotStored).toBe(0);
+  });
+
+  it("times the time series again on sparse data, on both engines, each beside its plain query", () => {
+    expect(summary.sparseJobs).toBe(500);
+    for (const engine of ["sparse", "pgliteSparse"]) {
+      for (const read of ["Day", "Hour", "HourCut", "Short"]) {
+        for (const figure of ["P50Ms", "PlainP50Ms"]) {
+          const key = `${engine}TimeSeries${read}${figure}`;
+          expect(typeof summary[key], key).toBe("number");
+          expect(summary[key] as number, key).toBeGreaterThan(0);
+        }
+      }
+    }
+    expect(result.stdout).toMatch(/Sparse data: 500 jobs over the same bots and days, PGlite/);
   });
 
   it("times the recorder's live path direct and durable, and the healthy database spools nothing", () => {

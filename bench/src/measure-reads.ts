@@ -1,7 +1,7 @@
 import type { DatabaseHandle } from "@forusbots/db";
 import { sql } from "drizzle-orm";
 import { percentileReadCases } from "./percentile-read-cases.ts";
-import { readCases } from "./read-cases.ts";
+import { type ReadCase, readCases } from "./read-cases.ts";
 import { type Timing, timeRuns } from "./timing.ts";
 
 export interface ReadFigures {
@@ -25,15 +25,23 @@ export async function measureReads(
   const ids = await handle.query<{ job_id: string }>(
     sql`SELECT job_id FROM jobs ORDER BY job_id LIMIT ${SAMPLE_JOBS}`,
   );
+  return measureReadCases(
+    [
+      ...readCases(
+        handle,
+        days,
+        ids.map((row) => row.job_id),
+      ),
+      ...percentileReadCases(handle),
+    ],
+    runs,
+  );
+}
+
+/** Each read `runs` times, then its baseline and its view as many times. */
+export async function measureReadCases(reads: ReadCase[], runs: number): Promise<ReadFigures[]> {
   const figures: ReadFigures[] = [];
-  for (const read of [
-    ...readCases(
-      handle,
-      days,
-      ids.map((row) => row.job_id),
-    ),
-    ...percentileReadCases(handle),
-  ]) {
+  for (const read of reads) {
     figures.push({
       key: read.key,
       label: read.label,

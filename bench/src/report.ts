@@ -99,10 +99,24 @@ export function summaryJson(result: BenchResult): Record<string, unknown> {
     pgliteTimeSeriesHourCutPlainP50Ms: p50(readP50(pglite.reads, "timeSeriesHourCut")?.baseline),
     pgliteTimeSeriesShortP50Ms: p50(readP50(pglite.reads, "timeSeriesShort")?.timing),
     pgliteTimeSeriesShortPlainP50Ms: p50(readP50(pglite.reads, "timeSeriesShort")?.baseline),
+    sparseJobs: result.options.sparseJobs,
+    ...sparseJson("sparse", result.sparse.postgres),
+    ...sparseJson("pgliteSparse", result.sparse.pglite),
     load1Start: round(result.machine.load1),
     load1End: round(result.loadAtEnd),
     phaseLoads: result.phaseLoads.map(({ phase, load1 }) => ({ phase, load1: round(load1) })),
   };
+}
+
+/** `<prefix>TimeSeriesDayP50Ms` and its `…PlainP50Ms`, for each time series read. */
+function sparseJson(prefix: string, reads: BenchResult["reads"]): Record<string, number> {
+  const figures: Record<string, number> = {};
+  for (const read of reads) {
+    const name = `${prefix}${read.key[0]?.toUpperCase()}${read.key.slice(1)}`;
+    figures[`${name}P50Ms`] = round(read.timing.p50);
+    figures[`${name}PlainP50Ms`] = round(read.baseline.p50);
+  }
+  return figures;
 }
 
 const ratio = (baseline: number, measured: number) => `${round(baseline / measured, 1)}×`;
@@ -217,6 +231,11 @@ export function formatReport(result: BenchResult): string {
     `PGlite in memory, ${result.options.pgliteJobs} jobs, loaded through writeEventBatches at ${rowsPerSecond(result.pglite.ingest.jobRows + result.pglite.ingest.stageRows, result.pglite.ingest.milliseconds)} rows/s (${result.pglite.ingest.rejected} rejected)`,
     table(readHeader, readRows(result.pglite.reads)),
     `  getBotMetrics equals the plain aggregate: ${result.pglite.exactness.getBotMetrics ? "yes" : "NO"}; job_metrics_by_bot equals it: ${result.pglite.exactness.view ? "yes" : "NO"}`,
+    "",
+    `Sparse data: ${result.options.sparseJobs} jobs over the same bots and days, PostgreSQL (COPY, VACUUM ANALYZE)`,
+    table(readHeader, readRows(result.sparse.postgres)),
+    `Sparse data: ${result.options.sparseJobs} jobs over the same bots and days, PGlite in memory (writeEventBatches)`,
+    table(readHeader, readRows(result.sparse.pglite)),
   ];
   return lines.join("\n");
 }

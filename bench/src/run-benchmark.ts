@@ -17,6 +17,7 @@ import { measurePglite, type PgliteFigures } from "./measure-pglite.ts";
 import { measureReads, type ReadFigures } from "./measure-reads.ts";
 import { measureRecorder, type RecorderFigures } from "./measure-recorder.ts";
 import { measureRetention, type RetentionFigures } from "./measure-retention.ts";
+import { measureSparseTimeSeries, type SparseFigures } from "./measure-sparse.ts";
 import { checkMetricsExactness, type ExactnessResult } from "./metrics-exactness.ts";
 import type { ScratchDatabases } from "./scratch-databases.ts";
 import type { ChildEnv } from "./spawn-timing.ts";
@@ -59,6 +60,8 @@ export interface BenchResult {
   /** Pruning the oldest month, and the partitioned prototype beside it. */
   retention: RetentionFigures;
   pglite: PgliteFigures;
+  /** The time series on data with about one job per hour of a bot, on both engines. */
+  sparse: SparseFigures;
 }
 
 /** The environment of a spawned command: the bench database and nothing the caller chose. */
@@ -214,6 +217,14 @@ export async function runBenchmark(
       options.batchSize,
       options.runs,
     );
+    progress(`time series on sparse data, ${options.sparseJobs} jobs, PostgreSQL and PGlite`);
+    const sparse = await measureSparseTimeSeries(
+      databases,
+      { ...shape, jobs: options.sparseJobs },
+      options.batchSize,
+      options.runs,
+    );
+    await databases.dropAll();
     const { databaseUrl: _, ...shown } = options;
     return {
       options: shown,
@@ -235,6 +246,7 @@ export async function runBenchmark(
       liveLoad,
       retention,
       pglite,
+      sparse,
     };
   } finally {
     await databases.close();

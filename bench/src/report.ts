@@ -121,7 +121,7 @@ function sparseJson(prefix: string, reads: BenchResult["reads"]): Record<string,
 
 const ratio = (baseline: number, measured: number) => `${round(baseline / measured, 1)}×`;
 
-/** The human-readable report: machine, ingest, reads, migrations, CLI, PGlite. */
+/** The human-readable report: machine, ingest, reads, migrations, CLI, live load, PGlite, sparse data. */
 export function formatReport(result: BenchResult): string {
   const { machine, batch, copy, replay } = result;
   const batchRows = batch.jobRows + batch.stageRows;

@@ -1,3 +1,4 @@
+import type { DatabaseHandle } from "@forusbots/db";
 import { IN_MEMORY, openDatabase, vacuumEmbeddedAsNeeded } from "@forusbots/db/client";
 import { migrate } from "@forusbots/db/migrator";
 import { type BatchIngestResult, ingestThroughBatches } from "./batch-ingest.ts";
@@ -17,6 +18,18 @@ export async function measurePglite(
   batchSize: number,
   runs: number,
 ): Promise<PgliteFigures> {
+  return withLoadedPglite(shape, batchSize, async (handle, ingest) => {
+    const reads = await measureReads(handle, shape.days, runs);
+    return { ingest, reads, exactness: await checkMetricsExactness(handle) };
+  });
+}
+
+/** `work` on an in-memory PGlite, migrated and loaded with `shape` as `forus-audit ingest` loads it. */
+export async function withLoadedPglite<T>(
+  shape: DatasetShape,
+  batchSize: number,
+  work: (handle: DatabaseHandle, ingest: BatchIngestResult) => Promise<T>,
+): Promise<T> {
   const handle = await openDatabase({ engine: "pglite", dataDir: IN_MEMORY });
   try {
     await migrate(handle);
@@ -24,8 +37,7 @@ export async function measurePglite(
     // What `forus-audit ingest` leaves behind on the embedded database: the tables its writes
     // took past autovacuum's thresholds analyzed and vacuumed (PGlite has no autovacuum).
     await vacuumEmbeddedAsNeeded(handle);
-    const reads = await measureReads(handle, shape.days, runs);
-    return { ingest, reads, exactness: await checkMetricsExactness(handle) };
+    return await work(handle, ingest);
   } finally {
     await handle.close();
   }

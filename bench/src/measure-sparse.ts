@@ -1,10 +1,10 @@
 import type { DatabaseHandle } from "@forusbots/db";
-import { IN_MEMORY, openDatabase, vacuumEmbeddedAsNeeded } from "@forusbots/db/client";
-import { migrate, runMigrations } from "@forusbots/db/migrator";
+import { openDatabase } from "@forusbots/db/client";
+import { runMigrations } from "@forusbots/db/migrator";
 import { sql } from "drizzle-orm";
-import { ingestThroughBatches } from "./batch-ingest.ts";
 import { copyDataset } from "./copy-dataset.ts";
 import type { DatasetShape } from "./generate-jobs.ts";
+import { withLoadedPglite } from "./measure-pglite.ts";
 import { measureReadCases, type ReadFigures } from "./measure-reads.ts";
 import { readCases } from "./read-cases.ts";
 import type { ScratchDatabases } from "./scratch-databases.ts";
@@ -40,15 +40,10 @@ export async function measureSparseTimeSeries(
   } finally {
     await server.close();
   }
-  const embedded = await openDatabase({ engine: "pglite", dataDir: IN_MEMORY });
-  try {
-    await migrate(embedded);
-    await ingestThroughBatches(embedded.db, shape, batchSize);
-    await vacuumEmbeddedAsNeeded(embedded);
-    return { postgres, pglite: await measureTimeSeries(embedded, shape.days, runs) };
-  } finally {
-    await embedded.close();
-  }
+  const pglite = await withLoadedPglite(shape, batchSize, (embedded) =>
+    measureTimeSeries(embedded, shape.days, runs),
+  );
+  return { postgres, pglite };
 }
 
 const measureTimeSeries = (handle: DatabaseHandle, days: number, runs: number) =>

@@ -2,6 +2,7 @@ import { type AuditDb, isEmbedded } from "@forusbots/db";
 import { botJobHourly, jobs } from "@forusbots/db/schema";
 import { getTableName, sql } from "drizzle-orm";
 import { queryRows } from "../query-rows.ts";
+import { HOUR_MS } from "./read-options.ts";
 
 /** How busy the data is on average, from the statistics ANALYZE keeps for the planner. */
 export interface JobDensity {
@@ -49,8 +50,6 @@ async function readJobDensity(db: AuditDb): Promise<JobDensity | undefined> {
   if (!row || row.jobs < 0 || !row.hours || !row.bots) return undefined;
   return { jobsPerHour: row.jobs / row.hours, bots: row.bots };
 }
-
-const HOUR_MS = 3_600_000;
 
 /**
  * The most jobs a range may be expected to hold for `jobs` to be read instead of the rollup,

@@ -7,7 +7,7 @@ export interface ReadOptions {
   percentiles?: boolean;
 }
 
-const HOUR_MS = 3_600_000;
+export const HOUR_MS = 3_600_000;
 
 const isWholeHour = (bound: Date | undefined): boolean =>
   bound === undefined || bound.getTime() % HOUR_MS === 0;

@@ -7,6 +7,7 @@ import { botIdSchema, timestampSchema } from "../events/fields.ts";
 import { parseOptions } from "../events/parse.ts";
 import { queryRows } from "../query-rows.ts";
 import { exportLine, jobToEvents, stagesOfJobs } from "../reads/export-events.ts";
+import { beginRollupWrites } from "../write-engine/index.ts";
 import type { PruneArchive } from "./prune-archive.ts";
 
 /** Which jobs a prune removes: those accepted before `before` (of one bot, if given). */
@@ -134,6 +135,7 @@ async function pruneBatch(
   archive: PruneArchive | undefined,
 ): Promise<PruneCounts | null> {
   return db.transaction(async (tx) => {
+    await beginRollupWrites(tx, { synchronousCommit: true });
     // Locked, so no writer changes a job between the archive reading it and the delete.
     const batch = await tx
       .select()

@@ -140,3 +140,15 @@ export async function raceWrites<T>(race: WriteRace<T>): Promise<PromiseSettledR
     write: (racer, index) => race.write(racer.handle.db, index),
   });
 }
+
+/**
+ * The deadlocks PostgreSQL counted in the database so far. A backend publishes its statistics
+ * when it ends or idles: read after closing the connections that raced.
+ */
+export async function deadlocksOf(handle: DatabaseHandle): Promise<number> {
+  const [row] = await handle.query<{ deadlocks: number }>(
+    sql`SELECT pg_stat_clear_snapshot(), (SELECT deadlocks::int FROM pg_stat_database
+        WHERE datname = current_database()) AS deadlocks`,
+  );
+  return row?.deadlocks ?? 0;
+}

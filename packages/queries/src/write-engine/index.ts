@@ -5,5 +5,6 @@
 export { type EventOutcome, executeWritePlan } from "./execute-plan.ts";
 export { LIFECYCLE_ORDER, planWrites, type WritePlan } from "./plan-writes.ts";
 export type { PositionedEvent } from "./positioned-event.ts";
+export { beginRollupWrites } from "./rollup-writers-lock.ts";
 export { FINISH_FROM, START_FROM } from "./transitions.ts";
 export { type WriteBatchOptions, writeInTransaction } from "./write-in-transaction.ts";

@@ -2,10 +2,11 @@ import { randomUUID } from "node:crypto";
 import { DatabaseBusyError } from "@forusbots/db";
 import { openDatabaseForTest } from "@forusbots/db/testing";
 import { sql } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { ValidationError } from "../errors.ts";
 import type { AuditEvent } from "../events/schemas.ts";
 import { at } from "../testing/audit-database.ts";
+import { deadlocksOf } from "../testing/racing-connections.ts";
 import { planWrites } from "./plan-writes.ts";
 import { writeInTransaction } from "./write-in-transaction.ts";
 
@@ -52,7 +53,7 @@ describe("writeInTransaction", () => {
   it("commits with synchronous_commit on, or off for a batch with waitForFlush false", async () => {
     const setup = await openDatabaseForTest();
     // The setting as the transaction commits: a deferred constraint trigger runs at COMMIT,
-    // after every statement of the batch (the SET may reach the server after the first write).
+    // after every statement of the batch.
     await setup.handle.query(sql`CREATE TABLE test_commit_modes (job_id uuid, mode text)`);
     await setup.handle.query(sql`
       CREATE FUNCTION test_record_commit_mode() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -131,4 +132,91 @@ describe("writeInTransaction", () => {
     );
     expect(row).toEqual({ jobs: 1, stages: 1 });
   });
+
+  it.skipIf(inject("auditTestDatabase").engine !== "postgres")(
+    "concurrent batches that lock the same rollup rows in opposite orders neither deadlock nor lose an event",
+    async () => {
+      const setup = await openDatabaseForTest();
+      const WRITERS = 4;
+      const ROUNDS = 8;
+      // Each batch accepts a new job with one stage (its rollup row locked by the statement that
+      // inserts the job), then records a stage of a job it accepted earlier (locked by the next
+      // statement) and finishes that job. Half the writers use "alpha" then "omega", the other
+      // half the reverse: batches that lock statement by statement would wait on each other
+      // in a cycle.
+      const names = (writer: number) =>
+        writer % 2 === 0 ? ["alpha", "omega"] : ["omega", "alpha"];
+      const earlier = Array.from({ length: WRITERS }, () => randomUUID());
+      for (const [writer, jobId] of earlier.entries()) {
+        await writeInTransaction(
+          setup.db,
+          planWrites(
+            positioned(acceptance(jobId, `bot-${writer}`), {
+              type: "job.started",
+              jobId,
+              at: at(1),
+            }),
+          ),
+          {},
+        );
+      }
+      const batchOf = (writer: number, round: number, fresh: string, previous: string) => {
+        const [first, second] = names(writer);
+        return positioned(
+          acceptance(fresh, `bot-${writer}`),
+          { type: "job.started", jobId: fresh, at: at(1) },
+          stage(fresh, first ?? "", round),
+          stage(previous, second ?? "", round),
+          { type: "job.finished", jobId: previous, state: "succeeded", at: at(20) },
+        );
+      };
+      // A pool of its own, closed before the count: a backend reports its statistics when it ends.
+      const writers = await setup.database.open({ maxConnections: WRITERS });
+      const before = await deadlocksOf(setup.handle);
+      try {
+        for (let round = 0; round < ROUNDS; round++) {
+          const fresh = earlier.map(() => randomUUID());
+          const outcomes = await Promise.all(
+            earlier.map((previous, writer) =>
+              writeInTransaction(
+                writers.db,
+                planWrites(batchOf(writer, round, fresh[writer] ?? "", previous)),
+                {},
+              ),
+            ),
+          );
+          for (const outcome of outcomes) {
+            expect([...outcome.values()]).toEqual(Array(5).fill("stored"));
+          }
+          earlier.splice(0, WRITERS, ...fresh);
+        }
+      } finally {
+        await writers.close();
+      }
+      expect(await deadlocksOf(setup.handle)).toBe(before);
+      const [counts] = await setup.handle.query<{ succeeded: number; stages: number }>(
+        sql`SELECT (SELECT count(*)::int FROM jobs WHERE state = 'succeeded') AS succeeded,
+                   (SELECT count(*)::int FROM job_stages) AS stages`,
+      );
+      // Every round finishes the writers' previous jobs and adds two stages per writer.
+      expect(counts).toEqual({ succeeded: WRITERS * ROUNDS, stages: 2 * WRITERS * ROUNDS });
+      const [rollup] = await setup.handle.query<{ runs: number }>(
+        sql`SELECT sum(total_runs)::int AS runs FROM stage_totals`,
+      );
+      expect(rollup).toEqual({ runs: 2 * WRITERS * ROUNDS });
+    },
+    60_000,
+  );
 });
+
+/** A one-minute stage of `jobId`, starting at a minute that differs per round. */
+function stage(jobId: string, stageName: string, round: number): AuditEvent {
+  return {
+    type: "stage",
+    jobId,
+    stageName,
+    startedAt: at(2 + round),
+    endedAt: at(3 + round),
+    status: "succeed",
+  };
+}

@@ -4,7 +4,6 @@ import {
   isTransactionConflict,
   safeMessageOf,
 } from "@forusbots/db";
-import { sql } from "drizzle-orm";
 import {
   ConflictError,
   type EventError,
@@ -16,6 +15,7 @@ import type { AuditEvent } from "../events/schemas.ts";
 import { type EventOutcome, executeWritePlan } from "./execute-plan.ts";
 import { LIFECYCLE_ORDER, planWrites, type WritePlan } from "./plan-writes.ts";
 import type { PositionedEvent } from "./positioned-event.ts";
+import { beginRollupWrites } from "./rollup-writers-lock.ts";
 
 /** A deadlock between two batches touching the same jobs in another order: try it again. */
 const ATTEMPTS = 3;
@@ -63,13 +63,8 @@ async function transactionOf(
   { waitForFlush = true }: WriteBatchOptions,
 ): Promise<Map<number, EventOutcome>> {
   return db.transaction(async (tx) => {
-    if (waitForFlush) return executeWritePlan(tx, plan);
-    // Sent with the batch's statements, not before them: no round trip of its own.
-    const [, outcomes] = await Promise.all([
-      tx.execute(sql`SET LOCAL synchronous_commit = off`),
-      executeWritePlan(tx, plan),
-    ]);
-    return outcomes;
+    await beginRollupWrites(tx, { synchronousCommit: waitForFlush });
+    return executeWritePlan(tx, plan);
   });
 }
 

@@ -9,6 +9,7 @@ import { pause, TimedOut, withinMs } from "./time-bound.ts";
 export interface FlusherSettings {
   /** The most one batch's replay may take before the connection is given up on. */
   flushTimeoutMs: number;
+  /** The largest batch; a replay that times out halves the next one (see `SpoolFlusher`). */
   batch: { maxEvents: number; maxBytes: number };
   /** Exponential backoff between failed attempts: first delay, then doubling up to `maxMs`. */
   backoff: { firstMs: number; maxMs: number };
@@ -26,6 +27,11 @@ export const reasonOf = (error: unknown): string =>
  * before the next is read, so a job's events reach the database in the order they were recorded.
  * A failed attempt (the database down, slow or restarting) keeps the batch and tries again after
  * an exponential backoff with jitter; events the database refuses for good go to the rejected log.
+ *
+ * A replay that times out is retried with half as many events, down to one: a server slow enough
+ * that the largest batch never fits in the timeout would otherwise be sent that same batch
+ * forever, and the spool would never drain. Batches grow back, doubling, after replays that took
+ * under a quarter of the timeout.
  */
 export class SpoolFlusher {
   private running: Promise<void> | null = null;
@@ -33,6 +39,7 @@ export class SpoolFlusher {
   private interruptPause: (() => void) | null = null;
   private attempt = 0;
   private readonly drainedWaiters = new Set<() => void>();
+  private batchEvents: number;
 
   constructor(
     private readonly spool: Spool,
@@ -41,6 +48,7 @@ export class SpoolFlusher {
     private readonly emit: RecorderEventListener,
     private readonly settings: FlusherSettings,
   ) {
+    this.batchEvents = settings.batch.maxEvents;
     spool.onAppended(() => this.kick());
   }
 
@@ -88,7 +96,10 @@ export class SpoolFlusher {
       }
       try {
         const handle = await this.connection.get();
-        const batch = await this.spool.nextBatch(this.settings.batch);
+        const batch = await this.spool.nextBatch({
+          maxEvents: this.batchEvents,
+          maxBytes: this.settings.batch.maxBytes,
+        });
         // Events being synced right now: the append wakes this loop when it is done.
         if (batch === null) await this.pauseFor(1_000);
         else await this.replay(handle.db, batch);
@@ -119,10 +130,22 @@ export class SpoolFlusher {
   }
 
   private async replay(db: Parameters<typeof replayBatch>[0], batch: SpoolBatch): Promise<void> {
-    const outcomes =
-      batch.events.length === 0
-        ? []
-        : await withinMs(replayBatch(db, batch.events), this.settings.flushTimeoutMs);
+    const { flushTimeoutMs } = this.settings;
+    const started = performance.now();
+    let outcomes: Awaited<ReturnType<typeof replayBatch>> = [];
+    try {
+      if (batch.events.length > 0) {
+        outcomes = await withinMs(replayBatch(db, batch.events), flushTimeoutMs);
+      }
+    } catch (error) {
+      if (error instanceof TimedOut) {
+        this.batchEvents = Math.max(1, Math.floor(batch.lines / 2));
+      }
+      throw error;
+    }
+    if (performance.now() - started < flushTimeoutMs / 4) {
+      this.batchEvents = Math.min(this.settings.batch.maxEvents, this.batchEvents * 2);
+    }
     const refused = outcomes.flatMap((outcome, index) => {
       const event = batch.events[index];
       return typeof outcome === "string" || event === undefined

@@ -17,7 +17,10 @@ import { LIFECYCLE_ORDER, planWrites, type WritePlan } from "./plan-writes.ts";
 import type { PositionedEvent } from "./positioned-event.ts";
 import { beginRollupWrites } from "./rollup-writers-lock.ts";
 
-/** A deadlock between two batches touching the same jobs in another order: try it again. */
+/**
+ * Batches never deadlock with each other (they take the rollup writers' lock), but one can with a
+ * single-statement writer touching the same jobs, or fail to serialize: try it again.
+ */
 const ATTEMPTS = 3;
 
 const isEventError = (error: unknown): error is EventError =>
@@ -36,8 +39,8 @@ export interface WriteBatchOptions {
 }
 
 /**
- * Writes a plan in one transaction and answers each of its events: a deadlock or serialization
- * failure (two batches touching the same jobs in another order) is tried again, and a refusal of
+ * Writes a plan in one transaction, under the rollup writers' lock (`beginRollupWrites`), and
+ * answers each of its events: a deadlock or serialization failure is tried again, and a refusal of
  * the data splits the batch (see writeInHalves) so that one event never costs the others. The
  * one write path of ingest and of the recorder's spool replay.
  */

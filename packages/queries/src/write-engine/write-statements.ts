@@ -14,9 +14,10 @@ import type { WriteRows } from "./write-rows.ts";
  * events it applied; an event it did not apply is a replay, a refused transition or an unknown
  * job, which `classify-outcomes.ts` tells apart.
  *
- * Inserts take their rows in key order so that two batches touching the same jobs lock them in the
- * same order; the UPDATEs cannot promise that, and a deadlock between them is retried by the
- * batch path (`writeEvents`).
+ * Inserts take their rows in key order so that concurrent writers touching the same jobs lock them
+ * in the same order; the UPDATEs cannot promise that. Batches do not run at once (the rollup
+ * writers' lock), and a deadlock with another writer is retried by the batch path
+ * (`writeInTransaction`).
  *
  * The caller passes at most one event per key (job for accepts, starts and finishes; job, stage
  * name and start time for stages): a second one for the same row is classified afterwards as a

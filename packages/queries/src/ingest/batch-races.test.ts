@@ -171,7 +171,7 @@ describe("two writeEvents batches locking the same jobs in opposite orders", () 
       const results = await raceThroughGate<BatchReport>({
         gate: gate.handle,
         // One batch waits here for its first job, the other for the rollup writers' lock the
-        // first holds; both are released the moment the gate commits.
+        // first holds: the gate's commit releases the first, the first's commit the second.
         hold: sql`SELECT 1 FROM jobs WHERE job_id IN (${first}, ${second}) FOR UPDATE`,
         release: "commit",
         observer: setup.handle,

@@ -1,13 +1,15 @@
+import { randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { plainJobMetricsByBotQuery, plainJobStageSummaryQuery } from "@forusbots/db/schema";
+import { openDatabaseForTest } from "@forusbots/db/testing";
 import { type SQL, sql } from "drizzle-orm";
-import { QueryBuilder } from "drizzle-orm/pg-core";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { writeEvents } from "../ingest/write-events.ts";
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
+import { type BatchReport, writeEvents } from "../ingest/write-events.ts";
 import { exportEvents, exportLine } from "../reads/export-events.ts";
 import { useAuditDatabase } from "../testing/audit-database.ts";
+import { deadlocksOf } from "../testing/racing-connections.ts";
+import { expectRollupsEqualPlainAggregates } from "../testing/rollup-consistency.ts";
 import { checkpointPath, PruneArchive } from "./prune-archive.ts";
 import { countPrunable, countStoredJobs, pruneJobs } from "./prune-jobs.ts";
 
@@ -94,37 +96,7 @@ async function exportedLines(): Promise<string[]> {
   return lines;
 }
 
-const plain = new QueryBuilder();
 const rows = (statement: SQL) => context.handle.query(statement);
-
-/** The rollups against the plain aggregates over the base tables, as rollups.test.ts does. */
-async function expectRollupsEqualPlainAggregates(): Promise<void> {
-  expect(await rows(sql`SELECT * FROM job_metrics_by_bot ORDER BY 1`)).toEqual(
-    await rows(sql`${plainJobMetricsByBotQuery(plain).getSQL()} ORDER BY 1`),
-  );
-  expect(await rows(sql`SELECT * FROM job_stage_summary ORDER BY 1`)).toEqual(
-    await rows(sql`${plainJobStageSummaryQuery(plain).getSQL()} ORDER BY 1`),
-  );
-  expect(
-    await rows(sql`
-      SELECT bot_id, hour, queued_jobs, running_jobs, succeeded_jobs, failed_jobs, canceled_jobs,
-             timed_jobs, duration_seconds_sum::text AS seconds
-      FROM bot_job_hourly
-      WHERE queued_jobs + running_jobs + succeeded_jobs + failed_jobs + canceled_jobs > 0
-      ORDER BY 1, 2`),
-  ).toEqual(
-    await rows(sql`
-      SELECT bot_id, date_trunc('hour', accepted_at, 'UTC') AS hour,
-             count(*) FILTER (WHERE state = 'queued')::int AS queued_jobs,
-             count(*) FILTER (WHERE state = 'running')::int AS running_jobs,
-             count(*) FILTER (WHERE state = 'succeeded')::int AS succeeded_jobs,
-             count(*) FILTER (WHERE state = 'failed')::int AS failed_jobs,
-             count(*) FILTER (WHERE state = 'canceled')::int AS canceled_jobs,
-             count(finished_at - started_at)::int AS timed_jobs,
-             coalesce(sum(EXTRACT(EPOCH FROM finished_at - started_at)), 0)::text AS seconds
-      FROM jobs GROUP BY 1, 2 ORDER BY 1, 2`),
-  );
-}
 
 async function storedCounts(): Promise<{ jobs: number; stages: number }> {
   const [row] = await rows(
@@ -169,7 +141,7 @@ describe("prune removes the jobs accepted before a time, and only those", () => 
       sql`SELECT count(*)::int AS n FROM jobs WHERE bot_id = 'bot-c' AND accepted_at < ${before.toISOString()}::timestamptz`,
     );
     expect(left?.n).toBe(0);
-    await expectRollupsEqualPlainAggregates();
+    await expectRollupsEqualPlainAggregates(context.handle);
   });
 
   it("leaves no hourly rollup row at zero behind it, and a second run removes nothing", async () => {
@@ -181,7 +153,7 @@ describe("prune removes the jobs accepted before a time, and only those", () => 
         WHERE hour < ${before.toISOString()}::timestamptz
           AND queued_jobs + running_jobs + succeeded_jobs + failed_jobs + canceled_jobs = 0`),
     ).toEqual([]);
-    await expectRollupsEqualPlainAggregates();
+    await expectRollupsEqualPlainAggregates(context.handle);
     const again = await pruneJobs(context.handle.db, { before });
     expect(again).toEqual({ jobs: 0, stages: 0, batches: 0, emptyRollupRows: 0 });
     expect(await storedCounts()).toEqual({ jobs: 80, stages: 120 });
@@ -205,7 +177,7 @@ describe("prune --archive: the removed jobs, in the export format, synced before
     const archived = readFileSync(path, "utf8").split(/(?<=\n)/);
     // Export is oldest first, so the archive is exactly the original's first 120 jobs' lines.
     expect([...archived, ...(await exportedLines())]).toEqual(original);
-    await expectRollupsEqualPlainAggregates();
+    await expectRollupsEqualPlainAggregates(context.handle);
   });
 
   it("restores exactly: ingesting the archive back gives the original export", async () => {
@@ -224,7 +196,7 @@ describe("prune --archive: the removed jobs, in the export format, synced before
     expect(report.rejected).toEqual([]);
     expect(report.stored).toBe(items.length);
     expect(await exportedLines()).toEqual(original);
-    await expectRollupsEqualPlainAggregates();
+    await expectRollupsEqualPlainAggregates(context.handle);
   });
 
   it("refuses a file that exists and is no interrupted prune's archive", async () => {
@@ -295,3 +267,117 @@ describe("prune --archive: the removed jobs, in the export format, synced before
     expect([...archived, ...(await exportedLines())]).toEqual(original);
   });
 });
+
+describe.skipIf(inject("auditTestDatabase").engine !== "postgres")(
+  "prune beside batch writers that lock the same rollup rows the other way round",
+  () => {
+    it("neither deadlocks nor loses or doubles a job, and the rollups stay exact", async () => {
+      const setup = await openDatabaseForTest();
+      const OLD_JOBS = 24;
+      const WRITERS = 4;
+      const ROUNDS = 10;
+      const minute = (base: number, minutes: number) =>
+        new Date(base + minutes * 60_000).toISOString();
+      // A whole job with one 60-second "fetch" stage: every stage of this test lands in the same
+      // stage_totals row (same name, same duration bucket).
+      const wholeJob = (jobId: string, botId: string, base: number, finished: boolean) => [
+        { type: "job.accepted", jobId, botId, at: minute(base, 0) },
+        { type: "job.started", jobId, at: minute(base, 1) },
+        {
+          type: "stage",
+          jobId,
+          stageName: "fetch",
+          startedAt: minute(base, 2),
+          endedAt: minute(base, 3),
+          status: "succeed",
+        },
+        ...(finished
+          ? [{ type: "job.finished", jobId, state: "succeeded", at: minute(base, 4) }]
+          : []),
+      ];
+      const positioned = (events: unknown[]) =>
+        events.map((event, position) => ({ position, event }));
+      const OLD_BASE = Date.UTC(2020, 0, 1);
+      const RECENT_BASE = Date.UTC(2024, 0, 1);
+      const oldJobs = Array.from({ length: OLD_JOBS }, (_, i) =>
+        wholeJob(randomUUID(), "bot-old", OLD_BASE + i * 3_600_000, true),
+      );
+      // Jobs of the pruned bot that stay (accepted after the cut), running: the writers finish them.
+      const running = Array.from({ length: WRITERS * ROUNDS }, () => randomUUID());
+      const setupReport = await writeEvents(
+        setup.db,
+        positioned([
+          ...oldJobs.flat(),
+          ...running.flatMap((jobId, i) =>
+            wholeJob(jobId, "bot-old", RECENT_BASE + i * 60_000, false).slice(0, 2),
+          ),
+        ]),
+      );
+      expect(setupReport.rejected).toEqual([]);
+
+      // Each batch writes a new job of its writer's bot with its stage (that bot's rollup rows,
+      // then the "fetch" row), then finishes a running job of bot-old (bot-old's rows). A prune
+      // batch of bot-old's old jobs locks bot-old's rows, then the "fetch" row as it deletes the
+      // stage: without one lock for both, each can hold what the other waits for.
+      const writers = await setup.database.open({ maxConnections: WRITERS });
+      const pruner = await setup.database.open({ maxConnections: 1 });
+      const before = await deadlocksOf(setup.handle);
+      const reports: BatchReport[] = [];
+      let pruned: Awaited<ReturnType<typeof pruneJobs>> | undefined;
+      try {
+        const writing = Array.from({ length: WRITERS }, async (_, writer) => {
+          for (let round = 0; round < ROUNDS; round++) {
+            const finishing = running[round * WRITERS + writer] ?? "";
+            reports.push(
+              await writeEvents(
+                writers.db,
+                positioned([
+                  ...wholeJob(randomUUID(), `bot-new-${writer}`, RECENT_BASE, true),
+                  {
+                    type: "job.finished",
+                    jobId: finishing,
+                    state: "succeeded",
+                    at: minute(RECENT_BASE, 2_000),
+                  },
+                ]),
+              ),
+            );
+          }
+        });
+        const pruning = pruneJobs(
+          pruner.db,
+          { before: new Date(Date.UTC(2021, 0, 1)) },
+          { batchSize: 1 },
+        ).then((result) => {
+          pruned = result;
+        });
+        await Promise.all([...writing, pruning]);
+      } finally {
+        await writers.close();
+        await pruner.close();
+      }
+
+      expect(await deadlocksOf(setup.handle)).toBe(before);
+      // Counted from the fixture: every old job (one stage each) removed, in batches of one.
+      expect(pruned).toMatchObject({ jobs: OLD_JOBS, stages: OLD_JOBS, batches: OLD_JOBS });
+      expect(reports).toHaveLength(WRITERS * ROUNDS);
+      for (const report of reports)
+        expect(report).toEqual({ stored: 5, unchanged: 0, rejected: [] });
+      const [stored] = await setup.handle.query<Record<string, number>>(
+        sql`SELECT count(*) FILTER (WHERE bot_id = 'bot-old')::int AS old_bot,
+                   count(*) FILTER (WHERE bot_id <> 'bot-old')::int AS new_bots,
+                   count(*) FILTER (WHERE state = 'succeeded')::int AS succeeded,
+                   (SELECT count(*)::int FROM job_stages) AS stages
+            FROM jobs`,
+      );
+      // bot-old keeps its recent jobs, all finished now; each batch added one job with a stage.
+      expect(stored).toEqual({
+        old_bot: WRITERS * ROUNDS,
+        new_bots: WRITERS * ROUNDS,
+        succeeded: 2 * WRITERS * ROUNDS,
+        stages: WRITERS * ROUNDS,
+      });
+      await expectRollupsEqualPlainAggregates(setup.handle);
+    }, 60_000);
+  },
+);

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { useAuditDatabase } from "../testing/audit-database.ts";
-import { compareBytewise } from "./filters.ts";
+import { bytewiseRanks, compareBytewise } from "./filters.ts";
 
 const context = useAuditDatabase();
 
@@ -29,6 +29,19 @@ describe("compareBytewise", () => {
       "\uFFFD",
       "😀",
       "😀a",
+    ]);
+  });
+});
+
+describe("bytewiseRanks", () => {
+  it("ranks each distinct value by its place in byte order, repeats sharing one rank", () => {
+    const ranks = bytewiseRanks(["b", "😀", "a", "\uFFFD", "b", "a"]);
+    // Bytes: 61 < 62 < EF BF BD < F0 9F 98 80.
+    expect([...ranks]).toEqual([
+      ["a", 0],
+      ["b", 1],
+      ["\uFFFD", 2],
+      ["😀", 3],
     ]);
   });
 });

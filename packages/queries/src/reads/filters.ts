@@ -54,3 +54,13 @@ export function compareBytewise(a: string, b: string): number {
 
 const codePointRank = (unit: number): number =>
   unit >= 0xe000 ? unit - 0x800 : unit >= 0xd800 ? unit + 0x2000 : unit;
+
+/**
+ * Each distinct value's place in `compareBytewise` order. Sorting many rows by a few distinct
+ * names then compares numbers, not strings character by character: 4,000 points of 50 bots sorted
+ * in 3.3 ms by name and in a fraction of it by rank (BENCHMARKS.md).
+ */
+export function bytewiseRanks(values: Iterable<string>): Map<string, number> {
+  const distinct = [...new Set(values)].sort(compareBytewise);
+  return new Map(distinct.map((value, rank) => [value, rank]));
+}

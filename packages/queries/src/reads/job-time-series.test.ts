@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { botJobHourly, jobs, type NewJob } from "@forusbots/db/schema";
+import { openDatabaseForTest } from "@forusbots/db/testing";
 import { eq, type SQL, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { TimelineBucket } from "../contract/index.ts";
@@ -384,5 +385,84 @@ describe("getJobTimeSeries on whole hours over every bot", () => {
     const text = plan.map((row) => row["QUERY PLAN"]).join("\n");
     // An index scan says "using", a bitmap index scan "on"; either reads only the hours asked for.
     expect(text).toMatch(/Index (Only )?Scan (using|on) idx_bot_job_hourly_hour /);
+  });
+});
+
+describe("getJobTimeSeries at the ends of the storable years and around the epochs", () => {
+  it("files each job under its UTC hour and day, from the rollup and from jobs (hand-computed)", async () => {
+    const setup = await openDatabaseForTest();
+    await setup.db
+      .insert(jobs)
+      .values([
+        job("alpha", "succeeded", "0001-01-01T00:00:00.000"),
+        job("alpha", "succeeded", "0001-01-01T23:59:59.999"),
+        job("alpha", "failed", "1969-12-31T23:59:59.999"),
+        job("alpha", "failed", "1970-01-01T00:00:00.000"),
+        job("beta", "queued", "1999-12-31T23:30:00.000"),
+        job("beta", "queued", "2000-01-01T00:00:00.000"),
+        job("beta", "running", "9999-12-31T22:59:59.999"),
+        job("beta", "running", "9999-12-31T23:00:00.000"),
+      ]);
+    const point = (bucketStart: string, botId: string, state: string, jobs: number) => ({
+      bucketStart: utc(bucketStart),
+      botId,
+      state,
+      jobs,
+    });
+    const cases = [
+      {
+        from: "0001-01-01T00:00:00",
+        to: "0001-01-03T00:00:00",
+        day: [point("0001-01-01T00:00:00", "alpha", "succeeded", 2)],
+        hour: [
+          point("0001-01-01T00:00:00", "alpha", "succeeded", 1),
+          point("0001-01-01T23:00:00", "alpha", "succeeded", 1),
+        ],
+      },
+      {
+        from: "1969-12-31T00:00:00",
+        to: "1970-01-02T00:00:00",
+        day: [
+          point("1969-12-31T00:00:00", "alpha", "failed", 1),
+          point("1970-01-01T00:00:00", "alpha", "failed", 1),
+        ],
+        hour: [
+          point("1969-12-31T23:00:00", "alpha", "failed", 1),
+          point("1970-01-01T00:00:00", "alpha", "failed", 1),
+        ],
+      },
+      {
+        // Cut at both ends: the half hours come from jobs, the whole hours from the rollup.
+        from: "1999-12-31T00:30:00",
+        to: "2000-01-01T00:30:00",
+        day: [
+          point("1999-12-31T00:00:00", "beta", "queued", 1),
+          point("2000-01-01T00:00:00", "beta", "queued", 1),
+        ],
+        hour: [
+          point("1999-12-31T23:00:00", "beta", "queued", 1),
+          point("2000-01-01T00:00:00", "beta", "queued", 1),
+        ],
+      },
+      {
+        from: "9999-12-31T00:00:00",
+        to: "9999-12-31T23:59:59.999",
+        day: [point("9999-12-31T00:00:00", "beta", "running", 2)],
+        hour: [
+          point("9999-12-31T22:00:00", "beta", "running", 1),
+          point("9999-12-31T23:00:00", "beta", "running", 1),
+        ],
+      },
+    ];
+    for (const { from, to, ...expected } of cases) {
+      for (const bucket of ["day", "hour"] as const) {
+        for (const source of SOURCES) {
+          expect(
+            await countJobTimeSeries(setup.db, { bucket, from: utc(from), to: utc(to) }, source),
+            `${source} ${bucket} ${from}`,
+          ).toEqual(expected[bucket]);
+        }
+      }
+    }
   });
 });

@@ -13,7 +13,7 @@ import { withDatabaseErrors } from "../errors.ts";
 import { botIdSchema, timestampSchema } from "../events/fields.ts";
 import { parseOptions } from "../events/parse.ts";
 import { queryRows } from "../query-rows.ts";
-import { compareBytewise, RANGE_ORDER_ISSUE, rangeConditions } from "./filters.ts";
+import { bytewiseRanks, RANGE_ORDER_ISSUE, rangeConditions } from "./filters.ts";
 import { holdsFewJobs } from "./job-density.ts";
 import { preparedRead } from "./prepared-read.ts";
 import { wholeHoursWithin } from "./read-options.ts";
@@ -43,19 +43,28 @@ export interface JobTimeSeriesPoint {
   jobs: number;
 }
 
-/** The fixed SQL literal of a bucket, chosen from this map, never from the caller's text. */
-const BUCKET_FIELD: Record<TimelineBucket, ReturnType<typeof sql.raw>> = {
-  hour: sql.raw("'hour'"),
-  day: sql.raw("'day'"),
+/** The fixed SQL literal of a bucket's width, chosen from this map, never from the caller's text. */
+const BUCKET_WIDTH: Record<TimelineBucket, ReturnType<typeof sql.raw>> = {
+  hour: sql.raw("interval '1 hour'"),
+  day: sql.raw("interval '1 day'"),
 };
 
 /**
- * The UTC bucket of a time: date_trunc would otherwise follow the session's time zone, which
- * differs between PGlite and a PostgreSQL server, and the same data would chart differently on
- * each.
+ * A UTC midnight before every storable time (STORABLE_YEARS starts at year 1), from which the
+ * buckets are counted. Its offset is written out, so the session's time zone does not move it.
+ */
+const BUCKETS_ORIGIN = sql.raw("timestamptz '0001-01-01 00:00:00+00'");
+
+/**
+ * The UTC bucket of a time: the start of its UTC hour or day, as date_trunc(…, 'UTC') gives it
+ * (date_trunc without a zone would follow the session's, which differs between PGlite and a
+ * PostgreSQL server). date_bin counts whole widths of microseconds from a UTC midnight, which
+ * lands on the same instants, but without looking the zone up for every row: date_trunc with a
+ * zone was half of a day-bucket series' statement (11 of 21 ms over 9,636 rollup rows, against
+ * 2.4 ms with date_bin; BENCHMARKS.md). time-zones.test.ts checks the two agree.
  */
 const bucketOf = (bucket: TimelineBucket, time: PgColumn): SQL =>
-  sql`date_trunc(${BUCKET_FIELD[bucket]}, ${time}, 'UTC')`;
+  sql`date_bin(${BUCKET_WIDTH[bucket]}, ${time}, ${BUCKETS_ORIGIN})`;
 
 /** Each state's counter in a rollup row, in JOB_STATES order: the order of a point's counts. */
 const h = botJobHourly;
@@ -72,10 +81,21 @@ const STATE_INDEXES_IN_BYTE_ORDER = [...JOB_STATES]
   .sort()
   .map((state) => [state, JOB_STATES.indexOf(state)] as const);
 
-/** One bucket of one bot: its start in epoch milliseconds, the bot, then a count per state. */
-type CountedBucket = [bucketStartMs: number, botId: string, ...counts: number[]];
-/** Where a bucket's counts start, in JOB_STATES order. */
-const COUNTS_FROM = 2;
+/** Each state's place in byte order: the order of a bucket's points. */
+const STATE_RANKS = Object.fromEntries(
+  STATE_INDEXES_IN_BYTE_ORDER.map(([state], rank) => [state, rank]),
+) as Record<JobState, number>;
+
+/**
+ * The buckets of a series as the rollup's statement hands them over, a column each: their starts
+ * in epoch milliseconds, their bots, then a column of counts per state in JOB_STATES order. Null
+ * for a series without a bucket (json_agg of no rows).
+ */
+type BucketColumns = [
+  bucketStartsMs: number[] | null,
+  botIds: string[] | null,
+  ...counts: (number[] | null)[],
+];
 
 /**
  * Jobs per hour or day, per bot and state, for jobs accepted in [from, to), ordered by bucket,
@@ -118,24 +138,32 @@ export async function countJobTimeSeries(
     if (!hours || source === "jobs" || (source === "cheaper" && (await holdsFewJobs(db, timeline))))
       return countJobsInTable(db, timeline);
     const [row] = await queryRows<{ series: string }>(db, timeSeriesStatement(timeline, hours));
-    return pointsOfBuckets(JSON.parse(row?.series ?? "[]") as CountedBucket[]);
+    return pointsOfBuckets(JSON.parse(row?.series ?? "[]") as BucketColumns);
   });
 }
 
 /**
  * The points of the buckets, in order of bucket, bot (bytewise) and state. The buckets are put in
  * order here, not by an ORDER BY in the aggregate: a sort inside json_agg cost more than the rest
- * of the statement (1.1 of 3.5 ms for the last 24 hours at 250,000 jobs), and plain loops, not
- * flatMap over destructured arrays, since this runs once per point (0.45 against 1.6 ms there).
+ * of the statement (1.1 of 3.5 ms for the last 24 hours at 250,000 jobs); by the bots' ranks, not
+ * their names (`bytewiseRanks`); and with plain loops, since this runs once per point.
  */
-function pointsOfBuckets(buckets: CountedBucket[]): JobTimeSeriesPoint[] {
-  buckets.sort((a, b) => a[0] - b[0] || compareBytewise(a[1], b[1]));
+function pointsOfBuckets([starts, botIds, ...counts]: BucketColumns): JobTimeSeriesPoint[] {
+  if (!starts || !botIds) return [];
+  const botRanks = bytewiseRanks(botIds);
+  const ranks = botIds.map((botId) => botRanks.get(botId) ?? 0);
+  const order = starts.map((_, bucket) => bucket);
+  order.sort(
+    (a, b) =>
+      (starts[a] as number) - (starts[b] as number) || (ranks[a] as number) - (ranks[b] as number),
+  );
   const points: JobTimeSeriesPoint[] = [];
-  for (const bucket of buckets) {
-    const [bucketStartMs, botId] = bucket;
+  for (const bucket of order) {
+    const bucketStart = starts[bucket] as number;
+    const botId = botIds[bucket] as string;
     for (const [state, index] of STATE_INDEXES_IN_BYTE_ORDER) {
-      const jobs = bucket[COUNTS_FROM + index] as number;
-      if (jobs > 0) points.push({ bucketStart: new Date(bucketStartMs), botId, state, jobs });
+      const jobs = counts[index]?.[bucket] ?? 0;
+      if (jobs > 0) points.push({ bucketStart: new Date(bucketStart), botId, state, jobs });
     }
   }
   return points;
@@ -186,21 +214,22 @@ async function countJobsInTable(
   );
   const rows = await read.execute({ botId, from: from.toISOString(), to: to.toISOString() });
   const bucketStarts = new Map<string, number>();
+  const botRanks = bytewiseRanks(rows.map((row) => row[1]));
   const points = rows.map(([bucketText, botId, state, count]) => {
     let startMs = bucketStarts.get(bucketText);
     if (startMs === undefined) {
       startMs = parseTimestampText(bucketText).epochMs;
       bucketStarts.set(bucketText, startMs);
     }
-    return { startMs, point: { bucketStart: new Date(startMs), botId, state, jobs: count } };
+    return {
+      startMs,
+      botRank: botRanks.get(botId) ?? 0,
+      stateRank: STATE_RANKS[state],
+      point: { bucketStart: new Date(startMs), botId, state, jobs: count },
+    };
   });
   return points
-    .sort(
-      (a, b) =>
-        a.startMs - b.startMs ||
-        compareBytewise(a.point.botId, b.point.botId) ||
-        compareBytewise(a.point.state, b.point.state),
-    )
+    .sort((a, b) => a.startMs - b.startMs || a.botRank - b.botRank || a.stateRank - b.stateRank)
     .map(({ point }) => point);
 }
 
@@ -255,10 +284,15 @@ function timeSeriesStatement(
           GROUP BY 1, 2) AS ${named}`;
   // Epoch milliseconds, not timestamps: a bucket start is a whole hour, exact in a double, and
   // no time zone or date format of the session comes into it. date_part's float8, not extract's
-  // numeric, which cost a numeric multiplication and cast per bucket. Unordered: see
-  // pointsOfBuckets.
-  return sql`SELECT coalesce(json_agg(json_build_array(
-      (date_part('epoch', bucket) * 1000)::bigint, bot_id, ${sql.join(columns, sql`, `)})),
-      '[]')::text AS series
+  // numeric, which cost a numeric multiplication and cast per bucket. A JSON array per column,
+  // not one per bucket: 4,000 buckets parsed as seven arrays rather than 4,000 cost 4 ms less
+  // (BENCHMARKS.md). The aggregates of one query see its rows in one order, so the columns line
+  // up. Unordered: see pointsOfBuckets.
+  return sql`SELECT json_build_array(
+      json_agg((date_part('epoch', bucket) * 1000)::bigint), json_agg(bot_id),
+      ${sql.join(
+        columns.map((column) => sql`json_agg(${column})`),
+        sql`, `,
+      )})::text AS series
     FROM ${merged}`;
 }

@@ -61,7 +61,9 @@ const BUCKETS_ORIGIN = sql.raw("timestamptz '0001-01-01 00:00:00+00'");
  * PostgreSQL server). date_bin counts whole widths of microseconds from a UTC midnight, which
  * lands on the same instants, but without looking the zone up for every row: date_trunc with a
  * zone was half of a day-bucket series' statement (11 of 21 ms over 9,636 rollup rows, against
- * 2.4 ms with date_bin; BENCHMARKS.md). time-zones.test.ts checks the two agree.
+ * 2.4 ms with date_bin; BENCHMARKS.md). The buckets are checked against UTC hours and days worked
+ * out by hand: under sessions in other zones (time-zones.test.ts) and from year 1 to 9999
+ * (job-time-series.test.ts).
  */
 const bucketOf = (bucket: TimelineBucket, time: PgColumn): SQL =>
   sql`date_bin(${BUCKET_WIDTH[bucket]}, ${time}, ${BUCKETS_ORIGIN})`;

@@ -205,6 +205,58 @@ describe("rollups stay exactly equal to the plain aggregates", () => {
     await expectViewsEqualPlain();
   });
 
+  it("after single-row writes, one statement each, as the live recorder writes", async () => {
+    const run = (statement: SQL) => context.handle.query(statement);
+    const job = (n: number) => jobIds[n % jobIds.length] ?? "";
+    const rolledTotals = () =>
+      run(sql`SELECT xmin::text AS version, * FROM bot_job_totals ORDER BY bot_id`);
+    // An update of a column no rollup counts writes no rollup row: the rows keep their version.
+    const before = await rolledTotals();
+    await run(sql`UPDATE jobs SET meta = '{"touched": true}' WHERE job_id = ${job(7)}`);
+    expect(await rolledTotals()).toEqual(before);
+
+    for (let n = 0; n < 60; n++) {
+      const pick = Math.floor(next() * 1_000_000);
+      switch (n % 6) {
+        case 0: {
+          // A new job, of a bot that has none yet every third time (its rollup rows inserted).
+          const jobId = `00000000-0000-4000-9000-${String(n).padStart(12, "0")}`;
+          const bot = n % 18 === 0 ? `bot-single-${n}` : `bot-${pick % 6}`;
+          const accepted = new Date(Date.UTC(2026, 0, 4) + pick * 1_000).toISOString();
+          await run(sql`INSERT INTO jobs (job_id, bot_id, state, accepted_at)
+            VALUES (${jobId}, ${bot}, 'queued', ${accepted}::timestamptz)`);
+          await run(sql`INSERT INTO job_stages (job_id, stage_name, started_at, ended_at, status)
+            VALUES (${jobId}, ${`single-${pick % 3}`}, ${accepted}::timestamptz,
+                    ${n % 12 === 0 ? null : accepted}::timestamptz + ${pick % 90_000} * interval '1 millisecond',
+                    ${pick % 4 === 0 ? "fail" : "succeed"})`);
+          break;
+        }
+        case 1:
+          await run(sql`UPDATE jobs SET state = 'running', started_at = accepted_at + interval '2 seconds'
+            WHERE job_id = (SELECT job_id FROM jobs WHERE state = 'queued' ORDER BY job_id LIMIT 1)`);
+          break;
+        case 2:
+          await run(sql`UPDATE jobs SET state = ${pick % 2 === 0 ? "succeeded" : "failed"},
+              finished_at = started_at + ${pick} * interval '1 microsecond'
+            WHERE job_id = (SELECT job_id FROM jobs WHERE state = 'running' ORDER BY job_id LIMIT 1)`);
+          break;
+        case 3:
+          // Within its hour (the same rollup rows), then to the hour before (two hourly rows).
+          await run(sql`UPDATE jobs SET accepted_at = date_trunc('hour', accepted_at, 'UTC')
+            WHERE job_id = ${job(pick)}`);
+          await run(sql`UPDATE jobs SET accepted_at = accepted_at - interval '1 hour'
+            WHERE job_id = ${job(pick + 1)}`);
+          break;
+        case 4:
+          await run(sql`UPDATE jobs SET bot_id = ${`bot-${pick % 6}`} WHERE job_id = ${job(pick)}`);
+          break;
+        default:
+          await run(sql`DELETE FROM jobs WHERE job_id = ${job(pick)}`);
+      }
+    }
+    await expectViewsEqualPlain();
+  });
+
   it("after deletes, including jobs whose stages go by cascade", async () => {
     await context.handle.query(
       sql`DELETE FROM jobs WHERE job_id = ANY(${`{${jobIds.slice(0, 120).join(",")}}`}::uuid[])`,

@@ -223,6 +223,68 @@ describe("ingest", () => {
     expect(JSON.parse(run.stdout)).not.toHaveProperty("embeddedVacuum");
   });
 
+  describe("--max-rate", () => {
+    // 30 whole jobs, 180 events, at most 120 a second: batches of 12 (a tenth of a second), the
+    // last one starting at event 168, due 168 / 120 = 1.4 s after the first.
+    const RATE = 120;
+    const PACED_MS = 1_400;
+    let pacedFile: string;
+    beforeAll(() => {
+      pacedFile = writeEventsFile(wholeJobLines(30));
+    });
+
+    it("takes at least the time the rate allows, and stores every event", async () => {
+      const database = await createDatabaseForTest();
+      const started = performance.now();
+      const run = await runCli(["ingest", pacedFile, "--max-rate", String(RATE), "--json"], {
+        env: database.env,
+      });
+      expect(performance.now() - started).toBeGreaterThanOrEqual(PACED_MS);
+      expect(run.status).toBe(0);
+      expect(JSON.parse(run.stdout)).toMatchObject({ events: 180, stored: 180, rejected: 0 });
+      const rows = await readAllRows(database);
+      expect(rows.jobs).toHaveLength(30);
+      expect(rows.stages).toHaveLength(90);
+    });
+
+    // PGlite lets one process hold a database: only a server can be read while the CLI writes.
+    it.runIf(onPostgres)("writes in small steps all along, not in one burst", async () => {
+      const database = await createDatabaseForTest();
+      const handle = await database.open();
+      try {
+        const run = runCli(["ingest", pacedFile, "--max-rate", String(RATE)], {
+          env: database.env,
+        });
+        let finished = false;
+        void run.finally(() => {
+          finished = true;
+        });
+        // Jobs seen while the ingest runs; each batch of 12 events holds two whole jobs.
+        const partway = new Set<number>();
+        while (!finished) {
+          const [row] = await handle.query<{ jobs: number }>(
+            sql`SELECT count(*)::int AS jobs FROM jobs`,
+          );
+          if (row && row.jobs > 0 && row.jobs < 30) partway.add(row.jobs);
+          await new Promise((resolve) => setTimeout(resolve, 25));
+        }
+        expect((await run).status).toBe(0);
+        expect(partway.size).toBeGreaterThanOrEqual(5);
+      } finally {
+        await handle.close();
+      }
+    });
+
+    it("refuses a rate that is not a whole number of events a second, naming the option", async () => {
+      for (const rate of ["0", "fast", "2.5"]) {
+        const run = await runCli(["ingest", pacedFile, "--max-rate", rate]);
+        expect(run.status).toBe(2);
+        expect(run.stderr).toContain("--max-rate");
+        expect(run.stderr).not.toMatch(/\bat .*\.(?:ts|js):\d+/);
+      }
+    });
+  });
+
   it("--help gives the queries package's batch size as the default", async () => {
     const run = await runCli(["ingest", "--help"]);
     expect(run.status).toBe(0);

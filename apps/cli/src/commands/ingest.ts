@@ -8,6 +8,7 @@ import {
 } from "../embedded-vacuum.ts";
 import { ingestLines } from "../ingest/ingest-lines.ts";
 import { openEventsInput } from "../ingest/open-input.ts";
+import { paceBatches, pacedBatchSize } from "../ingest/pace-batches.ts";
 import { readLines } from "../ingest/read-lines.ts";
 import { parsePositiveInteger } from "../options.ts";
 import { formatCount } from "../output/format.ts";
@@ -33,6 +34,13 @@ export function registerIngest(program: Command, cli: CliContext): void {
       "longest line taken, in bytes; a longer one is rejected unread (default 1048576)",
       parsePositiveInteger,
     )
+    .option(
+      "--max-rate <n>",
+      "write at most n events a second on average, leaving the database's CPU to the live bots " +
+        "beside it; batches then hold a tenth of a second of events unless --batch-size is " +
+        "given (default: no limit)",
+      parsePositiveInteger,
+    )
     .option("--json", "print the summary as JSON")
     .addHelpText(
       "after",
@@ -47,10 +55,26 @@ export function registerIngest(program: Command, cli: CliContext): void {
         const lines = readLines(input.stream, {
           maxLineBytes: options.maxLineBytes ?? MAX_EVENT_BYTES,
         });
+        const { maxRate } = options;
         const written = await ingestLines(lines, {
-          batchSize: options.batchSize ?? INGEST_BATCH_SIZE,
+          batchSize:
+            options.batchSize ??
+            (maxRate === undefined
+              ? INGEST_BATCH_SIZE
+              : pacedBatchSize(maxRate, INGEST_BATCH_SIZE)),
           batchBytes: INGEST_BATCH_BYTES,
-          writeBatches: (batches, onWritten) => writeEventBatches(handle.db, batches, onWritten),
+          writeBatches: (batches, onWritten) =>
+            writeEventBatches(
+              handle.db,
+              maxRate === undefined
+                ? batches
+                : paceBatches(
+                    batches,
+                    maxRate,
+                    (batch) => batch.items.length + batch.unparsed.length,
+                  ),
+              onWritten,
+            ),
           onRejected: ({ position, reason }) => {
             progress.finish();
             // The reason quotes the line's values (a bot id, a job id): shown, never run.

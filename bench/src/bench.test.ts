@@ -143,6 +143,8 @@ describeWithServer("pnpm bench, small mode (on the harness's PostgreSQL server)"
       "liveNoRollupsEventsPerSec",
       "liveP99Ms",
       "liveBesideIngestP99Ms",
+      "liveControlEventsPerSec",
+      "liveControlPercent",
     ]) {
       expect(typeof summary[key], key).toBe("number");
       expect(summary[key] as number, key).toBeGreaterThan(0);

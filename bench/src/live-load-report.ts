@@ -10,6 +10,8 @@ export function liveLoadJson(live: LiveLoadFigures): Record<string, number> {
     liveEventsPerSec: live.withRollups.eventsPerSec,
     liveNoRollupsEventsPerSec: live.withoutRollups.eventsPerSec,
     liveRollupsKeepPercent: live.rollupsKeepPercent,
+    liveControlEventsPerSec: live.control.eventsPerSec,
+    liveControlPercent: live.controlPercent,
     liveP50Ms: round(live.withRollups.p50Ms),
     liveP99Ms: round(live.withRollups.p99Ms),
     liveNoRollupsP99Ms: round(live.withoutRollups.p99Ms),
@@ -17,10 +19,15 @@ export function liveLoadJson(live: LiveLoadFigures): Record<string, number> {
     liveBesideIngestP50Ms: round(live.besideIngest.p50Ms),
     liveBesideIngestP99Ms: round(live.besideIngest.p99Ms),
     liveBesideIngestIngestedEvents: live.besideIngest.ingestEvents,
-    liveNotStored:
-      live.withRollups.notStored + live.withoutRollups.notStored + live.besideIngest.notStored,
+    liveNotStored: notStored(live),
   };
 }
+
+const notStored = (live: LiveLoadFigures): number =>
+  live.withRollups.notStored +
+  live.withoutRollups.notStored +
+  live.control.notStored +
+  live.besideIngest.notStored;
 
 const row = (label: string, run: LiveLoadRun) =>
   `| ${label.padEnd(44)} | ${String(run.eventsPerSec).padStart(8)} | ${`${round(run.p50Ms)} ms`.padStart(9)} | ${`${round(run.p99Ms)} ms`.padStart(9)} |`;
@@ -32,7 +39,8 @@ export function formatLiveLoad(live: LiveLoadFigures): string {
     `|${"-".repeat(46)}|----------|-----------|-----------|`,
     row("with the rollup triggers", live.withRollups),
     row("without them (triggers dropped)", live.withoutRollups),
+    row("control: with them, a second database", live.control),
     row("with them, beside a running ingest", live.besideIngest),
-    `  the rollups keep ${live.rollupsKeepPercent} % of the live path's events/s; the ingest beside it wrote ${live.besideIngest.ingestEvents} events; calls not stored: ${live.withRollups.notStored + live.withoutRollups.notStored + live.besideIngest.notStored}`,
+    `  the rollups keep ${live.rollupsKeepPercent} % of the live path's events/s; the control, alike but for chance, ${live.controlPercent} % of the first (the comparison's noise); the ingest beside it wrote ${live.besideIngest.ingestEvents} events; calls not stored: ${notStored(live)}`,
   ].join("\n");
 }

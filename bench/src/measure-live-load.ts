@@ -38,8 +38,15 @@ export interface LiveLoadFigures {
   withoutRollups: LiveLoadRun;
   /** With the rollups, while `writeEventBatches` ingests into the same database. */
   besideIngest: LiveLoadRun & { ingestEvents: number };
+  /**
+   * A second database with the rollups, recorded in the same rounds as the other two: it differs
+   * from `withRollups` only by chance, so how far it lands from it is the comparison's own noise.
+   */
+  control: LiveLoadRun;
   /** withRollups ÷ withoutRollups, in %: what the rollup triggers leave of the live path. */
   rollupsKeepPercent: number;
+  /** control ÷ withRollups, in %: 100 but for the noise of the machine over the rounds. */
+  controlPercent: number;
 }
 
 /**
@@ -66,10 +73,11 @@ async function recordUntil(
 }
 
 /**
- * Rounds the comparison with and without the rollups is cut into, in the order with, without,
- * without, with, …: a drift of the machine over the run (a checkpoint, another process) then
- * weighs on both alike. Run one after the other, 20 s each, the same code measured 83.0 % and
- * 86.7 % in two runs (BENCHMARKS.md).
+ * Rounds the comparison is cut into, the databases taken in turn and in reverse order every other
+ * round (with, without, control; control, without, with; …): a drift of the machine over the run
+ * (a checkpoint, another process) then weighs on all of them alike. Even so, two databases alike
+ * differed by up to 8 % in one run (an A/A test, BENCHMARKS.md): the control shows how far in
+ * each.
  */
 const ALTERNATING_ROUNDS = 4;
 
@@ -148,42 +156,31 @@ async function runWriters(target: DatabaseTarget, options: LiveLoadOptions): Pro
 }
 
 /**
- * The same writers on the database with the rollups and on the one without, `seconds` on each,
- * in `ALTERNATING_ROUNDS` rounds taken in turn.
+ * The same number of writers on each database, `seconds` on each, in `ALTERNATING_ROUNDS` rounds
+ * taken in turn; each database's figures, in the order of `targets`.
  */
 async function runWritersAlternating(
-  databases: { withRollups: DatabaseTarget; withoutRollups: DatabaseTarget },
+  targets: readonly DatabaseTarget[],
   options: LiveLoadOptions,
-): Promise<{ withRollups: LiveLoadRun; withoutRollups: LiveLoadRun }> {
-  const withHandles = await openWriters(databases.withRollups, options.writers);
-  const withoutHandles = await openWriters(databases.withoutRollups, options.writers).catch(
-    async (error: unknown) => {
-      await closeAll(withHandles);
-      throw error;
-    },
-  );
+): Promise<LiveLoadRun[]> {
+  const writerSets: DatabaseHandle[][] = [];
   try {
-    const withWarmUpNotStored = await warmUp(withHandles);
-    const withoutWarmUpNotStored = await warmUp(withoutHandles);
-    const withRecorded = nothingRecorded();
-    const withoutRecorded = nothingRecorded();
+    for (const target of targets) writerSets.push(await openWriters(target, options.writers));
+    const runs = writerSets.map((handles) => ({
+      handles,
+      recorded: nothingRecorded(),
+      warmUpNotStored: 0,
+    }));
+    for (const run of runs) run.warmUpNotStored = await warmUp(run.handles);
     const roundSeconds = options.seconds / ALTERNATING_ROUNDS;
     for (let round = 0; round < ALTERNATING_ROUNDS; round++) {
-      const withFirst = round % 2 === 0;
-      for (const withRollups of withFirst ? [true, false] : [false, true]) {
-        await recordRound(
-          withRollups ? withHandles : withoutHandles,
-          roundSeconds,
-          withRollups ? withRecorded : withoutRecorded,
-        );
+      for (const run of round % 2 === 0 ? runs : [...runs].reverse()) {
+        await recordRound(run.handles, roundSeconds, run.recorded);
       }
     }
-    return {
-      withRollups: withWarmUp(summarizeRecorded(withRecorded), withWarmUpNotStored),
-      withoutRollups: withWarmUp(summarizeRecorded(withoutRecorded), withoutWarmUpNotStored),
-    };
+    return runs.map((run) => withWarmUp(summarizeRecorded(run.recorded), run.warmUpNotStored));
   } finally {
-    await closeAll([...withHandles, ...withoutHandles]);
+    await closeAll(writerSets.flat());
   }
 }
 
@@ -236,19 +233,31 @@ async function startIngestProcess(
   return { stop: () => (stopped ??= stop()) };
 }
 
+/** `part` as a share of `whole`, in %, to a tenth. */
+const percentOf = (part: number, whole: number): number => Math.round((1000 * part) / whole) / 10;
+
 /**
  * The live write path under load: W recorders for a fixed time on a database with the rollup
- * triggers and on one without them (same run, separate databases, the same writers, in alternating
- * rounds), and again with them beside a running ingest. `withRollups` and `withoutRollups` are
- * migrated databases of the caller's; the ingest goes into `withRollups` after its own run.
+ * triggers, on one without them, and on a second one with them as a control (same run, separate
+ * databases, the same number of writers, in alternating rounds), and again with them beside a
+ * running ingest. The databases are migrated ones of the caller's; the ingest goes into
+ * `withRollups` after its own run.
  */
 export async function measureLiveLoad(
-  databases: { withRollups: DatabaseTarget; withoutRollups: DatabaseTarget },
+  databases: {
+    withRollups: DatabaseTarget;
+    withoutRollups: DatabaseTarget;
+    control: DatabaseTarget;
+  },
   shape: DatasetShape,
   options: LiveLoadOptions,
 ): Promise<LiveLoadFigures> {
   await dropRollupTriggers(databases.withoutRollups);
-  const { withRollups, withoutRollups } = await runWritersAlternating(databases, options);
+  const [withRollups, withoutRollups, control] = await runWritersAlternating(
+    [databases.withRollups, databases.withoutRollups, databases.control],
+    options,
+  );
+  if (!withRollups || !withoutRollups || !control) throw new Error("a live-load run is missing");
   const ingest = await startIngestProcess({
     target: databases.withRollups,
     shape,
@@ -264,8 +273,9 @@ export async function measureLiveLoad(
     bots: LIVE_BOTS,
     withRollups,
     withoutRollups,
+    control,
     besideIngest: { ...besideIngest, ingestEvents },
-    rollupsKeepPercent:
-      Math.round((1000 * withRollups.eventsPerSec) / withoutRollups.eventsPerSec) / 10,
+    rollupsKeepPercent: percentOf(withRollups.eventsPerSec, withoutRollups.eventsPerSec),
+    controlPercent: percentOf(control.eventsPerSec, withRollups.eventsPerSec),
   };
 }

@@ -194,14 +194,20 @@ export async function runBenchmark(
     await databases.dropAll();
 
     progress(
-      `live load: ${options.liveWriters} recorders for ${options.liveSeconds} s, with and without the rollups, then beside an ingest`,
+      `live load: ${options.liveWriters} recorders for ${options.liveSeconds} s, with and without the rollups and a control with them, then beside an ingest`,
     );
     const withRollups = await databases.create("live_rollups");
     const withoutRollups = await databases.create("live_plain");
-    await runMigrations(withRollups.target);
-    await runMigrations(withoutRollups.target);
+    const control = await databases.create("live_control");
+    for (const database of [withRollups, withoutRollups, control]) {
+      await runMigrations(database.target);
+    }
     const liveLoad = await measureLiveLoad(
-      { withRollups: withRollups.target, withoutRollups: withoutRollups.target },
+      {
+        withRollups: withRollups.target,
+        withoutRollups: withoutRollups.target,
+        control: control.target,
+      },
       shape,
       { writers: options.liveWriters, seconds: options.liveSeconds, batchSize: options.batchSize },
     );

@@ -6,7 +6,7 @@ import {
   EMBEDDED_VACUUM_HELP,
   vacuumAfterWriting,
 } from "../embedded-vacuum.ts";
-import { ingestLines } from "../ingest/ingest-lines.ts";
+import { ingestLines, linesIn } from "../ingest/ingest-lines.ts";
 import { openEventsInput } from "../ingest/open-input.ts";
 import { paceBatches, pacedBatchSize } from "../ingest/pace-batches.ts";
 import { readLines } from "../ingest/read-lines.ts";
@@ -66,13 +66,7 @@ export function registerIngest(program: Command, cli: CliContext): void {
           writeBatches: (batches, onWritten) =>
             writeEventBatches(
               handle.db,
-              maxRate === undefined
-                ? batches
-                : paceBatches(
-                    batches,
-                    maxRate,
-                    (batch) => batch.items.length + batch.unparsed.length,
-                  ),
+              maxRate === undefined ? batches : paceBatches(batches, maxRate, linesIn),
               onWritten,
             ),
           onRejected: ({ position, reason }) => {

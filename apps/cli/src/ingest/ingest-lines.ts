@@ -39,6 +39,9 @@ export interface IngestOptions {
   onProgress?: (line: Line, summary: IngestSummary) => void;
 }
 
+/** The lines a batch holds: its events and the lines that were not events alike. */
+export const linesIn = (batch: LineBatch): number => batch.items.length + batch.unparsed.length;
+
 /** The line-format checks; what an event must contain is `writeEvents`' to say. */
 function parseLine(text: string): { event: unknown } | { reason: string } {
   let value: unknown;
@@ -80,15 +83,14 @@ export async function ingestLines(
         batch.items.push({ position: line.number, event: parsed.event });
         batchBytes += line.bytes;
       }
-      const lineCount = batch.items.length + batch.unparsed.length;
-      if (lineCount >= options.batchSize || batchBytes >= options.batchBytes) {
+      if (linesIn(batch) >= options.batchSize || batchBytes >= options.batchBytes) {
         yield batch;
         batch = { items: [], unparsed: [] };
         batchBytes = 0;
       }
       options.onProgress?.(line, summary);
     }
-    if (batch.items.length + batch.unparsed.length > 0) yield batch;
+    if (linesIn(batch) > 0) yield batch;
   }
 
   await options.writeBatches(batches(), (batch, report) => {

@@ -166,12 +166,10 @@ async function runWritersAlternating(
   const writerSets: DatabaseHandle[][] = [];
   try {
     for (const target of targets) writerSets.push(await openWriters(target, options.writers));
-    const runs = writerSets.map((handles) => ({
-      handles,
-      recorded: nothingRecorded(),
-      warmUpNotStored: 0,
-    }));
-    for (const run of runs) run.warmUpNotStored = await warmUp(run.handles);
+    const runs: { handles: DatabaseHandle[]; recorded: Recorded; warmUpNotStored: number }[] = [];
+    for (const handles of writerSets) {
+      runs.push({ handles, recorded: nothingRecorded(), warmUpNotStored: await warmUp(handles) });
+    }
     const roundSeconds = options.seconds / ALTERNATING_ROUNDS;
     for (let round = 0; round < ALTERNATING_ROUNDS; round++) {
       for (const run of round % 2 === 0 ? runs : [...runs].reverse()) {

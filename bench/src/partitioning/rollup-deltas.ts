@@ -3,7 +3,8 @@ import { type SQL, sql } from "drizzle-orm";
 
 /**
  * Adds (`sign` 1) or subtracts (-1) the figures of the rows of `jobs` and `stages` (tables or
- * partitions) to the rollups, with the arithmetic of the rollup triggers. On the partitioned
+ * partitions) to the rollups, with the arithmetic of the rollup triggers (stages in slot 0: a
+ * bucket's figures are the sum of its slots, whichever a delta lands in). On the partitioned
  * prototype, rows that arrive or leave without an INSERT or DELETE (a load with the triggers
  * off, a partition detached) reach the rollups this way.
  */
@@ -21,7 +22,7 @@ export async function applyRollupDeltas(
              ${times} * count(*) FILTER (WHERE status = 'fail'),
              ${times} * count(duration_ms), ${times} * coalesce(sum(duration_ms), 0)
       FROM ${stages} GROUP BY 1, 2 ORDER BY 1, 2
-      ON CONFLICT (stage_name, duration_floor_ms) DO UPDATE SET
+      ON CONFLICT (stage_name, duration_floor_ms, slot) DO UPDATE SET
         total_runs = t.total_runs + EXCLUDED.total_runs,
         failed_runs = t.failed_runs + EXCLUDED.failed_runs,
         timed_runs = t.timed_runs + EXCLUDED.timed_runs,

@@ -35,12 +35,13 @@ describe("pnpm db:migrate", () => {
       "0008_name_length_limits",
       "0009_static_rollup_triggers",
       "0010_stage_duration_buckets",
+      "0011_stage_totals_slots",
     ]) {
       expect(first.stdout).toMatch(new RegExp(`applied ${tag} \\(\\d+ statements?, \\d+ ms\\)`));
     }
     const second = await dbMigrate(database.env);
     expect(second.status).toBe(0);
-    expect(second.stdout).toContain("Already up to date (11 migrations applied).");
+    expect(second.stdout).toContain("Already up to date (12 migrations applied).");
   });
 
   it("in a checkout never built, says in one line to run pnpm build", async () => {

@@ -26,6 +26,7 @@ describe("migrations on an empty database", () => {
       "0008_name_length_limits",
       "0009_static_rollup_triggers",
       "0010_stage_duration_buckets",
+      "0011_stage_totals_slots",
     ]);
     const first = await runMigrations(database.target);
     expect(first.applied).toEqual(tags);

@@ -77,7 +77,7 @@ describe("schema in the catalog after migrating", () => {
     });
   });
 
-  it("indexes the rollups by their keys (stage_totals by stage and duration bucket), and bot_job_hourly by hour for ranges over every bot", async () => {
+  it("indexes the rollups by their keys (stage_totals by stage, duration bucket and slot), and bot_job_hourly by hour for ranges over every bot", async () => {
     const rows = await context.handle.query<{ indexname: string; indexdef: string }>(sql`
       SELECT indexname, indexdef FROM pg_indexes
       WHERE schemaname = 'public' AND tablename IN ('bot_job_hourly', 'bot_job_totals', 'stage_totals')
@@ -101,7 +101,7 @@ describe("schema in the catalog after migrating", () => {
       {
         indexname: "stage_totals_pkey",
         indexdef:
-          "CREATE UNIQUE INDEX stage_totals_pkey ON public.stage_totals USING btree (stage_name, duration_floor_ms)",
+          "CREATE UNIQUE INDEX stage_totals_pkey ON public.stage_totals USING btree (stage_name, duration_floor_ms, slot)",
       },
     ]);
   });

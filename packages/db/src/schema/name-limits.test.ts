@@ -44,6 +44,7 @@ describe("0008_name_length_limits", () => {
       "0008_name_length_limits",
       "0009_static_rollup_triggers",
       "0010_stage_duration_buckets",
+      "0011_stage_totals_slots",
     ]);
     const [stored] = await context.handle.query<{ bot: number; stage: number }>(sql`
       SELECT char_length(j.bot_id) AS bot, char_length(s.stage_name) AS stage

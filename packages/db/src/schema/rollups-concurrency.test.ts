@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { describe, expect, inject, it } from "vitest";
 import type { DatabaseHandle } from "../client/handle.ts";
 import { useTestDatabase } from "../testing/index.ts";
+import { STAGE_TOTALS_SLOTS } from "./rollups.ts";
 
 const onPostgres = inject("auditTestDatabase").engine === "postgres";
 
@@ -35,8 +36,9 @@ const rollupMismatches = sql`
            count(duration_ms)::int AS timed, coalesce(sum(duration_ms), 0)::bigint AS ms
     FROM job_stages GROUP BY 1, 2),
   rolled_stages AS (
-    SELECT stage_name, duration_floor_ms, total_runs, failed_runs, timed_runs, duration_ms_sum
-    FROM stage_totals WHERE total_runs > 0)
+    SELECT stage_name, duration_floor_ms, sum(total_runs)::int, sum(failed_runs)::int, sum(timed_runs)::int,
+           sum(duration_ms_sum)::bigint
+    FROM stage_totals GROUP BY 1, 2 HAVING sum(total_runs) > 0)
   SELECT (SELECT count(*) FROM ((TABLE plain_totals EXCEPT TABLE rolled_totals) UNION ALL (TABLE rolled_totals EXCEPT TABLE plain_totals)) d)::int AS totals,
          (SELECT count(*) FROM ((TABLE plain_hourly EXCEPT TABLE rolled_hourly) UNION ALL (TABLE rolled_hourly EXCEPT TABLE plain_hourly)) d)::int AS hourly,
          (SELECT count(*) FROM ((TABLE plain_stages EXCEPT TABLE rolled_stages) UNION ALL (TABLE rolled_stages EXCEPT TABLE plain_stages)) d)::int AS stages`;
@@ -114,5 +116,83 @@ describe.skipIf(!onPostgres)("rollups under concurrent writers (PostgreSQL)", ()
       sql`SELECT sum(succeeded_jobs + failed_jobs)::int AS jobs FROM bot_job_totals`,
     );
     expect(rolled?.jobs).toBe(WRITERS * 34);
+  });
+});
+
+describe.skipIf(!onPostgres)("stage_totals slots under concurrent writers (PostgreSQL)", () => {
+  const context = useTestDatabase();
+  const JOB = "00000000-0000-4000-b000-000000000001";
+
+  /** The slot a transaction's stage writes add to: its id modulo the slot count (migration 0011). */
+  const transactionSlot = sql`(txid_current() % ${STAGE_TOTALS_SLOTS})::int AS slot`;
+
+  /**
+   * Opens a transaction on `handle` whose slot `wanted` accepts, rolling back those that are not:
+   * each try takes the next transaction id, so a wanted slot comes within 16 tries unless other
+   * sessions take ids in between (400 tries: (15/16)^400 ≈ 10^-11 if ids came at random).
+   */
+  async function beginInSlot(
+    handle: DatabaseHandle,
+    wanted: (slot: number) => boolean,
+  ): Promise<number> {
+    for (let attempt = 0; attempt < 400; attempt++) {
+      await handle.query(sql`BEGIN`);
+      const [row] = await handle.query<{ slot: number }>(sql`SELECT ${transactionSlot}`);
+      if (row !== undefined && wanted(row.slot)) return row.slot;
+      await handle.query(sql`ROLLBACK`);
+    }
+    throw new Error("no transaction in the wanted slot after 400 tries");
+  }
+
+  /** One 1,000 ms stage of JOB: every call adds to the same bucket (992) of 'hot'. */
+  const insertHotStage = (handle: DatabaseHandle, minute: number) =>
+    handle.query(sql`
+      INSERT INTO job_stages (job_id, stage_name, started_at, ended_at, status)
+      VALUES (${JOB}, 'hot', '2026-01-01T00:00:00Z'::timestamptz + ${minute} * interval '1 minute',
+              '2026-01-01T00:00:01Z'::timestamptz + ${minute} * interval '1 minute', 'succeed')`);
+
+  it("a stage write waits for an uncommitted write to the same bucket only when their transactions share a slot", async () => {
+    await context.handle.query(sql`INSERT INTO jobs (job_id, bot_id) VALUES (${JOB}, 'bot-hot')`);
+    const session = () => context.database.open({ maxConnections: 1 });
+    const [holder, other, sameSlot] = await Promise.all([session(), session(), session()]);
+    try {
+      const held = await beginInSlot(holder, () => true);
+      await insertHotStage(holder, 0);
+      // The write went to the slot computed here, independently of the trigger's SQL.
+      expect(
+        await holder.query(sql`SELECT slot, total_runs FROM stage_totals WHERE stage_name = 'hot'`),
+      ).toEqual([{ slot: held, total_runs: 1 }]);
+
+      // Another slot: the bucket's row of the holder's slot is not in its way.
+      await beginInSlot(other, (slot) => slot !== held);
+      await other.query(sql`SET LOCAL lock_timeout = '5s'`);
+      const started = performance.now();
+      await insertHotStage(other, 1);
+      expect(performance.now() - started).toBeLessThan(5000);
+      await other.query(sql`COMMIT`);
+
+      // The same slot: the write waits for the holder's row lock, as every write did before the
+      // slots; it gives up after 200 ms here, which shows that this test sees a wait.
+      await beginInSlot(sameSlot, (slot) => slot === held);
+      await sameSlot.query(sql`SET LOCAL lock_timeout = '200ms'`);
+      // 55P03: lock_not_available, the lock timeout.
+      await expect(insertHotStage(sameSlot, 2)).rejects.toMatchObject({
+        cause: { code: "55P03" },
+      });
+      await sameSlot.query(sql`ROLLBACK`);
+
+      await holder.query(sql`COMMIT`);
+    } finally {
+      for (const handle of [holder, other, sameSlot]) {
+        await handle.query(sql`ROLLBACK`).catch(() => {});
+        await handle.close();
+      }
+    }
+    // The holder's and the other's runs, not the one rolled back.
+    expect(
+      await context.handle.query(
+        sql`SELECT total_runs, avg_duration_ms FROM job_stage_summary WHERE stage_name = 'hot'`,
+      ),
+    ).toEqual([{ total_runs: 2, avg_duration_ms: 1000 }]);
   });
 });

@@ -2,6 +2,7 @@ import { type SQL, sql } from "drizzle-orm";
 import { QueryBuilder } from "drizzle-orm/pg-core";
 import { describe, expect, it } from "vitest";
 import { useTestDatabase } from "../testing/index.ts";
+import { STAGE_TOTALS_SLOTS } from "./rollups.ts";
 import { plainJobMetricsByBotQuery, plainJobStageSummaryQuery } from "./views.ts";
 
 /** A small deterministic PRNG (mulberry32), so a failure replays the same writes. */
@@ -84,12 +85,15 @@ async function plainStageBuckets(handle: ReturnType<typeof useTestDatabase>["han
   );
 }
 
-// Buckets emptied by deletes or updates keep a zero row, which the plain count has no row for.
+// A bucket is the sum of its slots. Buckets emptied by deletes or updates keep zero rows, which
+// the plain count has no row for.
 const rolledStageBuckets = sql`
-  SELECT stage_name, duration_floor_ms, total_runs, failed_runs, timed_runs,
-         duration_ms_sum::integer AS duration_ms_sum
+  SELECT stage_name, duration_floor_ms, sum(total_runs)::integer AS total_runs,
+         sum(failed_runs)::integer AS failed_runs, sum(timed_runs)::integer AS timed_runs,
+         sum(duration_ms_sum)::integer AS duration_ms_sum
   FROM stage_totals
-  WHERE total_runs <> 0 OR failed_runs <> 0 OR timed_runs <> 0 OR duration_ms_sum <> 0
+  GROUP BY stage_name, duration_floor_ms
+  HAVING sum(total_runs) <> 0 OR sum(failed_runs) <> 0 OR sum(timed_runs) <> 0 OR sum(duration_ms_sum) <> 0
   ORDER BY stage_name COLLATE "C", duration_floor_ms`;
 
 describe("the duration bucket of a stage run", () => {
@@ -119,6 +123,46 @@ describe("the duration bucket of a stage run", () => {
       sql`SELECT stage_duration_floor(NULL) AS floor`,
     );
     expect(untimed?.floor).toBe(-1);
+  });
+});
+
+describe("the slots of a stage_totals bucket", () => {
+  const context = useTestDatabase();
+
+  it("spread one bucket's writes, one transaction each, over the slots, and the view sums them", async () => {
+    const jobId = "00000000-0000-4000-a000-000000000001";
+    await context.handle.query(
+      sql`INSERT INTO jobs (job_id, bot_id) VALUES (${jobId}, 'bot-slots')`,
+    );
+    const writes = 40;
+    for (let n = 0; n < writes; n++) {
+      // 1,000 ms each (bucket 992): every write adds to the same bucket, in its transaction's slot.
+      await context.handle.query(sql`
+        INSERT INTO job_stages (job_id, stage_name, started_at, ended_at, status)
+        VALUES (${jobId}, 'slotted', '2026-01-01T00:00:00Z'::timestamptz + ${n} * interval '1 minute',
+                '2026-01-01T00:00:01Z'::timestamptz + ${n} * interval '1 minute', 'succeed')`);
+    }
+    const [spread] = await context.handle.query<{
+      rows: number;
+      buckets: number;
+      lowest: number;
+      highest: number;
+      runs: number;
+    }>(sql`
+      SELECT count(*)::int AS rows, count(DISTINCT duration_floor_ms)::int AS buckets,
+             min(slot)::int AS lowest, max(slot)::int AS highest, sum(total_runs)::int AS runs
+      FROM stage_totals WHERE stage_name = 'slotted'`);
+    // 40 transactions over 16 slots: at random, fewer than 8 slots would be taken about once in
+    // 10^9 runs; in turn (transaction ids one apart), all 16.
+    expect(spread?.rows).toBeGreaterThanOrEqual(8);
+    expect(spread).toMatchObject({ buckets: 1, runs: writes });
+    expect(spread?.lowest).toBeGreaterThanOrEqual(0);
+    expect(spread?.highest).toBeLessThan(STAGE_TOTALS_SLOTS);
+    expect(
+      await context.handle.query(sql`SELECT * FROM job_stage_summary WHERE stage_name = 'slotted'`),
+    ).toEqual([
+      { stage_name: "slotted", total_runs: writes, failed_runs: 0, avg_duration_ms: 1000 },
+    ]);
   });
 });
 
@@ -186,7 +230,7 @@ describe("rollups stay exactly equal to the plain aggregates", () => {
     await expectViewsEqualPlain();
     // Durations from 0 to 90 s: every stage's runs spread over dozens of buckets.
     const [spread] = await context.handle.query<{ buckets: number }>(
-      sql`SELECT count(*)::int AS buckets FROM stage_totals WHERE stage_name = 'login'`,
+      sql`SELECT count(DISTINCT duration_floor_ms)::int AS buckets FROM stage_totals WHERE stage_name = 'login'`,
     );
     expect(spread?.buckets).toBeGreaterThan(40);
   });

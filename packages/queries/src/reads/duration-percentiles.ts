@@ -225,10 +225,10 @@ const bucketPositions = (fraction: number) => {
 
 /**
  * Each stage's (or one stage's) p50 and p95 of `job_stages.duration_ms` over all time, from the
- * duration buckets of `stage_totals`: a position is found among the stage's buckets, and the two
- * neighbouring values read through the `(stage_name, duration_ms)` index from the nearer edge of
- * its bucket, ascending from the floor ([v(low), v(low + 1)]) or descending from the top
- * ([v(high), v(high − 1)]). A walk is at most a bucket's runs (under 12.5 % of the durations'
+ * duration buckets of `stage_totals` (each summed over its slots, rollups.ts): a position is found
+ * among the stage's buckets, and the two neighbouring values read through the
+ * `(stage_name, duration_ms)` index from the nearer edge of its bucket, ascending from the floor
+ * ([v(low), v(low + 1)]) or descending from the top ([v(high), v(high − 1)]). A walk is at most a bucket's runs (under 12.5 % of the durations'
  * range), not half the stage's. One statement: the counts and the walks read the same snapshot.
  */
 export async function readStagePercentilesAllTime(
@@ -256,15 +256,19 @@ export async function readStagePercentilesAllTime(
   const rows = await queryRows<NeighbourRow>(
     db,
     sql`
-      WITH bucketed AS MATERIALIZED (
-        SELECT ${name} AS key, ${floor} AS floor_ms, ${runs}::bigint AS runs,
-               sum(${runs}) OVER by_floor - ${runs} AS below,
-               sum(${runs}) OVER (PARTITION BY ${name}) AS count,
-               coalesce(lead(${floor}) OVER by_floor - 1, ${MAX_DURATION_MS}) AS top_ms
+      WITH buckets AS (
+        SELECT ${name} AS key, ${floor} AS floor_ms, sum(${runs})::bigint AS runs
         FROM ${stageTotals}
-        WHERE ${floor} <> ${UNTIMED_STAGE_BUCKET} AND ${runs} > 0
+        WHERE ${floor} <> ${UNTIMED_STAGE_BUCKET}
           ${stageName === undefined ? sql`` : sql`AND ${name} = ${stageName}`}
-        WINDOW by_floor AS (PARTITION BY ${name} ORDER BY ${floor})
+        GROUP BY ${name}, ${floor}
+        HAVING sum(${runs}) > 0
+      ), bucketed AS MATERIALIZED (
+        SELECT key, floor_ms, runs, (sum(runs) OVER by_floor - runs)::bigint AS below,
+               (sum(runs) OVER (PARTITION BY key))::bigint AS count,
+               coalesce(lead(floor_ms) OVER by_floor - 1, ${MAX_DURATION_MS}) AS top_ms
+        FROM buckets
+        WINDOW by_floor AS (PARTITION BY key ORDER BY floor_ms)
       ), s AS (SELECT DISTINCT key, count FROM bucketed)
       SELECT s.key, s.count::integer AS count, ${walks("p50")}, ${walks("p95")}
       FROM s

@@ -279,7 +279,7 @@ describe.skipIf(inject("auditTestDatabase").engine !== "postgres")(
       const minute = (base: number, minutes: number) =>
         new Date(base + minutes * 60_000).toISOString();
       // A whole job with one 60-second "fetch" stage: every stage of this test lands in the same
-      // stage_totals row (same name, same duration bucket).
+      // stage_totals bucket (same name, same duration), spread over its slots.
       const wholeJob = (jobId: string, botId: string, base: number, finished: boolean) => [
         { type: "job.accepted", jobId, botId, at: minute(base, 0) },
         { type: "job.started", jobId, at: minute(base, 1) },

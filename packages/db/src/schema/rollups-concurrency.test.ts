@@ -163,12 +163,11 @@ describe.skipIf(!onPostgres)("stage_totals slots under concurrent writers (Postg
         await holder.query(sql`SELECT slot, total_runs FROM stage_totals WHERE stage_name = 'hot'`),
       ).toEqual([{ slot: held, total_runs: 1 }]);
 
-      // Another slot: the bucket's row of the holder's slot is not in its way.
+      // Another slot: the bucket's row of the holder's slot is not in its way (a wait for the
+      // holder, which commits only at the end, would end in a lock timeout).
       await beginInSlot(other, (slot) => slot !== held);
       await other.query(sql`SET LOCAL lock_timeout = '5s'`);
-      const started = performance.now();
       await insertHotStage(other, 1);
-      expect(performance.now() - started).toBeLessThan(5000);
       await other.query(sql`COMMIT`);
 
       // The same slot: the write waits for the holder's row lock, as every write did before the

@@ -56,15 +56,15 @@ export const botJobHourly = pgTable(
 
 /**
  * Per stage name, duration bucket and slot, all time: what `job_stage_summary` reads (summed over
- * the buckets and their slots) and what the stage percentiles are found through. A stage's runs are counted in the
- * bucket of their duration, `duration_floor_ms` being the bucket's least duration
- * (`stage_duration_floor`, migration 0010: the duration with all but its 4 leading bits cleared, so
- * eight buckets per doubling, each under 12.5 % wide); runs without a duration (not ended) in the
- * bucket -1. The buckets are ordered and disjoint, so the runs of the buckets below a floor are
- * exactly the runs shorter than it: a percentile's position is found among a stage's few dozen
- * buckets and its value read through the `(stage_name, duration_ms)` index inside one bucket,
- * instead of walking half the stage's runs (duration-percentiles.ts). A stage run is still one
- * rollup row written, as before the buckets and the slots.
+ * the buckets and their slots) and what the stage percentiles are found through. A stage's runs
+ * are counted in the bucket of their duration, `duration_floor_ms` being the bucket's least
+ * duration (`stage_duration_floor`, migration 0010: the duration with all but its 4 leading bits
+ * cleared, so eight buckets per doubling, each under 12.5 % wide); runs without a duration (not
+ * ended) in the bucket -1. The buckets are ordered and disjoint, so the runs of the buckets below
+ * a floor are exactly the runs shorter than it: a percentile's position is found among a stage's
+ * few dozen buckets and its value read through the `(stage_name, duration_ms)` index inside one
+ * bucket, instead of walking half the stage's runs (duration-percentiles.ts). A stage run is still
+ * one rollup row written, as before the buckets and the slots.
  */
 export const stageTotals = pgTable(
   "stage_totals",
@@ -75,12 +75,13 @@ export const stageTotals = pgTable(
     /** Runs with a duration (ended): the denominator of the average. */
     timedRuns: integer("timed_runs").notNull().default(0),
     durationMsSum: bigint("duration_ms_sum", { mode: "number" }).notNull().default(0),
-    /** The bucket: its least duration, or `UNTIMED_STAGE_BUCKET`. Where 0010 added it. */
+    /** The bucket: its least duration, or `UNTIMED_STAGE_BUCKET` (migration 0010). */
     durationFloorMs: integer("duration_floor_ms").notNull(),
     /**
      * Which of a bucket's `STAGE_TOTALS_SLOTS` rows a write added to: its transaction's id modulo
      * the slot count (migration 0011). A bucket's figures are the sum over its slots; one slot's
-     * counts alone mean nothing and may be negative (a run counted in one slot, deleted in another).
+     * counts alone mean nothing and may be negative (a run counted in one slot, deleted in
+     * another).
      */
     slot: smallint("slot").notNull().default(0),
   },

@@ -89,7 +89,10 @@ export const jobMetricsByBotQuery = (qb: QueryBuilder) =>
     // A bot whose jobs were all deleted keeps a zero row; the plain aggregate has no row for it.
     .where(sql`${rollupJobCount(botJobTotals)} > 0`);
 
-/** A stage's runs are spread over its duration buckets and their slots (rollups.ts): the view sums them. */
+/**
+ * A stage's runs are spread over its duration buckets and their slots (rollups.ts): the view sums
+ * them.
+ */
 export const jobStageSummaryQuery = (qb: QueryBuilder) => {
   const totalRuns = sql<number>`sum(${stageTotals.totalRuns})::integer`;
   return qb

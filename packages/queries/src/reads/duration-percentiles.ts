@@ -228,8 +228,9 @@ const bucketPositions = (fraction: number) => {
  * duration buckets of `stage_totals` (each summed over its slots, rollups.ts): a position is found
  * among the stage's buckets, and the two neighbouring values read through the
  * `(stage_name, duration_ms)` index from the nearer edge of its bucket, ascending from the floor
- * ([v(low), v(low + 1)]) or descending from the top ([v(high), v(high − 1)]). A walk is at most a bucket's runs (under 12.5 % of the durations'
- * range), not half the stage's. One statement: the counts and the walks read the same snapshot.
+ * ([v(low), v(low + 1)]) or descending from the top ([v(high), v(high − 1)]). A walk is at most a
+ * bucket's runs (under 12.5 % of the durations' range), not half the stage's. One statement: the
+ * counts and the walks read the same snapshot.
  */
 export async function readStagePercentilesAllTime(
   db: AuditDb,

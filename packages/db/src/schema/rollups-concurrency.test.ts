@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, inject, it } from "vitest";
 import type { DatabaseHandle } from "../client/handle.ts";
+import { migrate } from "../migrator/index.ts";
 import { useTestDatabase } from "../testing/index.ts";
 import { STAGE_TOTALS_SLOTS } from "./rollups.ts";
 
@@ -195,3 +196,77 @@ describe.skipIf(!onPostgres)("stage_totals slots under concurrent writers (Postg
     ).toEqual([{ total_runs: 2, avg_duration_ms: 1000 }]);
   });
 });
+
+describe.skipIf(!onPostgres)(
+  "0011_stage_totals_slots while writers record stages (PostgreSQL)",
+  () => {
+    const context = useTestDatabase({ migrated: false, connection: { maxConnections: 1 } });
+    const JOB = "00000000-0000-4000-b000-000000000002";
+    const WRITERS = 4;
+    const WRITES_AFTER = 10;
+
+    /** Stages of one name and bucket (1,000 ms), each its own transaction, until told to stop. */
+    async function recordStages(
+      handle: DatabaseHandle,
+      writer: number,
+      migrated: () => boolean,
+    ): Promise<number> {
+      let written = 0;
+      let after = 0;
+      while (after < WRITES_AFTER) {
+        if (migrated()) after++;
+        const at = "2026-01-01T00:00:00Z";
+        await handle.query(sql`
+        INSERT INTO job_stages (job_id, stage_name, started_at, ended_at, status)
+        VALUES (${JOB}, 'live', ${at}::timestamptz + ${writer * 100_000 + written} * interval '1 ms',
+                ${at}::timestamptz + ${writer * 100_000 + written + 1000} * interval '1 ms', 'succeed')`);
+        written++;
+      }
+      return written;
+    }
+
+    it("holds their writes while it runs, then counts them in slots: none fails, is lost or is counted twice", async () => {
+      await migrate(context.handle, { to: "0010_stage_duration_buckets" });
+      await context.handle.query(
+        sql`INSERT INTO jobs (job_id, bot_id) VALUES (${JOB}, 'bot-live')`,
+      );
+      const handles = await Promise.all(
+        Array.from({ length: WRITERS }, () => context.database.open({ maxConnections: 1 })),
+      );
+      let migrated = false;
+      const writing = Promise.all(
+        handles.map((handle, writer) => recordStages(handle, writer, () => migrated)),
+      );
+      try {
+        // Writes before the migration, in the one-row-per-bucket table of 0010.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const [before] = await context.handle.query<{ runs: number }>(
+          sql`SELECT count(*)::int AS runs FROM job_stages`,
+        );
+        expect(before?.runs).toBeGreaterThan(0);
+        await migrate(context.handle);
+        migrated = true;
+        const written = (await writing).reduce((sum, count) => sum + count, 0);
+
+        const [stored] = await context.handle.query<{ runs: number; slots: number }>(sql`
+        SELECT (SELECT count(*) FROM job_stages)::int AS runs,
+               (SELECT count(DISTINCT slot) FROM stage_totals)::int AS slots`);
+        expect(stored?.runs).toBe(written);
+        // The rows of 0010 became slot 0; the writes after it went to their transactions' slots.
+        expect(stored?.slots).toBeGreaterThan(1);
+        expect(await context.handle.query(rollupMismatches)).toEqual([
+          { totals: 0, hourly: 0, stages: 0 },
+        ]);
+        expect(
+          await context.handle.query(
+            sql`SELECT total_runs, avg_duration_ms FROM job_stage_summary WHERE stage_name = 'live'`,
+          ),
+        ).toEqual([{ total_runs: written, avg_duration_ms: 1000 }]);
+      } finally {
+        migrated = true;
+        await writing.catch(() => {});
+        await Promise.all(handles.map((handle) => handle.close()));
+      }
+    });
+  },
+);

@@ -202,7 +202,7 @@ describe.skipIf(!onPostgres)(
   () => {
     const context = useTestDatabase({ migrated: false, connection: { maxConnections: 1 } });
     const JOB = "00000000-0000-4000-b000-000000000002";
-    const WRITERS = 4;
+    const STAGE_WRITERS = 4;
     const WRITES_AFTER = 10;
 
     /** Stages of one name and bucket (1,000 ms), each its own transaction, until told to stop. */
@@ -231,7 +231,7 @@ describe.skipIf(!onPostgres)(
         sql`INSERT INTO jobs (job_id, bot_id) VALUES (${JOB}, 'bot-live')`,
       );
       const handles = await Promise.all(
-        Array.from({ length: WRITERS }, () => context.database.open({ maxConnections: 1 })),
+        Array.from({ length: STAGE_WRITERS }, () => context.database.open({ maxConnections: 1 })),
       );
       let migrated = false;
       const writing = Promise.all(

@@ -95,6 +95,8 @@ export const stageTotals = pgTable(
  * bucket row and holds that row's lock until it commits; the live bots' stages of one name fall in
  * a few buckets, so without slots every writer queued behind every other on those rows, commit
  * after commit. Concurrent transactions have nearby ids, so up to this many take different slots.
+ * Migration 0011 writes the number into the trigger function; rollups-concurrency.test.ts checks
+ * that a write lands in the slot this count gives.
  */
 export const STAGE_TOTALS_SLOTS = 16;
 
